@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config ccache
-  libopenblas-openmp-dev liblapacke-dev
+  libopenblas-openmp-dev liblapacke-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

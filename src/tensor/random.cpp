@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <numbers>
+#include <sstream>
+
+#include "recur/tensor/error.h"
 
 namespace recur {
 
@@ -27,6 +30,25 @@ uint64_t Generator::below(uint64_t n) {
   uint64_t draw = engine_();
   while (draw >= limit) draw = engine_();
   return draw % n;
+}
+
+std::string Generator::state() const {
+  std::ostringstream out;
+  out.precision(17);
+  out << engine_ << ' ' << has_spare_normal_ << ' ' << spare_normal_;
+  return out.str();
+}
+
+void Generator::set_state(const std::string& state) {
+  std::istringstream in(state);
+  std::mt19937_64 engine;
+  bool has_spare = false;
+  double spare = 0.0;
+  in >> engine >> has_spare >> spare;
+  if (in.fail()) throw ValueError("Generator::set_state: not a generator state");
+  engine_ = engine;
+  has_spare_normal_ = has_spare;
+  spare_normal_ = spare;
 }
 
 Generator& default_generator() {

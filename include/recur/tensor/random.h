@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 namespace recur {
 
@@ -25,6 +26,11 @@ class Generator {
   bool bernoulli(float p) { return uniform01() < p; }
   // Uniform integer in [0, n), without modulo bias.
   uint64_t below(uint64_t n);
+
+  // The complete state as text, and restoring it: a checkpoint that saves it resumes the same
+  // stream of numbers. set_state throws ValueError on text that state() did not produce.
+  std::string state() const;
+  void set_state(const std::string& state);
 
  private:
   std::mt19937_64 engine_;

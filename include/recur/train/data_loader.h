@@ -1,0 +1,51 @@
+// DataLoader: mini-batches of (inputs, targets) drawn from two tensors whose first axis is the
+// sample axis. With shuffling on, each epoch visits the samples in a permutation that depends
+// only on (seed, epoch), so a run resumed at epoch k sees exactly the batches an uninterrupted
+// run would have seen.
+//
+//   train::DataLoader loader(X, y, {.batch_size = 32, .shuffle = true, .seed = 7});
+//   for (const train::Batch& b : loader.epoch(3)) { ... b.inputs, b.targets ... }
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "recur/tensor/tensor.h"
+
+namespace recur::train {
+
+struct Batch {
+  Tensor inputs;   // [batch, ...] rows of the loader's inputs
+  Tensor targets;  // [batch, ...] rows of the loader's targets
+};
+
+struct DataLoaderOptions {
+  int64_t batch_size = 32;
+  bool shuffle = false;
+  uint64_t seed = 0;
+  bool drop_last = false;  // drop a final batch smaller than batch_size
+};
+
+class DataLoader {
+ public:
+  // inputs and targets must have the same number of rows (ShapeError otherwise).
+  DataLoader(Tensor inputs, Tensor targets, const DataLoaderOptions& options = {});
+
+  // The batches of one epoch, in order.
+  std::vector<Batch> epoch(int64_t epoch_index) const;
+  int64_t num_samples() const { return inputs_.size(0); }
+  int64_t num_batches() const;
+  const DataLoaderOptions& options() const { return options_; }
+
+ private:
+  std::vector<int64_t> order(int64_t epoch_index) const;
+
+  Tensor inputs_;
+  Tensor targets_;
+  DataLoaderOptions options_;
+};
+
+// Copies the given rows (first axis) of t into a new tensor.
+Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows);
+
+}  // namespace recur::train

@@ -1,0 +1,273 @@
+#include "recur/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "recur/autograd/grad_mode.h"
+#include "recur/io/atomic_file.h"
+#include "recur/io/safetensors.h"
+#include "recur/optim/clip_grad.h"
+
+namespace recur::train {
+
+namespace {
+
+using json = nlohmann::json;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+TensorMap clone_all(const TensorMap& tensors) {
+  TensorMap out;
+  for (const auto& [name, t] : tensors) out[name] = t.clone();
+  return out;
+}
+
+// Adds `prefix` to every name of `from` and stores the tensors into `to`.
+void put_prefixed(TensorMap& to, const std::string& prefix, const TensorMap& from) {
+  for (const auto& [name, t] : from) to[prefix + name] = t;
+}
+
+TensorMap take_prefixed(const TensorMap& from, const std::string& prefix) {
+  TensorMap out;
+  for (const auto& [name, t] : from) {
+    if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size())] = t;
+  }
+  return out;
+}
+
+json to_json(const EpochRecord& r) {
+  auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  return {{"epoch", r.epoch},     {"train_loss", number(r.train_loss)},
+          {"val_loss", number(r.val_loss)}, {"lr", r.lr},
+          {"grad_norm", number(r.grad_norm)}, {"seconds", r.seconds}};
+}
+
+EpochRecord record_from_json(const json& j) {
+  auto number = [](const json& v) { return v.is_null() ? kNaN : v.get<double>(); };
+  return {j.at("epoch").get<int64_t>(), number(j.at("train_loss")), number(j.at("val_loss")),
+          j.at("lr").get<double>(),     number(j.at("grad_norm")),  j.at("seconds").get<double>()};
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "";
+  std::ostringstream s;
+  s.precision(9);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+Trainer::Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFunction loss,
+                 TrainerOptions options)
+    : model_(model),
+      optimizer_(optimizer),
+      loss_(std::move(loss)),
+      options_(std::move(options)),
+      progress_(*options_.progress_stream, options_.progress) {
+  if (options_.epochs < 0 || options_.patience < 0 || options_.clip_grad_norm < 0 ||
+      options_.clip_grad_value < 0) {
+    throw ValueError("Trainer: epochs, patience and clipping limits must not be negative");
+  }
+  if (options_.resume && options_.checkpoint_path.empty()) {
+    throw ValueError("Trainer: resume needs a checkpoint_path");
+  }
+}
+
+double Trainer::train_epoch(const DataLoader& loader, int64_t epoch, double& mean_grad_norm) {
+  model_.train();
+  const std::vector<Tensor> params = model_.parameters();
+  double loss_sum = 0.0, norm_sum = 0.0;
+  int64_t seen = 0, steps = 0;
+  for (const Batch& batch : loader.epoch(epoch)) {
+    optimizer_.zero_grad();
+    Tensor loss = loss_(batch);
+    const double value = loss.item();
+    const std::string where = "epoch " + std::to_string(epoch) + ", batch " +
+                              std::to_string(steps + 1) + "/" +
+                              std::to_string(loader.num_batches());
+    if (!std::isfinite(value)) {
+      throw TrainingError(where + ": the loss is " + std::to_string(value) +
+                          "; training stopped. Lower the learning rate, clip gradients "
+                          "(--clip-grad-norm) or check the data for extreme values.");
+    }
+    loss.backward();
+    // The norm is computed either way: it is logged, and it catches non-finite gradients.
+    const double max_norm = options_.clip_grad_norm > 0 ? options_.clip_grad_norm : optim::kInfNorm;
+    const double norm = optim::clip_grad_norm_(params, max_norm);
+    if (!std::isfinite(norm)) {
+      throw TrainingError(where + ": the gradient norm is " + std::to_string(norm) +
+                          "; training stopped. Lower the learning rate or clip gradients.");
+    }
+    if (options_.clip_grad_value > 0) optim::clip_grad_value_(params, options_.clip_grad_value);
+    optimizer_.step();
+    const int64_t n = batch.inputs.size(0);
+    loss_sum += value * static_cast<double>(n);
+    seen += n;
+    norm_sum += norm;
+    ++steps;
+    progress_.batch_done(steps, loss_sum / static_cast<double>(seen));
+  }
+  mean_grad_norm = steps > 0 ? norm_sum / static_cast<double>(steps) : 0.0;
+  return seen > 0 ? loss_sum / static_cast<double>(seen) : kNaN;
+}
+
+double Trainer::evaluate(const DataLoader& loader) {
+  const bool was_training = model_.is_training();
+  model_.eval();
+  NoGradGuard no_grad;
+  double loss_sum = 0.0;
+  int64_t seen = 0;
+  for (const Batch& batch : loader.epoch(0)) {
+    const int64_t n = batch.inputs.size(0);
+    loss_sum += loss_(batch).item() * static_cast<double>(n);
+    seen += n;
+  }
+  model_.train(was_training);
+  return seen > 0 ? loss_sum / static_cast<double>(seen) : kNaN;
+}
+
+History Trainer::fit(const DataLoader& train, const DataLoader* validation) {
+  History history;
+  TensorMap best;
+  int64_t bad_epochs = 0;
+  if (options_.resume && load_checkpoint(history, best, bad_epochs)) {
+    progress_.message("resuming after epoch " + std::to_string(history.epochs.size()) +
+                      " from " + options_.checkpoint_path);
+  }
+  if (history.epochs.empty()) history.best_loss = std::numeric_limits<double>::infinity();
+
+  for (int64_t epoch = static_cast<int64_t>(history.epochs.size()) + 1;
+       epoch <= options_.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    progress_.begin_epoch(epoch, options_.epochs, train.num_batches());
+    EpochRecord record;
+    record.epoch = epoch;
+    record.lr = optimizer_.lr();
+    record.train_loss = train_epoch(train, epoch, record.grad_norm);
+    record.val_loss = validation != nullptr ? evaluate(*validation) : kNaN;
+    if (validation != nullptr && !std::isfinite(record.val_loss)) {
+      throw TrainingError("epoch " + std::to_string(epoch) + ": the validation loss is " +
+                          std::to_string(record.val_loss) + "; training stopped.");
+    }
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    const double monitored = validation != nullptr ? record.val_loss : record.train_loss;
+    const bool improved = monitored < history.best_loss - options_.min_delta;
+    if (improved) {
+      history.best_loss = monitored;
+      history.best_epoch = epoch;
+      best = clone_all(model_.state_dict());
+      bad_epochs = 0;
+    } else {
+      ++bad_epochs;
+    }
+    history.epochs.push_back(record);
+    progress_.end_epoch(record, improved);
+    if (scheduler_ != nullptr) scheduler_->step();
+    if (plateau_ != nullptr) plateau_->step(monitored);
+    if (!options_.checkpoint_path.empty()) save_checkpoint(history, best, bad_epochs);
+    write_metrics(history);
+    if (options_.patience > 0 && bad_epochs >= options_.patience) {
+      history.stop_reason = "early stopping: no improvement for " +
+                            std::to_string(options_.patience) + " epochs";
+      break;
+    }
+  }
+  if (history.stop_reason.empty()) history.stop_reason = "completed " + std::to_string(options_.epochs) + " epochs";
+  if (!best.empty()) model_.load_state_dict(best);
+  progress_.message(history.stop_reason + "; best epoch " + std::to_string(history.best_epoch) +
+                    " (loss " + format_number(history.best_loss) + ")");
+  write_metrics(history);
+  return history;
+}
+
+// One safetensors file: "model.*" current weights, "best.*" best weights, "optimizer.*" the
+// optimizer's tensors; everything else (epoch history, optimizer scalars, schedules, the
+// generator) as JSON in the metadata.
+void Trainer::save_checkpoint(const History& history, const TensorMap& best,
+                              int64_t bad_epochs) const {
+  TensorMap tensors;
+  put_prefixed(tensors, "model.", model_.state_dict());
+  put_prefixed(tensors, "best.", best);
+  const optim::OptimizerState opt = optimizer_.state_dict();
+  put_prefixed(tensors, "optimizer.", opt.tensors);
+
+  json state;
+  state["epochs"] = json::array();
+  for (const EpochRecord& r : history.epochs) state["epochs"].push_back(to_json(r));
+  state["best_epoch"] = history.best_epoch;
+  state["best_loss"] = std::isfinite(history.best_loss) ? json(history.best_loss) : json(nullptr);
+  state["bad_epochs"] = bad_epochs;
+  state["optimizer_scalars"] = opt.scalars;
+  if (scheduler_ != nullptr) state["scheduler"] = scheduler_->state_dict();
+  if (plateau_ != nullptr) state["plateau"] = plateau_->state_dict();
+  if (options_.generator != nullptr) state["generator"] = options_.generator->state();
+  io::save_safetensors(options_.checkpoint_path, tensors,
+                       {{"format", "recur.checkpoint.v1"}, {"state", state.dump()}});
+}
+
+bool Trainer::load_checkpoint(History& history, TensorMap& best, int64_t& bad_epochs) {
+  if (!std::filesystem::exists(options_.checkpoint_path)) return false;
+  const io::SafetensorsFile file = io::read_safetensors(options_.checkpoint_path);
+  const auto format = file.metadata.find("format");
+  const auto state_text = file.metadata.find("state");
+  if (format == file.metadata.end() || format->second != "recur.checkpoint.v1" ||
+      state_text == file.metadata.end()) {
+    throw TrainingError(options_.checkpoint_path + ": not a recur training checkpoint");
+  }
+  try {
+    const json state = json::parse(state_text->second);
+    model_.load_state_dict(take_prefixed(file.tensors, "model."));
+    optim::OptimizerState opt;
+    opt.tensors = take_prefixed(file.tensors, "optimizer.");
+    opt.scalars = state.at("optimizer_scalars").get<std::map<std::string, double>>();
+    optimizer_.load_state_dict(opt);
+    if (scheduler_ != nullptr) {
+      scheduler_->load_state_dict(state.at("scheduler").get<std::map<std::string, double>>());
+    }
+    if (plateau_ != nullptr) {
+      plateau_->load_state_dict(state.at("plateau").get<std::map<std::string, double>>());
+    }
+    if (options_.generator != nullptr) {
+      options_.generator->set_state(state.at("generator").get<std::string>());
+    }
+    for (const json& r : state.at("epochs")) history.epochs.push_back(record_from_json(r));
+    history.best_epoch = state.at("best_epoch").get<int64_t>();
+    const json& best_loss = state.at("best_loss");
+    history.best_loss =
+        best_loss.is_null() ? std::numeric_limits<double>::infinity() : best_loss.get<double>();
+    bad_epochs = state.at("bad_epochs").get<int64_t>();
+    best = take_prefixed(file.tensors, "best.");
+  } catch (const json::exception& e) {
+    throw TrainingError(options_.checkpoint_path + ": damaged checkpoint state: " + e.what());
+  }
+  return true;
+}
+
+void Trainer::write_metrics(const History& history) const {
+  if (!options_.metrics_csv.empty()) {
+    std::ostringstream csv;
+    csv << "epoch,train_loss,val_loss,lr,grad_norm,seconds\n";
+    for (const EpochRecord& r : history.epochs) {
+      csv << r.epoch << ',' << format_number(r.train_loss) << ',' << format_number(r.val_loss)
+          << ',' << format_number(r.lr) << ',' << format_number(r.grad_norm) << ','
+          << format_number(r.seconds) << '\n';
+    }
+    io::write_file_atomically(options_.metrics_csv, csv.str());
+  }
+  if (!options_.metrics_json.empty()) {
+    json j;
+    j["epochs"] = json::array();
+    for (const EpochRecord& r : history.epochs) j["epochs"].push_back(to_json(r));
+    j["best_epoch"] = history.best_epoch;
+    j["best_loss"] = std::isfinite(history.best_loss) ? json(history.best_loss) : json(nullptr);
+    j["stop_reason"] = history.stop_reason;
+    io::write_file_atomically(options_.metrics_json, j.dump(2) + "\n");
+  }
+}
+
+}  // namespace recur::train
