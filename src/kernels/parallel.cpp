@@ -4,9 +4,17 @@
 
 #include <algorithm>
 
+#include "blas_threads.h"
+
 namespace recur::kernels {
 
-void set_num_threads(int n) { omp_set_num_threads(std::max(1, n)); }
+// OpenMP's count drives our loops; the OpenMP build of OpenBLAS reads it too, but is told
+// explicitly so that the BLAS count never lags behind (one pool, one number).
+void set_num_threads(int n) {
+  n = std::max(1, n);
+  omp_set_num_threads(n);
+  detail::set_blas_threads(n);
+}
 
 int num_threads() { return omp_get_max_threads(); }
 
@@ -21,7 +29,7 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
     return;
   }
   // Static, equal chunks: which thread computes which range never depends on timing.
-#pragma omp parallel for schedule(static) num_threads(static_cast<int>(chunks))
+#pragma omp parallel for schedule(static) num_threads(static_cast <int>(chunks))
   for (int64_t c = 0; c < chunks; ++c) {
     fn(begin + n * c / chunks, begin + n * (c + 1) / chunks);
   }

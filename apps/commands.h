@@ -1,0 +1,58 @@
+// The `recur` subcommands that apply and time recurrent layers. main.cpp registers them:
+//   add_run_command(app);     // recur run   — a layer from safetensors weights on an .npy input
+//   add_bench_command(app);   // recur bench — time one layer configuration (infer/train/stream)
+// Both report bad input as "recur <command>: error: <message>" on stderr and exit with status 1.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "recur/nn/recurrent_layer.h"
+#include "recur/tensor/error.h"
+
+void add_run_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_forecast_command(CLI::App& app);  // forecast_command.cpp
+
+namespace recur::cli {
+
+// "lstm", "gru", "rnn_tanh" (or "rnn"), "rnn_relu" -> the cell type; ValueError otherwise.
+inline nn::CellType parse_cell(const std::string& name) {
+  if (name == "lstm") return nn::CellType::Lstm;
+  if (name == "gru") return nn::CellType::Gru;
+  if (name == "rnn_tanh" || name == "rnn") return nn::CellType::RnnTanh;
+  if (name == "rnn_relu") return nn::CellType::RnnRelu;
+  throw ValueError("unknown cell \"" + name + "\": expected lstm, gru, rnn_tanh or rnn_relu");
+}
+
+inline std::string cell_flag_name(nn::CellType type) {
+  switch (type) {
+    case nn::CellType::Lstm:
+      return "lstm";
+    case nn::CellType::Gru:
+      return "gru";
+    case nn::CellType::RnnTanh:
+      return "rnn_tanh";
+    case nn::CellType::RnnRelu:
+      return "rnn_relu";
+  }
+  return "?";
+}
+
+// Runs a command body; any error becomes a message on stderr and exit status 1 (CLI11's
+// RuntimeError makes main()'s app.exit() return that status without printing more).
+template <class Body>
+void run_reporting_errors(const std::string& command, Body body) {
+  try {
+    body();
+  } catch (const CLI::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::cerr << "recur " << command << ": error: " << e.what() << "\n";
+    throw CLI::RuntimeError(1);
+  }
+}
+
+}  // namespace recur::cli

@@ -1,0 +1,350 @@
+// `recur forecast train|predict|evaluate|backtest`: the stock-forecasting tool.
+// Exit codes: 0 success, 1 bad data / model / files (message on stderr), 2 bad usage.
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "recur/apps/forecast/pipeline.h"
+#include "recur/kernels/parallel.h"
+
+namespace {
+
+using namespace recur;
+using json = nlohmann::json;
+
+// Flags every forecast subcommand has.
+struct CommonFlags {
+  int threads = 0;
+  bool quiet = false;
+  bool json_output = false;
+};
+
+void add_common(CLI::App& cmd, CommonFlags& f) {
+  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)");
+  cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
+  cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
+}
+
+void apply_threads(const CommonFlags& f) {
+  if (f.threads > 0) kernels::set_num_threads(f.threads);
+}
+
+// The options of `train`, kept as CLI11 options so that only flags given explicitly override
+// a --config file.
+struct TrainFlags {
+  std::string data, out = "runs/forecast", config_file, target = "close", target_kind = "price",
+              cell = "lstm", head = "point", strategy = "direct", symbol, date_column = "date",
+              missing = "error", input_scaler = "standard", target_scaler = "standard";
+  std::vector<std::string> features;
+  size_t window = 30, horizon = 1, gap = 0;
+  int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8;
+  float dropout = 0.0f;
+  bool bidirectional = false, resume = false;
+  double lr = 1e-3, clip = 1.0, val_fraction = 0.15, test_fraction = 0.15, level = 0.9;
+  std::vector<double> quantiles;
+  uint64_t seed = 0;
+  int season = 5, moving_average = 20, ar_order = 5;
+  CommonFlags common;
+};
+
+bool given(const CLI::App& cmd, const std::string& name) { return cmd.count(name) > 0; }
+
+forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) {
+  forecast::ForecastConfig c;
+  if (!f.config_file.empty()) c = forecast::load_config(f.config_file);
+  auto set = [&](const char* flag, auto& field, const auto& value) {
+    if (f.config_file.empty() || given(cmd, flag)) field = value;
+  };
+  set("--target", c.features.target_column, f.target);
+  if (f.config_file.empty() || given(cmd, "--target-kind")) {
+    c.features.target = data::parse_target_kind(f.target_kind);
+  }
+  if (given(cmd, "--features")) {
+    c.features.inputs = f.features;
+  } else if (f.config_file.empty()) {
+    c.features.inputs = {c.features.target == data::TargetKind::kLogReturn ? "log_return"
+                                                                              : c.features.target_column};
+  }
+  set("--symbol", c.symbol, f.symbol);
+  set("--date-column", c.date_column, f.date_column);
+  if (f.config_file.empty() || given(cmd, "--missing")) {
+    c.missing = f.missing == "ffill" ? data::MissingValues::kForwardFill
+                                     : data::MissingValues::kError;
+  }
+  set("--window", c.window, f.window);
+  set("--horizon", c.horizon, f.horizon);
+  set("--model", c.model.cell, f.cell);
+  set("--hidden", c.model.hidden_size, f.hidden);
+  set("--layers", c.model.num_layers, f.layers);
+  set("--bidirectional", c.model.bidirectional, f.bidirectional);
+  set("--dropout", c.model.dropout, f.dropout);
+  if (f.config_file.empty() || given(cmd, "--head")) c.model.head = forecast::parse_head(f.head);
+  if (f.config_file.empty() || given(cmd, "--strategy")) {
+    c.model.strategy = forecast::parse_strategy(f.strategy);
+  }
+  if (given(cmd, "--quantiles")) c.model.quantiles = f.quantiles;
+  if (f.config_file.empty() || given(cmd, "--input-scaler")) {
+    c.input_scaler = data::parse_scaler_kind(f.input_scaler);
+  }
+  if (f.config_file.empty() || given(cmd, "--target-scaler")) {
+    c.target_scaler = data::parse_scaler_kind(f.target_scaler);
+  }
+  set("--epochs", c.training.epochs, f.epochs);
+  set("--batch-size", c.training.batch_size, f.batch);
+  set("--lr", c.training.lr, f.lr);
+  set("--patience", c.training.patience, f.patience);
+  set("--clip-grad-norm", c.training.clip_grad_norm, f.clip);
+  set("--seed", c.training.seed, f.seed);
+  set("--val-fraction", c.training.val_fraction, f.val_fraction);
+  set("--test-fraction", c.training.test_fraction, f.test_fraction);
+  set("--gap", c.training.gap, f.gap);
+  c.validate();
+  return c;
+}
+
+forecast::BaselineOptions baselines_of(const TrainFlags& f) {
+  return {.season_period = f.season, .moving_average = f.moving_average, .ar_order = f.ar_order};
+}
+
+json rows_json(const std::vector<forecast::ReportRow>& rows) {
+  return json::parse(forecast::metrics_json(rows));
+}
+
+void add_baseline_flags(CLI::App& cmd, TrainFlags& f) {
+  cmd.add_option("--season", f.season, "seasonal-naive period in rows (default 5: a week)");
+  cmd.add_option("--ma-window", f.moving_average, "moving-average baseline window (default 20)");
+  cmd.add_option("--ar-order", f.ar_order, "order p of the AR(p) baseline (default 5)");
+  cmd.add_option("--level", f.level, "prediction-interval level (default 0.9)");
+}
+
+void add_train(CLI::App& forecast, TrainFlags& f) {
+  CLI::App* cmd = forecast.add_subcommand("train", "train a model, score it against baselines, "
+                                                   "write a run folder");
+  cmd->footer(
+      "Example:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --target close "
+      "--target-kind log_return --window 30 --out runs/sp500\n\n"
+      "The run folder gets model.safetensors, config.json, metrics.json, predictions.csv, "
+      "training.csv, report.md and forecast.png, loss.png, errors.png.");
+  cmd->add_option("--data", f.data, "CSV of daily prices (Date + Open/High/Low/Close/...)")
+      ->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", f.out, "run folder to write (default runs/forecast)");
+  cmd->add_option("--config", f.config_file, "a config.json to start from; flags override it")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--target", f.target, "price column to forecast (default close)");
+  cmd->add_option("--target-kind", f.target_kind, "price | difference | log_return");
+  cmd->add_option("--features", f.features,
+                  "model inputs: columns or derived (return, log_return, log_volume, hl_range, "
+                  "ma<N>, dow_onehot, dow_sincos); default: the target itself");
+  cmd->add_option("--symbol", f.symbol, "ticker to keep from a long-format file");
+  cmd->add_option("--date-column", f.date_column, "name of the date column (default date)");
+  cmd->add_option("--missing", f.missing, "error | ffill (forward-fill missing values)");
+  cmd->add_option("--window", f.window, "input window length W in rows (default 30)");
+  cmd->add_option("--horizon", f.horizon, "days ahead H (default 1)");
+  cmd->add_option("--model", f.cell, "lstm | gru | rnn (default lstm)");
+  cmd->add_option("--hidden", f.hidden, "hidden size (default 64)");
+  cmd->add_option("--layers", f.layers, "stacked layers (default 2)");
+  cmd->add_flag("--bidirectional", f.bidirectional, "read the window in both directions");
+  cmd->add_option("--dropout", f.dropout, "dropout between layers (default 0)");
+  cmd->add_option("--head", f.head, "point | gaussian | quantile (intervals with the last two)");
+  cmd->add_option("--quantiles", f.quantiles, "quantiles of the quantile head (must hold 0.5)");
+  cmd->add_option("--strategy", f.strategy, "direct | recursive multi-step forecasts");
+  cmd->add_option("--input-scaler", f.input_scaler, "standard | minmax | robust | none");
+  cmd->add_option("--target-scaler", f.target_scaler, "standard | minmax | robust | none");
+  cmd->add_option("--epochs", f.epochs, "maximum epochs (default 50)");
+  cmd->add_option("--batch-size", f.batch, "mini-batch size (default 32)");
+  cmd->add_option("--lr", f.lr, "Adam learning rate (default 1e-3)");
+  cmd->add_option("--patience", f.patience, "early-stopping patience in epochs (default 8)");
+  cmd->add_option("--clip-grad-norm", f.clip, "gradient-norm clipping, 0 = off (default 1)");
+  cmd->add_option("--seed", f.seed, "random seed (default 0): same seed, same result");
+  cmd->add_option("--val-fraction", f.val_fraction, "validation share (default 0.15)");
+  cmd->add_option("--test-fraction", f.test_fraction, "test share (default 0.15)");
+  cmd->add_option("--gap", f.gap, "rows left out between splits (default 0)");
+  cmd->add_flag("--resume", f.resume, "continue an interrupted run from its checkpoint");
+  add_baseline_flags(*cmd, f);
+  add_common(*cmd, f.common);
+  cmd->callback([cmd, &f] {
+    cli::run_reporting_errors("forecast train", [&] {
+      apply_threads(f.common);
+      forecast::RunOptions options{.data_path = f.data,
+                                   .out_dir = f.out,
+                                   .config = build_config(*cmd, f),
+                                   .baselines = baselines_of(f),
+                                   .interval_level = f.level,
+                                   .resume = f.resume,
+                                   .progress = f.common.quiet || f.common.json_output
+                                                   ? train::ProgressStyle::Quiet
+                                                   : train::ProgressStyle::Auto};
+      const forecast::RunResult r = forecast::train_run(options);
+      if (f.common.json_output) {
+        std::cout << json{{"run", f.out},
+                          {"metrics", rows_json(r.rows)},
+                          {"verdict", r.verdict},
+                          {"epochs", r.epochs_run},
+                          {"best_epoch", r.best_epoch},
+                          {"files", r.files}}
+                         .dump(2)
+                  << "\n";
+      } else if (!f.common.quiet) {
+        std::cout << forecast::format_table(r.rows) << "\n" << r.verdict << "\n\n"
+                  << "Wrote " << f.out << "/: ";
+        for (size_t i = 0; i < r.files.size(); ++i) std::cout << (i ? ", " : "") << r.files[i];
+        std::cout << "\n";
+      }
+    });
+  });
+}
+
+struct RunFlags {
+  std::string model, data;
+  double level = 0.9;
+  TrainFlags baselines;
+  CommonFlags common;
+};
+
+void add_predict(CLI::App& forecast, RunFlags& f) {
+  CLI::App* cmd = forecast.add_subcommand("predict", "forecast the next day(s) after the data");
+  cmd->footer("Example:\n  recur forecast predict --model runs/sp500 --data "
+              "data/sp500_2000_2020_ohlcv.csv");
+  cmd->add_option("--model", f.model, "run folder (config.json + model.safetensors)")
+      ->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--data", f.data, "CSV with at least `window` rows, newest last")
+      ->required()->check(CLI::ExistingFile);
+  cmd->add_option("--level", f.level, "prediction-interval level (default 0.9)");
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("forecast predict", [&] {
+      apply_threads(f.common);
+      const forecast::Prediction p = forecast::predict_run(f.model, f.data, f.level);
+      if (f.common.json_output) {
+        json rows = json::array();
+        for (const auto& r : p.rows) {
+          json row = {{"step", r.step}, {"date", r.date}, {"price", r.price}};
+          if (r.lower) row["lower"] = *r.lower, row["upper"] = *r.upper;
+          rows.push_back(row);
+        }
+        std::cout << json{{"last_date", p.last_date},
+                          {"last_price", p.last_price},
+                          {"interval_level", p.interval_level},
+                          {"forecast", rows}}
+                         .dump(2)
+                  << "\n";
+        return;
+      }
+      std::cout << "last row " << p.last_date << ": " << p.last_price << "\n";
+      for (const auto& r : p.rows) {
+        std::cout << "  t+" << r.step << "  " << r.date << "  " << r.price;
+        if (r.lower) {
+          std::cout << "   " << static_cast<int>(std::lround(100 * p.interval_level))
+                    << "% interval [" << *r.lower << ", " << *r.upper << "]";
+        }
+        std::cout << "\n";
+      }
+    });
+  });
+}
+
+void add_evaluate(CLI::App& forecast, RunFlags& f) {
+  CLI::App* cmd = forecast.add_subcommand(
+      "evaluate", "score a trained run and the baselines on a CSV's validation and test splits");
+  cmd->footer("Example:\n  recur forecast evaluate --model runs/sp500 --data "
+              "data/sp500_2000_2020_ohlcv.csv --json");
+  cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--data", f.data, "CSV of daily prices")->required()->check(CLI::ExistingFile);
+  add_baseline_flags(*cmd, f.baselines);
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("forecast evaluate", [&] {
+      apply_threads(f.common);
+      const forecast::RunResult r = forecast::evaluate_run(f.model, f.data,
+                                                           baselines_of(f.baselines),
+                                                           f.baselines.level);
+      if (f.common.json_output) {
+        std::cout << json{{"metrics", rows_json(r.rows)}, {"verdict", r.verdict}}.dump(2) << "\n";
+      } else if (!f.common.quiet) {
+        std::cout << forecast::format_table(r.rows) << "\n" << r.verdict << "\n";
+      }
+    });
+  });
+}
+
+struct BacktestFlags {
+  RunFlags run;
+  double initial = 0.5;
+  size_t step = 20, refit_every = 0;
+  std::string window = "expanding";
+};
+
+void add_backtest(CLI::App& forecast, BacktestFlags& f) {
+  CLI::App* cmd = forecast.add_subcommand(
+      "backtest", "walk-forward evaluation of the network and the baselines");
+  cmd->footer("Example:\n  recur forecast backtest --model runs/sp500 --data "
+              "data/sp500_2000_2020_ohlcv.csv --initial 0.6 --step 20 --refit-every 250\n\n"
+              "With --refit-every 0 (the default) the run's trained network is used as it is "
+              "and must not have seen the backtest period: start --initial after its training "
+              "split.");
+  cmd->add_option("--model", f.run.model, "run folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--data", f.run.data, "CSV of daily prices")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--initial", f.initial, "first origin as a share of the rows (default 0.5)");
+  cmd->add_option("--step", f.step, "rows between origins (default 20)");
+  cmd->add_option("--refit-every", f.refit_every,
+                  "retrain the network every N rows (0: use the trained network)");
+  cmd->add_option("--window-type", f.window, "expanding | rolling training window");
+  add_baseline_flags(*cmd, f.run.baselines);
+  add_common(*cmd, f.run.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("forecast backtest", [&] {
+      apply_threads(f.run.common);
+      if (f.window != "expanding" && f.window != "rolling") {
+        throw ValueError("--window-type must be expanding or rolling, got '" + f.window + "'");
+      }
+      // The row count decides the first origin; load the prices through the run's config.
+      const forecast::ForecastConfig config =
+          forecast::load_config((std::filesystem::path(f.run.model) / "config.json").string());
+      const data::PriceTable table = data::load_price_table(
+          f.run.data, {.date_column = config.date_column, .symbol = config.symbol,
+                       .missing = config.missing});
+      forecast::BacktestOptions options;
+      options.data_path = f.run.data;
+      options.run_dir = f.run.model;
+      options.config.initial_train =
+          static_cast<size_t>(f.initial * static_cast<double>(table.rows()));
+      options.config.step = f.step;
+      options.config.refit_every = f.refit_every;
+      options.config.fit = f.refit_every > 0;
+      options.config.window = f.window == "rolling" ? forecast::TrainingWindow::kRolling
+                                                    : forecast::TrainingWindow::kExpanding;
+      options.config.interval_level = f.run.baselines.level;
+      options.baselines = baselines_of(f.run.baselines);
+      options.progress = f.run.common.quiet || f.run.common.json_output
+                             ? train::ProgressStyle::Quiet
+                             : train::ProgressStyle::Auto;
+      std::vector<forecast::ReportRow> rows;
+      for (const auto& r : forecast::backtest_run(options)) {
+        rows.push_back({"backtest (" + std::to_string(r.folds.size()) + " folds)", r.model,
+                        r.aggregate});
+      }
+      if (f.run.common.json_output) {
+        std::cout << rows_json(rows).dump(2) << "\n";
+      } else if (!f.run.common.quiet) {
+        std::cout << forecast::format_table(rows);
+      }
+    });
+  });
+}
+
+}  // namespace
+
+void add_forecast_command(CLI::App& app) {
+  CLI::App* forecast = app.add_subcommand(
+      "forecast", "stock-price forecasting: train, predict, evaluate, backtest");
+  forecast->require_subcommand(1);
+  // Flag storage lives as long as the program: CLI11 writes into it while parsing.
+  static TrainFlags train_flags;
+  static RunFlags predict_flags, evaluate_flags;
+  static BacktestFlags backtest_flags;
+  add_train(*forecast, train_flags);
+  add_predict(*forecast, predict_flags);
+  add_evaluate(*forecast, evaluate_flags);
+  add_backtest(*forecast, backtest_flags);
+}

@@ -1,0 +1,104 @@
+// ForecastConfig: everything that defines a forecasting model, saved as config.json in the run
+// folder next to model.safetensors. `recur forecast predict` rebuilds the model, its features
+// and its scalers from this file alone, so a model trained elsewhere (e.g. the PyTorch
+// StockForecaster of the tutorial) runs here given a config.json written by hand.
+// The schema (docs/FORECAST.md documents every field):
+//
+//   {
+//     "format": "recur.forecast.v1",  "recur_version": "0.1.0",
+//     "data":     {"date_column": "date", "symbol": "", "missing": "error"},
+//     "features": {"target_column": "close", "target": "log_return", "inputs": ["log_return"]},
+//     "window": 30, "horizon": 1,
+//     "model":    {"cell": "lstm", "hidden_size": 64, "num_layers": 2, "bidirectional": false,
+//                  "dropout": 0.0, "head": "point", "strategy": "direct",
+//                  "quantiles": [0.05, 0.5, 0.95]},
+//     "scalers":  {"inputs": {...}, "target": {...}}          (data::FrameScalers::to_json)
+//     "training": {"epochs": 50, "batch_size": 32, "lr": 0.001, "patience": 8,
+//                  "clip_grad_norm": 1.0, "seed": 0, "val_fraction": 0.15,
+//                  "test_fraction": 0.15, "gap": 0}
+//   }
+//
+// Parameter names in model.safetensors: "<cell>.weight_ih_l0" ... (cell = lstm, gru or rnn),
+// "fc.weight", "fc.bias" — the tutorial's StockForecaster names.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "recur/data/features.h"
+#include "recur/data/frame_scalers.h"
+#include "recur/data/price_table.h"
+
+namespace recur::forecast {
+
+// What the network's head predicts.
+enum class HeadKind {
+  kPoint,     // H values, MSE loss
+  kGaussian,  // a mean and a log-variance per step, Gaussian negative log-likelihood
+  kQuantile,  // one value per quantile per step, pinball loss; the median is the forecast
+};
+
+// How H > 1 steps are produced.
+enum class Strategy {
+  kDirect,     // one output per step
+  kRecursive,  // one step, fed back as the next input (needs the target as the only input)
+};
+
+struct ModelConfig {
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  int64_t hidden_size = 64;
+  int64_t num_layers = 2;
+  bool bidirectional = false;
+  float dropout = 0.0f;
+  HeadKind head = HeadKind::kPoint;
+  Strategy strategy = Strategy::kDirect;
+  std::vector<double> quantiles = {0.05, 0.5, 0.95};  // kQuantile: must contain 0.5
+};
+
+struct TrainingConfig {
+  int64_t epochs = 50;
+  int64_t batch_size = 32;
+  double lr = 1e-3;
+  int64_t patience = 8;
+  double clip_grad_norm = 1.0;
+  uint64_t seed = 0;
+  double val_fraction = 0.15;
+  double test_fraction = 0.15;
+  size_t gap = 0;
+};
+
+struct ForecastConfig {
+  std::string date_column = "date";
+  std::string symbol;  // long-format files: the ticker
+  data::MissingValues missing = data::MissingValues::kError;
+  data::FeatureSpec features;
+  size_t window = 30;
+  size_t horizon = 1;
+  ModelConfig model;
+  data::FrameScalers scalers;  // filled in by training
+  data::ScalerKind input_scaler = data::ScalerKind::kStandard;
+  data::ScalerKind target_scaler = data::ScalerKind::kStandard;
+  TrainingConfig training;
+
+  // Steps the network predicts per sample (1 when recursive).
+  int64_t model_steps() const;
+  // Outputs of the head: steps x (1 | 2 | number of quantiles).
+  int64_t head_outputs() const;
+  // Throws ValueError naming the field for anything inconsistent.
+  void validate() const;
+};
+
+nlohmann::json to_json(const ForecastConfig& config);
+// ValueError naming the field on a malformed or inconsistent document.
+ForecastConfig config_from_json(const nlohmann::json& j);
+ForecastConfig load_config(const std::string& path);  // IoError/ValueError naming the file
+void save_config(const std::string& path, const ForecastConfig& config);
+
+std::string head_name(HeadKind head);
+HeadKind parse_head(const std::string& name);
+std::string strategy_name(Strategy strategy);
+Strategy parse_strategy(const std::string& name);
+
+}  // namespace recur::forecast

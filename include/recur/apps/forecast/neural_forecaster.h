@@ -1,0 +1,75 @@
+// NeuralForecaster: a ForecastNet behind the Forecaster interface, so the network is scored by
+// exactly the same code, on exactly the same origins, as every baseline. It holds the (unscaled)
+// feature frame of the data; a forecast from an origin reads the W frame rows before it (features
+// are causal, so nothing after the origin is seen) and turns the network's scaled output back
+// into prices with the scalers fitted on the training rows.
+//
+//   NeuralForecaster model(frame, config);
+//   model.fit_rows(splits.train, splits.val, fit_options);   // trains (early stopping on val)
+//   std::vector<double> next5 = model.forecast(history, 5);  // prices
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "recur/apps/forecast/forecast_net.h"
+#include "recur/apps/forecast/forecaster.h"
+#include "recur/data/splits.h"
+#include "recur/train/trainer.h"
+
+namespace recur::forecast {
+
+struct FitOptions {
+  std::string checkpoint_path;  // "" = no checkpoint
+  bool resume = false;
+  std::string metrics_csv;
+  train::ProgressStyle progress = train::ProgressStyle::Auto;
+  std::ostream* progress_stream = &std::cerr;
+};
+
+class NeuralForecaster : public Forecaster {
+ public:
+  // `frame` must hold the rows every later history refers to (row i = history value i).
+  NeuralForecaster(data::FeatureFrame frame, ForecastConfig config, FitOptions options = {});
+
+  std::string name() const override { return config_.model.cell; }
+  // Trains on rows [first_valid, train.size()), the last val_fraction / (1 - test_fraction) of
+  // them held out for early stopping (the backtest's refits use this).
+  void fit(std::span<const double> train) override;
+  std::vector<double> forecast(std::span<const double> history, int horizon) override;
+  std::optional<Interval> interval(std::span<const double> history, int horizon,
+                                   double level) override;
+  size_t min_history() const override { return frame_.first_valid + config_.window; }
+
+  // Fits the scalers on `train` rows only, then trains a fresh network (seeded by the config).
+  void fit_rows(data::RowRange train, data::RowRange validation);
+  // Uses a trained network and a config whose scalers are set (predict / evaluate).
+  void set_model(std::shared_ptr<ForecastNet> net);
+
+  const ForecastConfig& config() const { return config_; }
+  const train::History& history() const { return history_; }
+  const std::shared_ptr<ForecastNet>& net() const { return net_; }
+  bool has_interval() const { return config_.model.head != HeadKind::kPoint; }
+  // The nominal coverage of the head's interval (quantile head: outermost quantiles' spread).
+  double interval_level(double requested) const;
+
+  // The forecast (prices) for the `horizon` rows after row origin - 1, with bounds when the head
+  // has them. history[origin - 1] is the anchor price.
+  struct PriceForecast {
+    std::vector<double> mean, lower, upper;
+  };
+  PriceForecast forecast_from(size_t origin, double anchor_price, int horizon, double level);
+
+ private:
+  Tensor window_at(size_t origin) const;  // scaled rows [origin - W, origin) as [1, W, F]
+
+  data::FeatureFrame frame_;   // unscaled
+  data::FeatureFrame scaled_;  // scaled with config_.scalers
+  ForecastConfig config_;
+  FitOptions options_;
+  Generator generator_;  // initialises the network and draws its dropout masks
+  std::shared_ptr<ForecastNet> net_;
+  train::History history_;
+};
+
+}  // namespace recur::forecast

@@ -1,0 +1,83 @@
+// The forecasting pipeline behind `recur forecast`: each function is one subcommand.
+//
+//   train     CSV -> features -> chronological splits -> scalers fitted on training rows ->
+//             windows -> network trained with early stopping on validation -> the model and
+//             every baseline scored on the same validation and test origins -> run folder:
+//               model.safetensors  config.json  metrics.json  predictions.csv  training.csv
+//               report.md  forecast.png  loss.png  errors.png
+//   evaluate  a trained run scored (with the baselines) on a CSV's test split
+//   predict   the next `horizon` prices after the last row of a CSV, with an interval when the
+//             model has one
+//   backtest  walk-forward evaluation of the network and the baselines (refitting as asked)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recur/apps/forecast/backtest.h"
+#include "recur/apps/forecast/baselines.h"
+#include "recur/apps/forecast/forecast_config.h"
+#include "recur/apps/forecast/report.h"
+#include "recur/train/progress.h"
+
+namespace recur::forecast {
+
+struct RunOptions {
+  std::string data_path;
+  std::string out_dir;
+  ForecastConfig config;
+  BaselineOptions baselines;
+  double interval_level = 0.9;
+  bool resume = false;  // continue an interrupted training from out_dir/checkpoint.safetensors
+  train::ProgressStyle progress = train::ProgressStyle::Auto;
+};
+
+// Scores of every method per split, the verdict against the naive forecast, and what was written.
+struct RunResult {
+  std::vector<ReportRow> rows;  // split x method
+  std::string verdict;          // plain sentence about the test split
+  std::optional<Verdict> beats_naive;
+  std::vector<std::string> files;  // written into the run folder
+  int64_t epochs_run = 0;
+  int64_t best_epoch = 0;
+  std::string stop_reason;
+};
+
+RunResult train_run(const RunOptions& options);
+
+// Scores the run in `run_dir` on `data_path` (its test split by the run's fractions).
+RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
+                       const BaselineOptions& baselines, double interval_level);
+
+struct PredictionRow {
+  int step = 0;     // 1..H
+  std::string date; // the step's calendar date: the next weekdays after the last row
+  double price = 0.0;
+  std::optional<double> lower, upper;
+};
+struct Prediction {
+  std::string last_date;
+  double last_price = 0.0;
+  double interval_level = 0.0;  // 0 without an interval
+  std::vector<PredictionRow> rows;
+};
+Prediction predict_run(const std::string& run_dir, const std::string& data_path,
+                       double interval_level);
+
+struct BacktestOptions {
+  std::string data_path;
+  std::string run_dir;  // trained run whose config (and, with refit_every = 0, weights) is used
+  BacktestConfig config;
+  BaselineOptions baselines;
+  train::ProgressStyle progress = train::ProgressStyle::Auto;
+};
+// One result per method: the network first, then the baselines.
+std::vector<BacktestResult> backtest_run(const BacktestOptions& options);
+
+// A fixed-width console table of the rows, split by split.
+std::string format_table(const std::vector<ReportRow>& rows);
+// {"split": {"method": {"mae": ..., ...}}}
+std::string metrics_json(const std::vector<ReportRow>& rows);
+
+}  // namespace recur::forecast

@@ -1,0 +1,60 @@
+// The Markdown report of a forecasting run (report.md in the run folder): one metrics table per
+// split with the model and every baseline, a plain sentence saying whether the model beats the
+// naive forecast on the test split (by MASE and by RMSE), the plots, and the configuration.
+//
+//   ReportInput in{.model = "lstm"};
+//   in.rows.push_back({"test", "lstm", lstm_test.aggregate});
+//   in.rows.push_back({"test", "naive", naive_test.aggregate});
+//   in.plots.push_back({"Forecast vs actual", "forecast.png"});
+//   in.config.push_back({"window", "30"});
+//   write_report("run/report.md", in);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "recur/apps/forecast/metrics.h"
+
+namespace recur::forecast {
+
+struct ReportRow {
+  std::string split;   // "validation", "test", ...; tables appear in first-seen order
+  std::string method;  // the model's name or a baseline's Forecaster::name()
+  Metrics metrics;
+};
+
+struct PlotLink {
+  std::string caption;
+  std::string path;  // relative to the report, e.g. "forecast.png"
+};
+
+struct ReportInput {
+  std::string title = "Forecast report";
+  std::string model;               // the method the verdict is about
+  std::string baseline = "naive";  // what it must beat
+  std::string verdict_split = "test";
+  std::vector<ReportRow> rows;
+  std::vector<PlotLink> plots;
+  std::vector<std::pair<std::string, std::string>> config;  // shown in this order
+  std::vector<std::string> notes;  // extra sentences (warnings, data caveats)
+};
+
+// Whether the model's error is strictly lower than the baseline's on the verdict split.
+struct Verdict {
+  bool by_mase = false;
+  bool by_rmse = false;
+  double model_mase = 0, baseline_mase = 0, model_rmse = 0, baseline_rmse = 0;
+};
+// nullopt when the verdict split lacks a row for the model or for the baseline.
+std::optional<Verdict> compare_to_baseline(const ReportInput& input);
+// The plain sentence, e.g. "On the test split, lstm beats the naive forecast by MASE (0.912 vs
+// 1.000) but not by RMSE (2.31 vs 2.30)."
+std::string verdict_sentence(const ReportInput& input);
+
+std::string render_report(const ReportInput& input);
+// Writes render_report() to `path` atomically; IoError if it cannot.
+void write_report(const std::string& path, const ReportInput& input);
+
+}  // namespace recur::forecast

@@ -1,0 +1,71 @@
+// A table of daily prices read from a CSV file: one row per date, strictly increasing dates,
+// numeric columns in double precision. This is the first step of the forecasting pipeline:
+//
+//   PriceTable t = data::load_price_table("prices.csv", {.columns = {"Close", "Volume"}});
+//   FeatureFrame f = data::build_features(t, spec);             (features.h)
+//
+// What the loader accepts: a header with a date column (default "date") and numeric columns in
+// any order, names matched case-insensitively ignoring spaces and '_' (io::column_key); ISO dates
+// YYYY-MM-DD or YYYY/MM/DD (date.h); everything io::read_csv copes with (BOM, CRLF, quotes, no
+// final newline). Long format: a symbol column ("symbol" or "ticker" unless named) holding several
+// tickers; LoadOptions::symbol picks one.
+//
+// What it rejects, always with file, line and column in the IoError message:
+//   prices.csv:17: column 'Close': 'abc' is not a number
+//   prices.csv:17: column 'Date': '03/01/2000' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)
+//   prices.csv:17: column 'Close': missing value (MissingValues::kForwardFill fills it ...)
+//   prices.csv: date 2000-01-05 appears twice (lines 7 and 9)
+//   prices.csv:17: 5 fields, expected 6 as in the header
+// Missing values are "", NA, N/A, NaN, null, None and "." (any case). Rows out of date order are
+// sorted, and a warning is added to PriceTable::warnings (the library never prints).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recur/data/date.h"
+#include "recur/io/csv.h"
+
+namespace recur::data {
+
+enum class MissingValues {
+  kError,        // any missing value is an error (the default)
+  kForwardFill,  // take the previous row's value (by date); an error on the first row
+};
+
+struct LoadOptions {
+  std::string date_column = "date";
+  // Numeric columns to load, by name. Empty: every column except the date and symbol columns.
+  // Columns not listed are not parsed at all (a broken column you do not use is no error).
+  std::vector<std::string> columns{};
+  // The column of tickers in a long-format file. Empty: "symbol" or "ticker" if there is one.
+  std::string symbol_column{};
+  // The ticker to keep (case-insensitive). Empty: the file must hold a single ticker.
+  std::string symbol{};
+  MissingValues missing = MissingValues::kError;
+};
+
+struct PriceTable {
+  std::string source;                        // the file, for messages
+  std::string symbol;                        // the ticker kept; "" without a symbol column
+  std::vector<Date> dates;                   // strictly increasing
+  std::vector<int64_t> lines;                // the file line of each row
+  std::vector<std::string> names;            // the loaded columns, spelled as in the header
+  std::vector<std::vector<double>> columns;  // columns[c][row], all finite
+  std::vector<std::string> warnings;         // things the caller may want to show the user
+
+  size_t rows() const { return dates.size(); }
+  bool has_column(std::string_view name) const;
+  // The values of a column (matched like the header). Throws ValueError listing the columns.
+  const std::vector<double>& column(std::string_view name) const;
+  // "prices.csv:17": where row `row` came from.
+  std::string where(size_t row) const;
+};
+
+PriceTable load_price_table(const std::string& path, const LoadOptions& options = {});
+// Same, from a CSV already read (tests, or data that did not come from a file).
+PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& options = {});
+
+}  // namespace recur::data

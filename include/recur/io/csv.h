@@ -1,0 +1,56 @@
+// Reading CSV files as people actually have them: a header row, then records. Handles a UTF-8
+// byte-order mark, LF / CRLF / CR line ends, a missing final newline, blank lines (skipped,
+// wherever they are), spaces around unquoted fields (trimmed), and RFC 4180 quoting ("a,b",
+// "say ""hi""", line breaks inside quotes). Every record remembers the line it starts on, so
+// callers can report "prices.csv:17: column 'Close': 'abc' is not a number". A record with the
+// wrong number of fields, an unterminated quote, an empty file or two header names that mean the
+// same column throw IoError naming the file and the line.
+//
+// Header names are compared with column_key(): case-insensitive, ignoring spaces, '_' and '-',
+// so "Adj Close", "adj_close" and "AdjClose" all name the same column.
+//
+//   io::CsvTable t = io::read_csv("prices.csv");
+//   size_t close = t.require_column("close");
+//   for (const io::CsvRow& r : t.rows) use(r.fields[close], t.where(r));
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace recur::io {
+
+struct CsvRow {
+  int64_t line = 0;  // 1-based line of the file where the record starts
+  std::vector<std::string> fields;
+};
+
+struct CsvTable {
+  std::string source;               // the path (or name) used in messages
+  std::vector<std::string> header;  // as written in the file (trimmed)
+  std::vector<CsvRow> rows;         // data records; every one has header.size() fields
+
+  // Index of the header column matching `name` by column_key(), if any.
+  std::optional<size_t> find_column(std::string_view name) const;
+  // Same, but throws IoError listing the available columns when there is none.
+  size_t require_column(std::string_view name) const;
+  // "prices.csv:17" for messages about a record.
+  std::string where(const CsvRow& row) const;
+};
+
+// Reads a whole file. Throws IoError if it cannot be opened or is malformed (see above).
+CsvTable read_csv(const std::string& path, char separator = ',');
+// Parses text already in memory; `source` names it in messages.
+CsvTable parse_csv(std::string_view text, const std::string& source, char separator = ',');
+
+// The name used to match columns: lower case with spaces, '_' and '-' removed ("Adj Close" ->
+// "adjclose").
+std::string column_key(std::string_view name);
+
+// A finite decimal number ("1.5", "-2", "+3e-4", " 7 "), or nullopt for anything else,
+// including "", "nan" and "inf".
+std::optional<double> parse_number(std::string_view text);
+
+}  // namespace recur::io

@@ -1,0 +1,48 @@
+// Fused gate passes of the recurrent cells: after the GEMMs of a time step have produced the
+// gate pre-activations, ONE pass over the rows applies the nonlinearities, updates the state and
+// writes what backward needs; the backward passes do the reverse in one pass too. Equations and
+// gate order are PyTorch's:
+//   LSTM (i, f, g, o): c' = f*c + i*g, h' = o*tanh(c')
+//   GRU  (r, z, n):    n = tanh(x_n + r*(W_hn h + b_hn)), h' = (1-z)*n + z*h
+//   RNN:               h' = tanh(pre) or relu(pre)
+// All buffers are row-major [rows, width] with the leading dimension given where it may differ
+// from the width. Nonlinearities use the vectorised kernels of activations.h row by row; the
+// arithmetic between them is written so the compiler vectorises it (AVX2/FMA here).
+#pragma once
+
+#include <cstdint>
+
+namespace recur::kernels {
+
+// --- LSTM --------------------------------------------------------------------------------------
+// gates [B, 4H] holds i, f, g, o pre-activations and is overwritten with their activations.
+// c [B, H] is the cell state, updated in place. h_raw [B, ldh] receives o*tanh(c') (the hidden
+// state, or its input to the projection). save_c_prev / save_tanh_c ([B, H], may be null) keep
+// c and tanh(c') for backward.
+void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
+                  float* save_c_prev, float* save_tanh_c);
+// From the saved activations: dh_raw [B, H] is the gradient of o*tanh(c'); dc [B, H] holds
+// dL/dc' on entry and dL/dc on return; dgates [B, 4H] receives the pre-activation gradients.
+void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev,
+                   const float* tanh_c, const float* dh_raw, float* dc, float* dgates);
+
+// --- GRU ---------------------------------------------------------------------------------------
+// gx [B, 3H]: x W_ih^T + b_ih + (b_hr, b_hz, 0); overwritten with r, z, n.
+// gh [B, 3H]: h W_hh^T (no bias); its n part is overwritten with W_hn h + b_hn (needed by
+// backward). b_hn [H] may be null. h [B, H] is updated in place.
+void gru_forward(int64_t B, int64_t H, float* gx, float* gh, const float* b_hn, float* h);
+// dh [B, H] holds dL/dh' on entry and the direct part dL/dh' * z on return (the caller adds
+// dgh W_hh). dgx, dgh [B, 3H] receive the gradients of the input-side and hidden-side
+// pre-activations (they differ in the n part: dgh_n = dgx_n * r).
+void gru_backward(int64_t B, int64_t H, const float* gx, const float* gh, const float* h_prev,
+                  float* dh, float* dgx, float* dgh);
+
+// --- Vanilla RNN -------------------------------------------------------------------------------
+// pre [B, H] is overwritten with h' = act(pre); h [B, ldh] receives a copy.
+void rnn_forward(int64_t B, int64_t H, bool relu, float* pre, float* h, int64_t ldh);
+// h_new [B, H] are the saved outputs; dh [B, H] the gradient w.r.t. them; dpre [B, H] receives
+// the pre-activation gradient.
+void rnn_backward(int64_t B, int64_t H, bool relu, const float* h_new, const float* dh,
+                  float* dpre);
+
+}  // namespace recur::kernels

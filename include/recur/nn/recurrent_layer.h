@@ -1,0 +1,89 @@
+// RecurrentLayer: a stack of RNN/LSTM/GRU layers with PyTorch's options, semantics, shapes and
+// parameter names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_hr_l0, and the
+// _reverse twins), so a PyTorch state_dict loads unchanged. LSTM, GRU and RNN (lstm.h, gru.h,
+// rnn.h) are thin named front ends.
+//
+//   nn::LSTM lstm({.input_size = 3, .hidden_size = 16, .num_layers = 2, .bidirectional = true});
+//   auto [y, h_n, c_n] = lstm.forward(x);   // x [T, B, 3] -> y [T, B, 32], h_n [4, B, 16]
+//
+// The whole stack is ONE autograd node with a hand-written BPTT backward giving gradients for
+// the input, h0, c0 and every parameter (see docs/RECURRENT.md for the kernel design). With
+// gradients off (NoGradGuard) or nothing requiring grad, no training workspace is kept.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "recur/nn/module.h"
+#include "recur/seq/packed_sequence.h"
+#include "recur/tensor/random.h"
+#include "recur/tensor/tensor.h"
+
+namespace recur::nn {
+
+enum class CellType { RnnTanh, RnnRelu, Lstm, Gru };
+
+// "LSTM", "GRU", "RNN" (as PyTorch's class names; both RNN nonlinearities give "RNN").
+std::string cell_type_name(CellType type);
+// Gates per cell: 4 (LSTM), 3 (GRU), 1 (RNN).
+int64_t gate_count(CellType type);
+
+struct RecurrentOptions {
+  int64_t input_size = 0, hidden_size = 0, num_layers = 1;
+  bool bias = true, batch_first = false, bidirectional = false;
+  float dropout = 0.0f;   // between layers, training mode only, not after the last layer
+  int64_t proj_size = 0;  // LSTM only
+};
+
+struct RecurrentOutput {
+  Tensor output;  // [T, B, D*H_out] ([B, T, D*H_out] when batch_first)
+  Tensor h_n;     // [num_layers*D, B, H_out]
+  Tensor c_n;     // [num_layers*D, B, H] (LSTM only; undefined otherwise)
+};
+
+struct PackedRecurrentOutput {
+  PackedSequence output;  // same batch_sizes and permutations as the input
+  Tensor h_n;             // original batch order
+  Tensor c_n;
+};
+
+class RecurrentLayer : public Module {
+ public:
+  RecurrentLayer(CellType type, const RecurrentOptions& options,
+                 Generator& gen = default_generator());
+
+  std::string type_name() const override { return cell_type_name(type_); }
+
+  // input [T, B, I] (or [B, T, I] when batch_first); h0 [num_layers*D, B, H_out] and c0
+  // [num_layers*D, B, H] are optional (zeros).
+  RecurrentOutput forward(const Tensor& input, const Tensor& h0 = {}, const Tensor& c0 = {});
+  // Packed input: step t runs on the first batch_sizes[t] sequences only. h0/c0 and h_n/c_n are
+  // in the original batch order (sorted_indices applied as PyTorch does).
+  PackedRecurrentOutput forward(const PackedSequence& input, const Tensor& h0 = {},
+                                const Tensor& c0 = {});
+
+  CellType cell_type() const { return type_; }
+  const RecurrentOptions& options() const { return options_; }
+  int64_t num_directions() const { return options_.bidirectional ? 2 : 1; }
+  // Size of h: proj_size when projecting, else hidden_size.
+  int64_t output_hidden_size() const;
+
+  // The parameters of layer `layer`, direction `direction` (0 forward, 1 reverse). bias_ih,
+  // bias_hh are undefined without bias, weight_hr without projection.
+  struct DirectionParameters {
+    Tensor weight_ih, weight_hh, bias_ih, bias_hh, weight_hr;
+  };
+  const DirectionParameters& parameters_of(int64_t layer, int64_t direction) const;
+
+  // Re-draws every weight and bias from U(-1/sqrt(H), 1/sqrt(H)) (the construction default).
+  void reset_parameters(Generator& gen = default_generator());
+
+ private:
+  CellType type_;
+  RecurrentOptions options_;
+  std::vector<DirectionParameters> params_;  // [layer * D + direction]
+  Generator* dropout_gen_;                   // masks of the dropout between layers
+};
+
+}  // namespace recur::nn

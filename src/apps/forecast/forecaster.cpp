@@ -1,0 +1,42 @@
+#include "recur/apps/forecast/forecaster.h"
+
+#include <cmath>
+
+#include "recur/tensor/error.h"
+
+namespace recur::forecast {
+
+std::optional<Interval> Forecaster::interval(std::span<const double> /*history*/, int /*horizon*/,
+                                             double /*level*/) {
+  return std::nullopt;
+}
+
+void check_horizon(const std::string& who, int horizon) {
+  if (horizon < 1) {
+    throw ValueError(who + ": horizon must be at least 1, got " + std::to_string(horizon));
+  }
+}
+
+void check_finite(const std::string& who, std::span<const double> values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      throw ValueError(who + ": value " + std::to_string(i) + " is not finite (" +
+                       std::to_string(values[i]) + ")");
+    }
+  }
+}
+
+void check_history(const std::string& who, std::span<const double> history, size_t min_length) {
+  if (history.size() < min_length) {
+    throw ValueError(who + ": needs a history of at least " + std::to_string(min_length) +
+                     " values, got " + std::to_string(history.size()));
+  }
+}
+
+void check_level(const std::string& who, double level) {
+  if (!(level > 0.0 && level < 1.0)) {
+    throw ValueError(who + ": interval level must be in (0, 1), got " + std::to_string(level));
+  }
+}
+
+}  // namespace recur::forecast

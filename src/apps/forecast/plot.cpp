@@ -1,0 +1,169 @@
+#include "recur/apps/forecast/plot.h"
+
+#include <cmath>
+#include <span>
+
+#include "plplot_canvas.h"
+#include "recur/tensor/error.h"
+
+namespace recur::forecast {
+namespace {
+
+using plotting::Canvas;
+using plotting::Color;
+using plotting::LegendEntry;
+using plotting::LineStyle;
+
+// `values` is empty (when optional) or has n entries.
+void check_length(const std::string& who, const std::string& what, size_t size, size_t n,
+                  bool optional) {
+  if ((optional && size == 0) || size == n) return;
+  throw ValueError(who + ": " + what + " has " + std::to_string(size) + " values, expected " +
+                   std::to_string(n));
+}
+
+// Days since 1970 for dates, else 0, 1, 2, ...
+std::vector<double> x_values(const std::vector<data::Date>& dates, size_t n) {
+  std::vector<double> x(n);
+  for (size_t i = 0; i < n; ++i) {
+    x[i] = dates.empty() ? static_cast<double>(i) : dates[i].days_since_1970();
+  }
+  return x;
+}
+
+plotting::Range x_range(const std::vector<double>& x) {
+  if (x.front() == x.back()) return {x.front() - 1.0, x.back() + 1.0};
+  return {x.front(), x.back()};
+}
+
+std::string percent(double level) {
+  return std::to_string(static_cast<int>(std::lround(100.0 * level))) + "% interval";
+}
+
+}  // namespace
+
+void plot_forecast(const std::string& path, const ForecastPlot& p, PlotSize size) {
+  const std::string who = "plot_forecast " + path;
+  const size_t n = p.actual.size();
+  if (n == 0) throw ValueError(who + ": no actual values to plot");
+  check_length(who, "dates", p.dates.size(), n, true);
+  check_length(who, "forecast", p.forecast.size(), n, false);
+  check_length(who, "naive", p.naive.size(), n, true);
+  check_length(who, "lower", p.lower.size(), n, true);
+  check_length(who, "upper", p.upper.size(), n, p.lower.empty());
+  const bool has_band = !p.lower.empty();
+
+  std::vector<double> x = x_values(p.dates, n);
+  plotting::Range xr = x_range(x);
+  plotting::Range yr = plotting::padded_range({p.actual, p.forecast, p.naive, p.lower, p.upper});
+
+  std::vector<LegendEntry> legend = {{"actual", plotting::kActual, LineStyle::kSolid, 2.2},
+                                     {p.forecast_label, plotting::kBlue, LineStyle::kSolid, 2.2}};
+  if (!p.naive.empty()) legend.push_back({"naive", plotting::kOrange, LineStyle::kDashed, 1.8});
+  if (has_band) {
+    std::string label =
+        p.interval_label.empty() ? p.forecast_label + " " + percent(p.level) : p.interval_label;
+    legend.push_back({label, plotting::kBand, LineStyle::kSolid, 1.0, /*box=*/true});
+  }
+
+  Canvas canvas(path, size);
+  canvas.frame({xr.low, xr.high, yr.low, yr.high,
+                p.dates.empty() ? plotting::XAxis::kNumbers : plotting::XAxis::kDays, false,
+                p.title, p.dates.empty() ? "time step" : "date", p.y_label, 0.0, legend.size()});
+  if (has_band) canvas.band(x, p.lower, p.upper, plotting::kBand);
+  canvas.line(x, p.actual, plotting::kActual, LineStyle::kSolid, 2.2);
+  if (!p.naive.empty()) canvas.line(x, p.naive, plotting::kOrange, LineStyle::kDashed, 1.8);
+  canvas.line(x, p.forecast, plotting::kBlue, LineStyle::kSolid, 2.2);
+  canvas.legend(legend);
+  canvas.finish();
+}
+
+void plot_loss_curves(const std::string& path, const LossPlot& p, PlotSize size) {
+  const std::string who = "plot_loss_curves " + path;
+  const size_t n = p.train.size();
+  if (n == 0) throw ValueError(who + ": no training losses to plot");
+  check_length(who, "validation", p.validation.size(), n, true);
+
+  // A log scale when every loss is positive and they span more than a factor of 20.
+  plotting::Range raw = plotting::padded_range({p.train, p.validation});
+  double low = INFINITY, high = 0.0;
+  bool positive = true;
+  for (const auto* s : {&p.train, &p.validation}) {
+    for (double v : *s) {
+      if (!std::isfinite(v)) continue;
+      positive = positive && v > 0.0;
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+  }
+  const bool log_y = positive && high > 20.0 * low;
+  auto transform = [log_y](std::vector<double> v) {
+    if (log_y) {
+      for (double& x : v) x = std::log10(x);
+    }
+    return v;
+  };
+  std::vector<double> train = transform(p.train), validation = transform(p.validation);
+  plotting::Range yr = log_y ? plotting::padded_range({train, validation}) : raw;
+
+  std::vector<double> epochs(n);
+  for (size_t i = 0; i < n; ++i) epochs[i] = static_cast<double>(i + 1);
+  plotting::Range xr = n == 1 ? plotting::Range{0.5, 1.5} : plotting::Range{1.0, double(n)};
+
+  std::vector<LegendEntry> legend = {{"training", plotting::kBlue, LineStyle::kSolid, 2.2}};
+  if (!validation.empty()) {
+    legend.push_back({"validation", plotting::kVermillion, LineStyle::kSolid, 2.2});
+  }
+  Canvas canvas(path, size);
+  // Whole epochs only: ticks 1 apart for short runs, PLplot's (integral) choice for long ones.
+  canvas.frame({xr.low, xr.high, yr.low, yr.high, plotting::XAxis::kNumbers, log_y, p.title,
+                "epoch", p.y_label + (log_y ? " (log scale)" : ""), n <= 10 ? 1.0 : 0.0,
+                legend.size()});
+  canvas.line(epochs, train, plotting::kBlue, LineStyle::kSolid, 2.2);
+  if (!validation.empty()) {
+    canvas.line(epochs, validation, plotting::kVermillion, LineStyle::kSolid, 2.2);
+  }
+  canvas.legend(legend);
+  canvas.finish();
+}
+
+void plot_errors(const std::string& path, const ErrorPlot& p, PlotSize size) {
+  const std::string who = "plot_errors " + path;
+  if (p.series.empty()) throw ValueError(who + ": no error series to plot");
+  const size_t n = p.series.front().errors.size();
+  if (n == 0) throw ValueError(who + ": the error series are empty");
+  check_length(who, "dates", p.dates.size(), n, true);
+  const std::vector<double> zero = {0.0};  // keeps the zero line inside the range
+  std::vector<std::span<const double>> all = {zero};
+  for (const ErrorSeries& s : p.series) {
+    check_length(who, "'" + s.label + "' errors", s.errors.size(), n, false);
+    all.push_back(s.errors);
+  }
+
+  std::vector<double> x = x_values(p.dates, n);
+  plotting::Range xr = x_range(x);
+  plotting::Range yr = plotting::padded_range(all);
+
+  static constexpr Color kCycle[] = {plotting::kBlue,       plotting::kOrange, plotting::kGreen,
+                                     plotting::kVermillion, plotting::kPurple, plotting::kGray};
+  auto color = [](size_t i) { return kCycle[i % std::size(kCycle)]; };
+  auto width = [](size_t i) { return i == 0 ? 2.2 : 1.4; };
+  std::vector<LegendEntry> legend;
+  for (size_t i = 0; i < p.series.size(); ++i) {
+    legend.push_back({p.series[i].label, color(i), LineStyle::kSolid, width(i)});
+  }
+
+  Canvas canvas(path, size);
+  canvas.frame({xr.low, xr.high, yr.low, yr.high,
+                p.dates.empty() ? plotting::XAxis::kNumbers : plotting::XAxis::kDays, false,
+                p.title, p.dates.empty() ? "time step" : "date", p.y_label, 0.0, legend.size()});
+  canvas.horizontal(0.0, plotting::kGray, LineStyle::kDashed);
+  // Drawn last-first so that the first (the model) ends up on top.
+  for (size_t i = p.series.size(); i-- > 0;) {
+    canvas.line(x, p.series[i].errors, color(i), LineStyle::kSolid, width(i));
+  }
+  canvas.legend(legend);
+  canvas.finish();
+}
+
+}  // namespace recur::forecast

@@ -1,0 +1,346 @@
+#include "plplot_canvas.h"
+
+#include <plplot/plplot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "recur/tensor/error.h"
+
+namespace recur::forecast::plotting {
+namespace {
+
+// Page layout, as fractions of the page (0 = bottom/left).
+constexpr double kFrameRight = 0.965, kFrameBottom = 0.12;
+constexpr double kFrameLeftPixels = 120.0;  // room for tick labels such as "12040" and the y label
+constexpr double kYLabelPixels = 24.0;      // the y label's centre line, from the left edge
+constexpr double kTitleBaseline = 0.945;
+constexpr double kLegendTop = 0.885;  // centre line of the first legend row
+constexpr double kLegendRow = 0.05;   // height of one legend row
+
+std::mutex& plplot_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+// Without its cairo driver PLplot would prompt for a device on stdin; fail clearly instead.
+void require_pngcairo() {
+  const char* menus[128];
+  const char* names[128];
+  const char** menu_list = menus;
+  const char** name_list = names;
+  int count = 128;
+  plgDevs(&menu_list, &name_list, &count);
+  for (int i = 0; i < count; ++i) {
+    if (std::strcmp(names[i], "pngcairo") == 0) return;
+  }
+  throw IoError(
+      "PNG plots need PLplot's cairo driver (Debian: apt-get install plplot-driver-cairo)");
+}
+
+void set_palette() {
+  struct Rgba {
+    int r, g, b;
+    double a;
+  };
+  // Indexed by Color.
+  static constexpr Rgba kPalette[] = {
+      {255, 255, 255, 1.0},  // background
+      {30, 30, 30, 1.0},     // ink
+      {20, 20, 20, 1.0},     // actual
+      {0, 114, 178, 1.0},    // blue
+      {230, 159, 0, 1.0},    // orange
+      {86, 180, 233, 0.30},  // band
+      {225, 225, 225, 1.0},  // grid
+      {213, 94, 0, 1.0},     // vermillion
+      {0, 158, 115, 1.0},    // green
+      {204, 121, 167, 1.0},  // purple
+      {150, 150, 150, 1.0},  // gray
+  };
+  plscmap0n(16);
+  for (int i = 0; i < static_cast<int>(std::size(kPalette)); ++i) {
+    plscol0a(i, kPalette[i].r, kPalette[i].g, kPalette[i].b, kPalette[i].a);
+  }
+}
+
+// PLplot reads '#' as the start of an escape sequence.
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '#') out += '#';
+  }
+  return out;
+}
+
+void set_style(LineStyle style, double width) {
+  pllsty(style == LineStyle::kSolid ? 1 : style == LineStyle::kDashed ? 3 : 2);
+  plwidth(width);
+}
+
+// Runs [begin, end) of indices where every one of `series` is finite at every index.
+std::vector<std::pair<size_t, size_t>> finite_runs(
+    const std::vector<std::span<const double>>& series) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  const size_t n = series.front().size();
+  size_t begin = 0;
+  auto finite = [&](size_t i) {
+    return std::all_of(series.begin(), series.end(),
+                       [i](std::span<const double> s) { return std::isfinite(s[i]); });
+  };
+  while (begin < n) {
+    while (begin < n && !finite(begin)) ++begin;
+    size_t end = begin;
+    while (end < n && finite(end)) ++end;
+    if (end > begin) runs.emplace_back(begin, end);
+    begin = end;
+  }
+  return runs;
+}
+
+struct Tick {
+  double x;
+  std::string label;
+};
+
+struct YearMonth {
+  int year, month;  // month 1..12
+};
+
+YearMonth year_month(int32_t days) {
+  std::string s = data::Date::from_days(days).str();  // YYYY-MM-DD
+  return {std::stoi(s.substr(0, 4)), std::stoi(s.substr(5, 2))};
+}
+
+// Month starts labelled YYYY-MM, every 1, 2, 3, 6, 12, ... months so that at most 8 show; for
+// spans with fewer than two month starts, days labelled YYYY-MM-DD instead.
+std::vector<Tick> date_ticks(double first, double last) {
+  const int32_t lo = static_cast<int32_t>(std::ceil(first));
+  const int32_t hi = static_cast<int32_t>(std::floor(last));
+  std::vector<int32_t> month_starts;
+  for (YearMonth ym = year_month(lo);;) {
+    int32_t day = data::Date::from_ymd(ym.year, ym.month, 1).days_since_1970();
+    if (day > hi) break;
+    if (day >= lo) month_starts.push_back(day);
+    ym = ym.month == 12 ? YearMonth{ym.year + 1, 1} : YearMonth{ym.year, ym.month + 1};
+  }
+  std::vector<Tick> ticks;
+  if (month_starts.size() >= 2) {
+    for (int step : {1, 2, 3, 6, 12, 24, 60, 120, 240}) {
+      ticks.clear();
+      for (int32_t day : month_starts) {
+        YearMonth ym = year_month(day);
+        if ((ym.year * 12 + ym.month - 1) % step != 0) continue;
+        ticks.push_back({static_cast<double>(day), data::Date::from_days(day).str().substr(0, 7)});
+      }
+      if (ticks.size() <= 8) break;
+    }
+    return ticks;
+  }
+  for (int step : {1, 2, 5, 7, 14, 28}) {
+    ticks.clear();
+    for (int32_t day = lo; day <= hi; day += step) {
+      ticks.push_back({static_cast<double>(day), data::Date::from_days(day).str()});
+    }
+    if (ticks.size() <= 7) break;
+  }
+  return ticks;
+}
+
+}  // namespace
+
+Range padded_range(const std::vector<std::span<const double>>& series) {
+  double low = INFINITY, high = -INFINITY;
+  for (std::span<const double> s : series) {
+    for (double v : s) {
+      if (!std::isfinite(v)) continue;
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+  }
+  if (!(low <= high)) throw ValueError("plot: nothing to draw (no finite values)");
+  if (low == high) {
+    double pad = low != 0.0 ? 0.1 * std::abs(low) : 1.0;
+    return {low - pad, high + pad};
+  }
+  double pad = 0.05 * (high - low);
+  return {low - pad, high + pad};
+}
+
+Canvas::Canvas(const std::string& path, PlotSize size)
+    : lock_(plplot_mutex()), path_(path), width_(size.width) {
+  if (size.width < 100 || size.height < 100) {
+    throw ValueError("plot " + path + ": size must be at least 100x100 pixels");
+  }
+  require_pngcairo();
+  // Creating the temporary ourselves checks the directory is writable before PLplot, which
+  // exits the process when it cannot open its output file, ever tries.
+  std::string pattern = path + ".tmp-XXXXXX";
+  int fd = mkstemp(pattern.data());
+  if (fd < 0) throw IoError("cannot write plot " + path + ": " + std::strerror(errno));
+  ::fchmod(fd, 0644);  // mkstemp's 0600 would make the final PNG private
+  ::close(fd);
+  temp_path_ = pattern;
+
+  setenv("PLPLOT_FREETYPE_SANS_FAMILY", "DejaVu Sans", /*overwrite=*/0);
+  PLINT stream = 0;
+  plmkstrm(&stream);
+  plsdev("pngcairo");
+  plsfnam(temp_path_.c_str());
+  plspage(0.0, 0.0, size.width, size.height, 0, 0);
+  set_palette();
+  plinit();
+  open_ = true;
+  pladv(0);
+}
+
+Canvas::~Canvas() {
+  if (open_) plend1();
+  if (!temp_path_.empty()) std::remove(temp_path_.c_str());
+}
+
+void Canvas::use_page() {
+  plvpor(0.0, 1.0, 0.0, 1.0);
+  plwind(0.0, 1.0, 0.0, 1.0);
+}
+
+void Canvas::use_frame() {
+  plvpor(frame_left_, kFrameRight, kFrameBottom, frame_top_);
+  plwind(frame_.x_min, frame_.x_max, frame_.y_min, frame_.y_max);
+}
+
+void Canvas::frame(const Frame& f) {
+  frame_ = f;
+  frame_left_ = std::max(0.06, kFrameLeftPixels / width_);
+  const size_t legend_rows = (f.legend_entries + kLegendColumns - 1) / kLegendColumns;
+  frame_top_ = legend_rows == 0
+                   ? kLegendTop
+                   : kLegendTop - kLegendRow * static_cast<double>(legend_rows - 1) - 0.035;
+  // Title and y label in page coordinates: the y label at a fixed distance from the page edge,
+  // clear of tick labels of any width.
+  use_page();
+  plcol0(kInk);
+  plschr(0.0, 1.35);
+  plptex(0.5 * (frame_left_ + kFrameRight), kTitleBaseline, 1.0, 0.0, 0.5, escape(f.title).c_str());
+  plschr(0.0, 1.05);
+  plptex(kYLabelPixels / width_, 0.5 * (kFrameBottom + frame_top_), 0.0, 1.0, 0.5,
+         escape(f.y_label).c_str());
+
+  use_frame();
+  // Grid first, in light grey, so that the data and the axes are drawn over it.
+  plcol0(kGrid);
+  set_style(LineStyle::kSolid, 1.0);
+  plbox(f.x_axis == XAxis::kNumbers ? "g" : "", f.x_tick, 0, "g", 0.0, 0);
+  if (f.x_axis == XAxis::kDays) date_axis();
+  plcol0(kInk);
+  // "f": plain numbers (12040, not 1.204 with a "(x10^4)" note, which reads badly for prices).
+  plbox(f.x_axis == XAxis::kNumbers ? "bcnstf" : "bc", f.x_tick, f.x_tick > 0 ? 1 : 0,
+        f.log_y ? "bcnstvl" : "bcnstvf", 0.0, 0);
+  plmtex("b", 3.0, 0.5, 0.5, escape(f.x_label).c_str());
+  plschr(0.0, 1.0);
+}
+
+void Canvas::date_axis() {
+  const double tick = 0.012 * (frame_.y_max - frame_.y_min);
+  for (const Tick& t : date_ticks(frame_.x_min, frame_.x_max)) {
+    plcol0(kGrid);
+    pljoin(t.x, frame_.y_min, t.x, frame_.y_max);
+    plcol0(kInk);
+    pljoin(t.x, frame_.y_min, t.x, frame_.y_min + tick);
+    pljoin(t.x, frame_.y_max, t.x, frame_.y_max - tick);
+    // A label centred on a tick closer than this to a corner would stick out of the picture.
+    double position = (t.x - frame_.x_min) / (frame_.x_max - frame_.x_min);
+    if (position > 0.03 && position < 0.97) plmtex("b", 1.6, position, 0.5, t.label.c_str());
+  }
+}
+
+void Canvas::line(std::span<const double> x, std::span<const double> y, Color color,
+                  LineStyle style, double width) {
+  plcol0(color);
+  set_style(style, width);
+  for (auto [begin, end] : finite_runs({x, y})) {
+    plline(static_cast<PLINT>(end - begin), x.data() + begin, y.data() + begin);
+  }
+  set_style(LineStyle::kSolid, 1.0);
+}
+
+void Canvas::band(std::span<const double> x, std::span<const double> lower,
+                  std::span<const double> upper, Color color) {
+  plcol0(color);
+  for (auto [begin, end] : finite_runs({x, lower, upper})) {
+    // The polygon goes right along the upper bound and back along the lower one.
+    std::vector<double> px, py;
+    for (size_t i = begin; i < end; ++i) px.push_back(x[i]), py.push_back(upper[i]);
+    for (size_t i = end; i-- > begin;) px.push_back(x[i]), py.push_back(lower[i]);
+    plfill(static_cast<PLINT>(px.size()), px.data(), py.data());
+  }
+}
+
+void Canvas::horizontal(double y, Color color, LineStyle style) {
+  plcol0(color);
+  set_style(style, 1.2);
+  pljoin(frame_.x_min, y, frame_.x_max, y);
+  set_style(LineStyle::kSolid, 1.0);
+}
+
+void Canvas::legend(const std::vector<LegendEntry>& entries) {
+  if (entries.empty()) return;
+  // Drawn by hand in page coordinates (pllegend's text-width estimate is off with cairo's fonts
+  // and spreads the entries past the page edges): entries flow left to right, centred, in rows
+  // of at most kLegendColumns, in the band between the title and the frame.
+  use_page();
+  PLFLT page_x0, page_x1, page_y0, page_y1, default_height, char_height;
+  plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
+  plgchr(&default_height, &char_height);
+  const double char_width = 0.62 * char_height / (page_x1 - page_x0);  // page fraction
+  const double sample = 0.045, gap = 0.008, spacing = 0.03;
+  auto width_of = [&](const LegendEntry& e) {
+    return sample + gap + char_width * static_cast<double>(e.text.size());
+  };
+  for (size_t first = 0; first < entries.size(); first += kLegendColumns) {
+    const size_t last = std::min(entries.size(), first + kLegendColumns);
+    double total = 0.0;
+    for (size_t i = first; i < last; ++i) total += width_of(entries[i]) + (i > first ? spacing : 0);
+    double x = 0.5 * (frame_left_ + kFrameRight - total);  // centred over the frame
+    const double y = kLegendTop - kLegendRow * static_cast<double>(first / kLegendColumns);
+    for (size_t i = first; i < last; ++i) {
+      const LegendEntry& e = entries[i];
+      plcol0(e.color);
+      if (e.box) {
+        PLFLT bx[4] = {x, x + sample, x + sample, x};
+        PLFLT by[4] = {y - 0.012, y - 0.012, y + 0.012, y + 0.012};
+        plfill(4, bx, by);
+      } else {
+        set_style(e.style, e.width);
+        pljoin(x, y, x + sample, y);
+        set_style(LineStyle::kSolid, 1.0);
+      }
+      plcol0(kInk);
+      plptex(x + sample + gap, y - 0.3 * char_height / (page_y1 - page_y0), 1.0, 0.0, 0.0,
+             escape(e.text).c_str());
+      x += width_of(e) + spacing;
+    }
+  }
+  use_frame();
+}
+
+void Canvas::finish() {
+  plend1();
+  open_ = false;
+  std::error_code ec;
+  auto bytes = std::filesystem::file_size(temp_path_, ec);
+  if (ec || bytes == 0) throw IoError("plot " + path_ + ": PLplot wrote no image");
+  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    throw IoError("cannot write plot " + path_ + ": " + std::strerror(errno));
+  }
+  temp_path_.clear();
+}
+
+}  // namespace recur::forecast::plotting

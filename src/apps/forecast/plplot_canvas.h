@@ -1,0 +1,99 @@
+// A thin RAII layer over PLplot for the forecast charts: one Canvas is one PNG file. PLplot keeps
+// global state and is not thread-safe, so a Canvas holds a process-wide lock from construction to
+// destruction. The picture is written to a temporary file next to the target and renamed over it
+// by finish(), so a failed plot never leaves a half-written PNG behind.
+#pragma once
+
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "recur/apps/forecast/plot.h"
+
+namespace recur::forecast::plotting {
+
+// Colour-map-0 slots (Okabe–Ito colours, distinguishable with colour-blindness).
+enum Color : int {
+  kBackground = 0,
+  kInk = 1,  // axes and text
+  kActual = 2,
+  kBlue = 3,
+  kOrange = 4,
+  kBand = 5,  // translucent blue
+  kGrid = 6,
+  kVermillion = 7,
+  kGreen = 8,
+  kPurple = 9,
+  kGray = 10,
+};
+
+enum class LineStyle { kSolid, kDashed, kDotted };
+
+struct LegendEntry {
+  std::string text;
+  Color color;
+  LineStyle style = LineStyle::kSolid;
+  double width = 2.0;
+  bool box = false;  // a filled box (for a band) instead of a line
+};
+
+// How the x values are labelled.
+enum class XAxis { kNumbers, kDays };  // kDays: x is days since 1970-01-01
+
+struct Frame {
+  double x_min, x_max, y_min, y_max;  // y in log10 units when log_y
+  XAxis x_axis = XAxis::kNumbers;
+  bool log_y = false;
+  std::string title, x_label, y_label;
+  double x_tick = 0.0;        // spacing of x ticks; 0: PLplot chooses
+  size_t legend_entries = 0;  // room is kept above the frame for a legend of this many entries
+};
+
+inline constexpr size_t kLegendColumns = 4;
+
+class Canvas {
+ public:
+  Canvas(const std::string& path, PlotSize size);
+  ~Canvas();
+  Canvas(const Canvas&) = delete;
+  Canvas& operator=(const Canvas&) = delete;
+
+  // Sets the world coordinates and draws grid, axes, tick labels, title and axis labels.
+  void frame(const Frame& f);
+  // A polyline broken at NaNs in y.
+  void line(std::span<const double> x, std::span<const double> y, Color color,
+            LineStyle style = LineStyle::kSolid, double width = 2.0);
+  // The area between lower and upper, broken at NaNs.
+  void band(std::span<const double> x, std::span<const double> lower, std::span<const double> upper,
+            Color color);
+  // A horizontal line across the frame.
+  void horizontal(double y, Color color, LineStyle style);
+  // The legend, in rows of up to kLegendColumns entries between the title and the frame (outside
+  // the data, so it never hides any).
+  void legend(const std::vector<LegendEntry>& entries);
+  // Closes the plot and moves the PNG into place. Throws IoError on failure.
+  void finish();
+
+ private:
+  void date_axis();
+  void use_page();   // world coordinates = page fractions, nothing clipped
+  void use_frame();  // world coordinates = the data's, clipped to the frame
+
+  std::unique_lock<std::mutex> lock_;
+  std::string path_;
+  std::string temp_path_;
+  Frame frame_{};
+  double width_;             // pixels
+  double frame_left_ = 0.0;  // page fractions
+  double frame_top_ = 0.0;
+  bool open_ = false;
+};
+
+// min and max of the finite values over several series, padded by 5 % (never an empty range).
+struct Range {
+  double low, high;
+};
+Range padded_range(const std::vector<std::span<const double>>& series);
+
+}  // namespace recur::forecast::plotting

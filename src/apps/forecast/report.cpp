@@ -1,0 +1,177 @@
+#include "recur/apps/forecast/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "recur/io/atomic_file.h"
+
+namespace recur::forecast {
+namespace {
+
+// Four significant digits, without exponents for ordinary price magnitudes; "n/a" for NaN.
+std::string number(double v) {
+  if (std::isnan(v)) return "n/a";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, std::abs(v) >= 1000.0 ? "%.1f" : "%.4g", v);
+  return buffer;
+}
+
+std::string percent(double fraction) {
+  return std::isnan(fraction) ? "n/a" : number(100.0 * fraction);
+}
+
+// A Markdown table cell: '|' would end the cell.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+const ReportRow* find_row(const ReportInput& in, const std::string& split,
+                          const std::string& method) {
+  for (const ReportRow& r : in.rows) {
+    if (r.split == split && r.method == method) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> splits_in_order(const std::vector<ReportRow>& rows) {
+  std::vector<std::string> out;
+  for (const ReportRow& r : rows) {
+    if (std::find(out.begin(), out.end(), r.split) == out.end()) out.push_back(r.split);
+  }
+  return out;
+}
+
+// "by MASE (0.9 vs 1)"
+std::string comparison(const std::string& metric, double model, double baseline) {
+  return "by " + metric + " (" + number(model) + " vs " + number(baseline) + ")";
+}
+
+void metrics_table(std::ostringstream& out, const ReportInput& in, const std::string& split) {
+  std::vector<const ReportRow*> rows;
+  bool intervals = false, pinball = false;
+  for (const ReportRow& r : in.rows) {
+    if (r.split != split) continue;
+    rows.push_back(&r);
+    intervals = intervals || r.metrics.interval.has_value();
+    pinball = pinball || !r.metrics.pinball.empty();
+  }
+  // The model first, then the baselines in the order given.
+  std::stable_partition(rows.begin(), rows.end(),
+                        [&](const ReportRow* r) { return r->method == in.model; });
+
+  out << "| method | N | MAE | RMSE | MAPE % | sMAPE % | MASE | direction % |";
+  if (intervals) out << " coverage % (nominal) | mean width |";
+  if (pinball) out << " pinball loss |";
+  out << "\n|---|--:|--:|--:|--:|--:|--:|--:|";
+  if (intervals) out << "--:|--:|";
+  if (pinball) out << "---|";
+  out << "\n";
+  size_t skipped_zeros = 0;
+  for (const ReportRow* r : rows) {
+    const Metrics& m = r->metrics;
+    std::string name = cell(r->method);
+    if (r->method == in.model) name = "**" + name + "**";
+    out << "| " << name << " | " << m.count << " | " << number(m.mae) << " | " << number(m.rmse)
+        << " | " << number(m.mape) << " | " << number(m.smape) << " | " << number(m.mase) << " | "
+        << percent(m.directional_accuracy) << " |";
+    if (intervals) {
+      if (m.interval) {
+        out << " " << percent(m.interval->coverage) << " (" << percent(m.interval->level) << ") | "
+            << number(m.interval->mean_width) << " |";
+      } else {
+        out << " — | — |";
+      }
+    }
+    if (pinball) {
+      out << " ";
+      for (const PinballScore& p : m.pinball) {
+        out << "τ=" << number(p.tau) << ": " << number(p.loss) << " ";
+      }
+      out << "|";
+    }
+    out << "\n";
+    skipped_zeros = std::max(skipped_zeros, m.mape_skipped);
+  }
+  if (skipped_zeros > 0) {
+    out << "\nMAPE leaves out the " << skipped_zeros
+        << " forecast values whose actual value is 0 (a percentage of 0 is undefined).\n";
+  }
+}
+
+}  // namespace
+
+std::optional<Verdict> compare_to_baseline(const ReportInput& in) {
+  const ReportRow* model = find_row(in, in.verdict_split, in.model);
+  const ReportRow* base = find_row(in, in.verdict_split, in.baseline);
+  if (!model || !base) return std::nullopt;
+  Verdict v;
+  v.model_mase = model->metrics.mase;
+  v.baseline_mase = base->metrics.mase;
+  v.model_rmse = model->metrics.rmse;
+  v.baseline_rmse = base->metrics.rmse;
+  v.by_mase = v.model_mase < v.baseline_mase;
+  v.by_rmse = v.model_rmse < v.baseline_rmse;
+  return v;
+}
+
+std::string verdict_sentence(const ReportInput& in) {
+  std::optional<Verdict> v = compare_to_baseline(in);
+  const std::string lead = "On the " + in.verdict_split + " split, " + in.model;
+  const std::string against = " the " + in.baseline + " forecast";
+  if (!v) {
+    return "There is no " + in.verdict_split + " result for both " + in.model + " and the " +
+           in.baseline + " forecast, so they cannot be compared.";
+  }
+  std::string mase = comparison("MASE", v->model_mase, v->baseline_mase);
+  std::string rmse = comparison("RMSE", v->model_rmse, v->baseline_rmse);
+  if (v->by_mase && v->by_rmse)
+    return lead + " beats" + against + " " + mase + " and " + rmse + ".";
+  if (v->by_mase) return lead + " beats" + against + " " + mase + " but not " + rmse + ".";
+  if (v->by_rmse) return lead + " beats" + against + " " + rmse + " but not " + mase + ".";
+  return lead + " does not beat" + against + ", neither " + mase + " nor " + rmse +
+         " (lower is better).";
+}
+
+std::string render_report(const ReportInput& in) {
+  std::ostringstream out;
+  out << "# " << in.title << "\n\n" << verdict_sentence(in) << "\n";
+  for (const std::string& note : in.notes) out << "\n" << note << "\n";
+
+  out << "\n## Metrics\n\n"
+      << "Errors are actual − forecast over every forecast value of the split. MASE divides the "
+         "MAE by the in-sample one-step MAE of the naive forecast on the training split (below 1: "
+         "better than that naive forecast was in training). Direction % counts how often the "
+         "forecast moves the same way as the actual value from the last observed one (flat "
+         "forecasts count as wrong). The exact definitions are in recur's "
+         "docs/FORECAST_METRICS.md.\n";
+  for (const std::string& split : splits_in_order(in.rows)) {
+    out << "\n### " << split << " split\n\n";
+    metrics_table(out, in, split);
+  }
+  if (!in.plots.empty()) {
+    out << "\n## Plots\n";
+    for (const PlotLink& p : in.plots) {
+      out << "\n### " << p.caption << "\n\n![" << p.caption << "](" << p.path << ")\n";
+    }
+  }
+  if (!in.config.empty()) {
+    out << "\n## Configuration\n\n| setting | value |\n|---|---|\n";
+    for (const auto& [key, value] : in.config) {
+      out << "| " << cell(key) << " | " << cell(value) << " |\n";
+    }
+  }
+  return out.str();
+}
+
+void write_report(const std::string& path, const ReportInput& input) {
+  io::write_file_atomically(path, render_report(input));
+}
+
+}  // namespace recur::forecast

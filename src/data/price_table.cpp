@@ -1,0 +1,235 @@
+#include "recur/data/price_table.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <set>
+
+#include "recur/tensor/error.h"
+
+namespace recur::data {
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+bool is_missing_token(const std::string& field) {
+  static const std::set<std::string> kTokens = {"", "na", "n/a", "nan", "null", "none", "."};
+  std::string lower = field;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return kTokens.count(lower) > 0;
+}
+
+std::string quote_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+std::string cell_where(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
+  return csv.where(row) + ": column '" + csv.header[col] + "'";
+}
+
+// Which CSV columns become which table columns.
+struct ColumnPlan {
+  size_t date = 0;
+  std::optional<size_t> symbol;
+  std::vector<size_t> values;
+};
+
+std::optional<size_t> find_symbol_column(const io::CsvTable& csv, const LoadOptions& options) {
+  if (!options.symbol_column.empty()) return csv.require_column(options.symbol_column);
+  if (auto c = csv.find_column("symbol")) return c;
+  return csv.find_column("ticker");
+}
+
+ColumnPlan plan_columns(const io::CsvTable& csv, const LoadOptions& options) {
+  ColumnPlan plan;
+  plan.date = csv.require_column(options.date_column);
+  plan.symbol = find_symbol_column(csv, options);
+  if (!options.columns.empty()) {
+    for (const std::string& name : options.columns) {
+      const size_t c = csv.require_column(name);
+      if (c == plan.date || c == plan.symbol) {
+        throw ValueError(csv.source + ": column '" + name +
+                         "' is the date or symbol column, not a numeric one");
+      }
+      if (std::find(plan.values.begin(), plan.values.end(), c) != plan.values.end()) {
+        throw ValueError(csv.source + ": column '" + name + "' is requested twice");
+      }
+      plan.values.push_back(c);
+    }
+    return plan;
+  }
+  for (size_t c = 0; c < csv.header.size(); ++c) {
+    if (c != plan.date && c != plan.symbol) plan.values.push_back(c);
+  }
+  if (plan.values.empty()) throw IoError(csv.source + ": no numeric columns besides the date");
+  return plan;
+}
+
+// The CSV rows of the selected ticker.
+std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const ColumnPlan& plan,
+                                           const LoadOptions& options, std::string& symbol) {
+  std::vector<const io::CsvRow*> rows;
+  if (!plan.symbol) {
+    if (!options.symbol.empty()) {
+      throw ValueError(csv.source + ": symbol '" + options.symbol +
+                       "' requested but the file has no symbol column (columns: " +
+                       quote_list(csv.header) + ")");
+    }
+    for (const io::CsvRow& r : csv.rows) rows.push_back(&r);
+    return rows;
+  }
+  std::vector<std::string> available;  // in order of first appearance
+  for (const io::CsvRow& r : csv.rows) {
+    const std::string& s = r.fields[*plan.symbol];
+    if (std::find(available.begin(), available.end(), s) == available.end()) {
+      available.push_back(s);
+    }
+  }
+  if (options.symbol.empty()) {
+    if (available.size() > 1) {
+      throw ValueError(csv.source + ": the file holds " + std::to_string(available.size()) +
+                       " symbols (" + quote_list(available) + "); choose one");
+    }
+    symbol = available.empty() ? "" : available.front();
+  } else {
+    const std::string wanted = io::column_key(options.symbol);
+    for (const std::string& s : available) {
+      if (io::column_key(s) == wanted) symbol = s;
+    }
+    if (symbol.empty()) {
+      throw ValueError(csv.source + ": no rows for symbol '" + options.symbol +
+                       "' (available: " + quote_list(available) + ")");
+    }
+  }
+  for (const io::CsvRow& r : csv.rows) {
+    if (r.fields[*plan.symbol] == symbol) rows.push_back(&r);
+  }
+  return rows;
+}
+
+Date parse_row_date(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
+  const std::string& field = row.fields[col];
+  if (auto d = parse_date(field)) return *d;
+  throw IoError(cell_where(csv, row, col) + ": '" + field +
+                "' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
+}
+
+double parse_cell(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
+  const std::string& field = row.fields[col];
+  if (is_missing_token(field)) return kMissing;
+  if (auto v = io::parse_number(field)) return *v;
+  throw IoError(cell_where(csv, row, col) + ": '" + field + "' is not a number");
+}
+
+// Puts rows in date order (stable), noting a warning if they were not.
+void sort_by_date(PriceTable& t) {
+  std::vector<size_t> order(t.rows());
+  std::iota(order.begin(), order.end(), size_t{0});
+  const auto first_bad =
+      std::adjacent_find(t.dates.begin(), t.dates.end(), [](Date a, Date b) { return b < a; });
+  if (first_bad == t.dates.end()) return;
+  const size_t bad_row = static_cast<size_t>(first_bad - t.dates.begin()) + 1;
+  t.warnings.push_back(t.where(bad_row) + ": rows are not in date order (" +
+                       t.dates[bad_row].str() + " comes after " + t.dates[bad_row - 1].str() +
+                       "); sorted them by date");
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return t.dates[a] < t.dates[b]; });
+  auto permute = [&order](auto& v) {
+    auto copy = v;
+    for (size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
+  };
+  permute(t.dates);
+  permute(t.lines);
+  for (auto& c : t.columns) permute(c);
+}
+
+void reject_duplicate_dates(const PriceTable& t) {
+  for (size_t i = 1; i < t.rows(); ++i) {
+    if (t.dates[i] == t.dates[i - 1]) {
+      throw IoError(t.source + ": date " + t.dates[i].str() + " appears twice (lines " +
+                    std::to_string(std::min(t.lines[i - 1], t.lines[i])) + " and " +
+                    std::to_string(std::max(t.lines[i - 1], t.lines[i])) + ")");
+    }
+  }
+}
+
+void handle_missing(PriceTable& t, MissingValues policy) {
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    std::vector<double>& v = t.columns[c];
+    size_t filled = 0;
+    for (size_t r = 0; r < v.size(); ++r) {
+      if (!std::isnan(v[r])) continue;
+      const std::string where = t.where(r) + ": column '" + t.names[c] + "': missing value";
+      if (policy == MissingValues::kError) {
+        throw IoError(where + " (forward-filling from the previous row can be requested)");
+      }
+      if (r == 0) {
+        throw IoError(where +
+                      " in the first row by date: there is no earlier value to "
+                      "forward-fill from");
+      }
+      v[r] = v[r - 1];
+      ++filled;
+    }
+    if (filled > 0) {
+      t.warnings.push_back(t.source + ": column '" + t.names[c] + "': forward-filled " +
+                           std::to_string(filled) + " missing value(s)");
+    }
+  }
+}
+
+}  // namespace
+
+bool PriceTable::has_column(std::string_view name) const {
+  const std::string key = io::column_key(name);
+  return std::any_of(names.begin(), names.end(),
+                     [&](const std::string& n) { return io::column_key(n) == key; });
+}
+
+const std::vector<double>& PriceTable::column(std::string_view name) const {
+  const std::string key = io::column_key(name);
+  for (size_t c = 0; c < names.size(); ++c) {
+    if (io::column_key(names[c]) == key) return columns[c];
+  }
+  throw ValueError(source + ": no loaded column '" + std::string(name) +
+                   "' (loaded: " + quote_list(names) + ")");
+}
+
+std::string PriceTable::where(size_t row) const {
+  return source + ":" + std::to_string(lines.at(row));
+}
+
+PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& options) {
+  const ColumnPlan plan = plan_columns(csv, options);
+  PriceTable t;
+  t.source = csv.source;
+  const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, t.symbol);
+  if (rows.empty()) throw IoError(csv.source + ": no data rows");
+
+  for (size_t c : plan.values) t.names.push_back(csv.header[c]);
+  t.columns.assign(plan.values.size(), std::vector<double>(rows.size()));
+  t.dates.reserve(rows.size());
+  t.lines.reserve(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const io::CsvRow& row = *rows[r];
+    t.dates.push_back(parse_row_date(csv, row, plan.date));
+    t.lines.push_back(row.line);
+    for (size_t k = 0; k < plan.values.size(); ++k) {
+      t.columns[k][r] = parse_cell(csv, row, plan.values[k]);
+    }
+  }
+  sort_by_date(t);
+  reject_duplicate_dates(t);
+  handle_missing(t, options.missing);
+  return t;
+}
+
+PriceTable load_price_table(const std::string& path, const LoadOptions& options) {
+  return price_table_from_csv(io::read_csv(path), options);
+}
+
+}  // namespace recur::data

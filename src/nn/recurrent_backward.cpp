@@ -1,0 +1,271 @@
+#include "recurrent_backward.h"
+
+#include <algorithm>
+#include <array>
+
+#include "recur/autograd/grad_mode.h"
+#include "recur/autograd/node.h"
+#include "recurrent_engine.h"
+
+namespace recur::nn::detail {
+
+namespace {
+
+// How the caller's input rows relate to the engine's time-major, length-sorted rows.
+enum class InputLayout { TimeMajor, BatchFirst, Packed };
+
+// dst[j, i, :] = src[i, j, :] for src [n0, n1, f].
+void swap_first_axes(const float* src, int64_t n0, int64_t n1, int64_t f, float* dst) {
+  for (int64_t i = 0; i < n0; ++i) {
+    for (int64_t j = 0; j < n1; ++j) {
+      std::copy(src + (i * n1 + j) * f, src + (i * n1 + j + 1) * f, dst + (j * n0 + i) * f);
+    }
+  }
+}
+
+// State [S, B, F] between the caller's batch order and the sorted order: sorted row i is the
+// caller's row order[i] (order empty = identity).
+void to_sorted(const float* src, int64_t S, int64_t B, int64_t F, const std::vector<int64_t>& order,
+               float* dst) {
+  for (int64_t s = 0; s < S; ++s) {
+    for (int64_t i = 0; i < B; ++i) {
+      const int64_t from = order.empty() ? i : order[i];
+      std::copy(src + (s * B + from) * F, src + (s * B + from + 1) * F, dst + (s * B + i) * F);
+    }
+  }
+}
+
+void from_sorted(const float* src, int64_t S, int64_t B, int64_t F,
+                 const std::vector<int64_t>& order, float* dst) {
+  for (int64_t s = 0; s < S; ++s) {
+    for (int64_t i = 0; i < B; ++i) {
+      const int64_t to = order.empty() ? i : order[i];
+      std::copy(src + (s * B + i) * F, src + (s * B + i + 1) * F, dst + (s * B + to) * F);
+    }
+  }
+}
+
+// Everything a forward and its backward share.
+struct Context {
+  StackSpec spec;
+  StepLayout layout;
+  InputLayout input_layout = InputLayout::TimeMajor;
+  Shape input_shape;                  // as the caller passed it
+  std::vector<int64_t> sorted;        // packed: sorted_indices (empty = identity)
+  Tensor x_rows;                      // [N, I] engine rows
+  std::vector<Tensor> param_tensors;  // flat, registration order
+  std::vector<DirectionWeights> weights;
+  std::vector<std::array<int, 5>> param_index;  // [s][slot] -> index in param_tensors or -1
+  std::string name;                             // the module, for messages
+};
+
+std::vector<DirectionWeights> weights_of(const Context& ctx) {
+  std::vector<DirectionWeights> w(ctx.param_index.size());
+  for (size_t s = 0; s < w.size(); ++s) {
+    const float* p[5] = {};
+    for (int k = 0; k < 5; ++k) {
+      if (ctx.param_index[s][k] >= 0) p[k] = ctx.param_tensors[ctx.param_index[s][k]].data();
+    }
+    w[s] = {p[0], p[1], p[2], p[3], p[4]};
+  }
+  return w;
+}
+
+Context make_context(const StackModule& module) {
+  const RecurrentOptions& o = module.options;
+  Context ctx;
+  ctx.spec.cell = {module.type, o.hidden_size, o.proj_size};
+  ctx.spec.input_size = o.input_size;
+  ctx.spec.layers = o.num_layers;
+  ctx.spec.directions = o.bidirectional ? 2 : 1;
+  ctx.spec.dropout = o.dropout;
+  for (int64_t l = 0; l < o.num_layers; ++l) {
+    for (int64_t d = 0; d < ctx.spec.directions; ++d) {
+      const auto& p = module.params[l * ctx.spec.directions + d];
+      std::array<int, 5> index{};
+      int k = 0;
+      for (const Tensor* t : {&p.weight_ih, &p.weight_hh, &p.bias_ih, &p.bias_hh, &p.weight_hr}) {
+        index[k++] = t->defined() ? static_cast<int>(ctx.param_tensors.size()) : -1;
+        if (t->defined()) ctx.param_tensors.push_back(*t);
+      }
+      ctx.param_index.push_back(index);
+    }
+  }
+  ctx.weights = weights_of(ctx);
+  ctx.name = module.name;
+  return ctx;
+}
+
+// Initial state in sorted order, or zeros; checks the caller's shape.
+std::vector<float> initial_state(const Context& ctx, const Tensor& given, int64_t width,
+                                 const std::string& what) {
+  const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
+  std::vector<float> state(S * B * width, 0.0f);
+  if (!given.defined()) return state;
+  check_shape(given, {S, B, width}, what);
+  to_sorted(given.data(), S, B, width, ctx.sorted, state.data());
+  return state;
+}
+
+Tensor state_tensor(const Context& ctx, const std::vector<float>& sorted_state, int64_t width) {
+  const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
+  Tensor t = Tensor::empty({S, B, width});
+  from_sorted(sorted_state.data(), S, B, width, ctx.sorted, t.data());
+  return t;
+}
+
+class RecurrentBackward : public Node {
+ public:
+  RecurrentBackward(Context ctx, StackTape tape) : ctx_(std::move(ctx)), tape_(std::move(tape)) {}
+  std::string name() const override { return cell_type_name(ctx_.spec.cell.type) + "Backward"; }
+
+  std::vector<Tensor> backward(const std::vector<Tensor>& grad_outputs) override {
+    const StackSpec& spec = ctx_.spec;
+    const int64_t N = ctx_.layout.rows, B = ctx_.layout.batch;
+    const int64_t S = spec.layers * spec.directions, Hout = spec.cell.out();
+    const int64_t width = spec.directions * Hout;
+    // dy is consumed as scratch by the engine: always work on a copy in engine rows.
+    std::vector<float> dy(N * width);
+    const Tensor& g_out = grad_outputs[0];
+    if (ctx_.input_layout == InputLayout::BatchFirst) {
+      swap_first_axes(g_out.data(), B, N / B, width, dy.data());
+    } else {
+      std::copy(g_out.data(), g_out.data() + N * width, dy.data());
+    }
+    std::vector<float> dh(S * B * Hout), dc;
+    to_sorted(grad_outputs[1].data(), S, B, Hout, ctx_.sorted, dh.data());
+    if (spec.cell.lstm()) {
+      dc.resize(S * B * spec.cell.hidden);
+      to_sorted(grad_outputs[2].data(), S, B, spec.cell.hidden, ctx_.sorted, dc.data());
+    }
+
+    std::vector<Tensor> grads(3 + ctx_.param_tensors.size());
+    std::vector<DirectionGrads> pg(ctx_.param_index.size());
+    for (size_t s = 0; s < pg.size(); ++s) {
+      float* p[5] = {};
+      for (int k = 0; k < 5; ++k) {
+        const int i = ctx_.param_index[s][k];
+        if (i < 0 || !needs_input_grad(3 + i)) continue;
+        grads[3 + i] = Tensor::empty(ctx_.param_tensors[i].shape());
+        p[k] = grads[3 + i].data();
+      }
+      pg[s] = {p[0], p[1], p[2], p[3], p[4]};
+    }
+    std::vector<float> dx_rows;
+    if (needs_input_grad(0)) dx_rows.resize(N * spec.input_size);
+    stack_backward(spec, ctx_.layout, ctx_.x_rows.data(), ctx_.weights, tape_, dy.data(), dh.data(),
+                   dc.data(), dx_rows.empty() ? nullptr : dx_rows.data(), pg);
+
+    if (!dx_rows.empty()) {
+      grads[0] = Tensor::empty(ctx_.input_shape);
+      if (ctx_.input_layout == InputLayout::BatchFirst) {
+        swap_first_axes(dx_rows.data(), N / B, B, spec.input_size, grads[0].data());
+      } else {
+        std::copy(dx_rows.begin(), dx_rows.end(), grads[0].data());
+      }
+    }
+    if (needs_input_grad(1)) grads[1] = state_tensor(ctx_, dh, Hout);
+    if (needs_input_grad(2)) grads[2] = state_tensor(ctx_, dc, spec.cell.hidden);
+    return grads;
+  }
+
+ private:
+  Context ctx_;
+  StackTape tape_;
+};
+
+struct CoreResult {
+  Tensor y_rows;  // [N, D*H_out] engine rows
+  Tensor h_n, c_n;
+};
+
+// Runs the stack on ctx.x_rows and, when gradients are wanted, records the node that connects
+// `input` (the caller's tensor), h0, c0 and the parameters to the outputs. `finish` turns the
+// engine rows into the caller's output tensor before it is connected.
+template <class Finish>
+CoreResult run_core(Context ctx, const Tensor& input, const Tensor& h0, const Tensor& c0,
+                    bool training, Generator& gen, const Finish& finish, Tensor& output) {
+  const StackSpec& spec = ctx.spec;
+  const std::string who = ctx.name;
+  if (c0.defined() && !spec.cell.lstm()) throw ValueError(who + ": c0 is only used by LSTM");
+  std::vector<float> h = initial_state(ctx, h0, spec.cell.out(), who + " h0");
+  std::vector<float> c;
+  if (spec.cell.lstm()) c = initial_state(ctx, c0, spec.cell.hidden, who + " c0");
+
+  std::vector<Tensor> inputs{input, h0, c0};
+  inputs.insert(inputs.end(), ctx.param_tensors.begin(), ctx.param_tensors.end());
+  const bool record = needs_grad(inputs);
+  StackTape tape;
+  CoreResult r;
+  r.y_rows = Tensor::empty({ctx.layout.rows, spec.directions * spec.cell.out()});
+  stack_forward(spec, ctx.layout, ctx.x_rows.data(), ctx.weights, h.data(), c.data(),
+                r.y_rows.data(), training, gen, record ? &tape : nullptr);
+  r.h_n = state_tensor(ctx, h, spec.cell.out());
+  if (spec.cell.lstm()) r.c_n = state_tensor(ctx, c, spec.cell.hidden);
+  output = finish(r.y_rows);
+  if (record) {
+    auto node = std::make_shared<RecurrentBackward>(std::move(ctx), std::move(tape));
+    std::vector<Tensor*> outs{&output, &r.h_n};
+    if (r.c_n.defined()) outs.push_back(&r.c_n);
+    connect(node, inputs, outs);
+  }
+  return r;
+}
+
+}  // namespace
+
+RecurrentOutput run_dense(const StackModule& module, const Tensor& input, const Tensor& h0,
+                          const Tensor& c0, bool training, Generator& gen) {
+  const RecurrentOptions& o = module.options;
+  const std::string who = module.name + " input";
+  const std::string pattern =
+      std::string(o.batch_first ? "[B, T, " : "[T, B, ") + std::to_string(o.input_size) + "]";
+  if (!input.defined()) throw ValueError(who + ": undefined tensor");
+  check_shape(input, {-1, -1, o.input_size}, who, pattern);
+  const int64_t T = input.size(o.batch_first ? 1 : 0), B = input.size(o.batch_first ? 0 : 1);
+  if (T == 0 || B == 0) {
+    throw ShapeError(who + ": expected at least one step and one sequence, got " +
+                     shape_str(input.shape()));
+  }
+  Context ctx = make_context(module);
+  ctx.layout = StepLayout::dense(T, B);
+  ctx.input_shape = input.shape();
+  if (o.batch_first) {
+    ctx.input_layout = InputLayout::BatchFirst;
+    ctx.x_rows = Tensor::empty({T * B, o.input_size});
+    swap_first_axes(input.data(), B, T, o.input_size, ctx.x_rows.data());
+  } else {
+    ctx.x_rows = input.detach().view({T * B, o.input_size});
+  }
+  const int64_t width = ctx.spec.directions * ctx.spec.cell.out();
+  Tensor output;
+  auto finish = [&](const Tensor& y_rows) {
+    if (!o.batch_first) return y_rows.view({T, B, width});
+    Tensor y = Tensor::empty({B, T, width});
+    swap_first_axes(y_rows.data(), T, B, width, y.data());
+    return y;
+  };
+  CoreResult r = run_core(std::move(ctx), input, h0, c0, training, gen, finish, output);
+  return {output, r.h_n, r.c_n};
+}
+
+PackedRecurrentOutput run_packed(const StackModule& module, const PackedSequence& input,
+                                 const Tensor& h0, const Tensor& c0, bool training,
+                                 Generator& gen) {
+  const RecurrentOptions& o = module.options;
+  const std::string who = module.name + " input (packed data)";
+  check_shape(input.data, {-1, o.input_size}, who, "[N, " + std::to_string(o.input_size) + "]");
+  Context ctx = make_context(module);
+  ctx.layout = StepLayout::packed(input.batch_sizes);
+  ctx.input_layout = InputLayout::Packed;
+  ctx.input_shape = input.data.shape();
+  ctx.sorted = input.sorted_indices;
+  ctx.x_rows = input.data.detach();
+  Tensor output;
+  auto finish = [](const Tensor& y_rows) { return y_rows; };
+  CoreResult r = run_core(std::move(ctx), input.data, h0, c0, training, gen, finish, output);
+  PackedSequence out{output, input.batch_sizes, input.sorted_indices, input.unsorted_indices};
+  return {out, r.h_n, r.c_n};
+}
+
+}  // namespace recur::nn::detail

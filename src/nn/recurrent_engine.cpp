@@ -1,0 +1,350 @@
+#include "recurrent_engine.h"
+
+#include <algorithm>
+
+#include "recur/kernels/gemm.h"
+#include "recur/kernels/parallel.h"
+#include "recur/kernels/rnn_gates.h"
+
+namespace recur::nn::detail {
+
+namespace {
+
+using kernels::gemm;
+using kernels::Trans;
+
+// Runs fn(d) for every direction; the two directions of a bidirectional layer run concurrently
+// on the OpenMP pool. Inside the parallel region OpenBLAS (OpenMP build) runs single-threaded,
+// so there is no nested oversubscription.
+template <class Fn>
+void for_each_direction(int64_t directions, const Fn& fn) {
+  if (directions == 1 || kernels::num_threads() < 2) {
+    for (int64_t d = 0; d < directions; ++d) fn(d);
+    return;
+  }
+#pragma omp parallel for num_threads(2) schedule(static)
+  for (int64_t d = 0; d < 2; ++d) fn(d);
+}
+
+// Step index of the k-th step a direction processes (forward: k, reverse: T-1-k).
+int64_t step_at(int64_t k, int64_t steps, int64_t direction) {
+  return direction == 0 ? k : steps - 1 - k;
+}
+
+// dst[r, 0:width] = src[r, 0:width] for r < rows, with leading dimensions.
+void copy_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst,
+               int64_t ldd) {
+  for (int64_t r = 0; r < rows; ++r) std::copy(src + r * lds, src + r * lds + width, dst + r * ldd);
+}
+
+void add_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst, int64_t ldd) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* s = src + r * lds;
+    float* d = dst + r * ldd;
+#pragma omp simd
+    for (int64_t j = 0; j < width; ++j) d[j] += s[j];
+  }
+}
+
+// out[j] = sum over rows of m[r, j].
+void column_sums(int64_t rows, int64_t width, const float* m, float* out) {
+  std::fill(out, out + width, 0.0f);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = m + r * width;
+#pragma omp simd
+    for (int64_t j = 0; j < width; ++j) out[j] += row[j];
+  }
+}
+
+// P[r, :] = x[r, :] W_ih^T + bias for every row: the one input-projection GEMM of a direction.
+void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
+                      int64_t input_size, const float* x, float* p) {
+  const int64_t G = cell.gates();
+  const std::vector<float> bias = folded_bias(cell, w);
+  for (int64_t r = 0; r < rows; ++r) std::copy(bias.begin(), bias.end(), p + r * G);
+  gemm(Trans::No, Trans::Yes, rows, G, input_size, 1.0f, x, input_size, w.w_ih, input_size, 1.0f, p,
+       G);
+}
+
+// Sizes a tape for one direction of one layer.
+void allocate_tape(const CellSpec& cell, int64_t rows, DirectionTape& tape) {
+  const int64_t H = cell.hidden;
+  tape.gates.assign(rows * cell.gates(), 0.0f);
+  tape.h_prev.assign(rows * cell.out(), 0.0f);
+  if (cell.type == CellType::Gru) tape.gh.assign(rows * cell.gates(), 0.0f);
+  if (cell.lstm()) {
+    tape.c_prev.assign(rows * H, 0.0f);
+    tape.tanh_c.assign(rows * H, 0.0f);
+    if (cell.proj > 0) tape.h_raw.assign(rows * H, 0.0f);
+  }
+}
+
+// The time loop of one direction of one layer. p [N, G*H] holds the input projection; y is the
+// layer output [N, D*H_out], of which this direction writes columns [d*H_out, (d+1)*H_out).
+void direction_forward(const CellSpec& cell, const StepLayout& layout, const DirectionWeights& w,
+                       int64_t direction, int64_t directions, float* p, float* h, float* c,
+                       float* y, DirectionTape* tape) {
+  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
+  const int64_t B = layout.batch, T = layout.steps();
+  std::vector<float> gh_scratch, raw_scratch;
+  if (tape == nullptr) {
+    if (cell.type == CellType::Gru) gh_scratch.resize(B * G);
+    if (cell.proj > 0) raw_scratch.resize(B * H);
+  }
+  for (int64_t k = 0; k < T; ++k) {
+    const int64_t t = step_at(k, T, direction);
+    const int64_t bs = layout.batch_sizes[t], off = layout.offsets[t];
+    float* gh = gh_scratch.data();
+    float* h_raw = raw_scratch.data();
+    float* save_c_prev = nullptr;
+    float* save_tanh_c = nullptr;
+    if (tape != nullptr) {
+      std::copy(h, h + bs * Hout, tape->h_prev.data() + off * Hout);
+      if (!tape->gh.empty()) gh = tape->gh.data() + off * G;
+      if (!tape->h_raw.empty()) h_raw = tape->h_raw.data() + off * H;
+      if (cell.lstm()) {
+        save_c_prev = tape->c_prev.data() + off * H;
+        save_tanh_c = tape->tanh_c.data() + off * H;
+      }
+    }
+    step_forward(cell, w, bs, p + off * G, gh, h, c, h_raw, save_c_prev, save_tanh_c);
+    copy_rows(bs, Hout, h, Hout, y + off * directions * Hout + direction * Hout, directions * Hout);
+  }
+}
+
+// Scratch gradients of one direction during backward.
+struct DirectionGradScratch {
+  std::vector<float> dg;   // [N, G*H] input-side pre-activation gradients
+  std::vector<float> dgh;  // GRU: [N, G*H] hidden-side ones
+  std::vector<float> dh;   // projection: [N, P] gradient of h (the projection's output)
+};
+
+void direction_backward(const CellSpec& cell, const StepLayout& layout, const DirectionWeights& w,
+                        const DirectionTape& tape, int64_t direction, int64_t directions,
+                        const float* dy, float* dh, float* dc, DirectionGradScratch& s) {
+  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
+  const int64_t B = layout.batch, T = layout.steps(), N = layout.rows;
+  s.dg.assign(N * G, 0.0f);
+  if (cell.type == CellType::Gru) s.dgh.assign(N * G, 0.0f);
+  std::vector<float> dr;
+  if (cell.proj > 0) {
+    s.dh.assign(N * Hout, 0.0f);
+    dr.resize(B * H);
+  }
+  for (int64_t k = T - 1; k >= 0; --k) {
+    const int64_t t = step_at(k, T, direction);
+    const int64_t bs = layout.batch_sizes[t], off = layout.offsets[t];
+    add_rows(bs, Hout, dy + off * directions * Hout + direction * Hout, directions * Hout, dh,
+             Hout);
+    const float* dh_raw = dh;
+    if (cell.proj > 0) {
+      std::copy(dh, dh + bs * Hout, s.dh.data() + off * Hout);
+      gemm(Trans::No, Trans::No, bs, H, Hout, 1.0f, dh, Hout, w.w_hr, H, 0.0f, dr.data(), H);
+      dh_raw = dr.data();
+    }
+    float* dg = s.dg.data() + off * G;
+    const float* gates = tape.gates.data() + off * G;
+    switch (cell.type) {
+      case CellType::Lstm:
+        kernels::lstm_backward(bs, H, gates, tape.c_prev.data() + off * H,
+                               tape.tanh_c.data() + off * H, dh_raw, dc, dg);
+        gemm(Trans::No, Trans::No, bs, Hout, G, 1.0f, dg, G, w.w_hh, Hout, 0.0f, dh, Hout);
+        break;
+      case CellType::Gru: {
+        float* dgh = s.dgh.data() + off * G;
+        kernels::gru_backward(bs, H, gates, tape.gh.data() + off * G, tape.h_prev.data() + off * H,
+                              dh, dg, dgh);
+        gemm(Trans::No, Trans::No, bs, H, G, 1.0f, dgh, G, w.w_hh, H, 1.0f, dh, H);
+        break;
+      }
+      case CellType::RnnTanh:
+      case CellType::RnnRelu:
+        kernels::rnn_backward(bs, H, cell.type == CellType::RnnRelu, gates, dh, dg);
+        gemm(Trans::No, Trans::No, bs, H, G, 1.0f, dg, G, w.w_hh, H, 0.0f, dh, H);
+        break;
+    }
+  }
+}
+
+// Parameter gradients of one direction: each weight gradient is ONE GEMM over all steps.
+void direction_param_grads(const CellSpec& cell, const StepLayout& layout, int64_t input_size,
+                           const float* x, const DirectionTape& tape, const DirectionGradScratch& s,
+                           const DirectionGrads& g) {
+  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out(), N = layout.rows;
+  const float* dgh = s.dgh.empty() ? s.dg.data() : s.dgh.data();
+  if (g.w_ih != nullptr) {
+    gemm(Trans::Yes, Trans::No, G, input_size, N, 1.0f, s.dg.data(), G, x, input_size, 0.0f, g.w_ih,
+         input_size);
+  }
+  if (g.w_hh != nullptr) {
+    gemm(Trans::Yes, Trans::No, G, Hout, N, 1.0f, dgh, G, tape.h_prev.data(), Hout, 0.0f, g.w_hh,
+         Hout);
+  }
+  if (g.b_ih != nullptr) column_sums(N, G, s.dg.data(), g.b_ih);
+  if (g.b_hh != nullptr) column_sums(N, G, dgh, g.b_hh);
+  if (g.w_hr != nullptr) {
+    gemm(Trans::Yes, Trans::No, Hout, H, N, 1.0f, s.dh.data(), Hout, tape.h_raw.data(), H, 0.0f,
+         g.w_hr, H);
+  }
+}
+
+// Inverted dropout between layers: draws the mask into `mask` and scales `v` by it.
+void apply_dropout(float p, Generator& gen, std::vector<float>& v, std::vector<float>& mask) {
+  const float scale = 1.0f / (1.0f - p);
+  mask.resize(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    mask[i] = gen.bernoulli(p) ? 0.0f : scale;
+    v[i] *= mask[i];
+  }
+}
+
+}  // namespace
+
+StepLayout StepLayout::dense(int64_t steps, int64_t batch) {
+  return packed(std::vector<int64_t>(steps, batch));
+}
+
+StepLayout StepLayout::packed(const std::vector<int64_t>& batch_sizes) {
+  StepLayout layout;
+  layout.batch_sizes = batch_sizes;
+  layout.offsets.resize(batch_sizes.size());
+  for (size_t t = 0; t < batch_sizes.size(); ++t) {
+    layout.offsets[t] = layout.rows;
+    layout.rows += batch_sizes[t];
+  }
+  layout.batch = batch_sizes.empty() ? 0 : batch_sizes[0];
+  return layout;
+}
+
+std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w) {
+  const int64_t G = cell.gates();
+  std::vector<float> bias(G, 0.0f);
+  if (w.b_ih == nullptr) return bias;
+  // GRU keeps b_hn out: it is multiplied by r together with W_hn h.
+  const int64_t hh_part = cell.type == CellType::Gru ? 2 * cell.hidden : G;
+  for (int64_t j = 0; j < G; ++j) bias[j] = w.b_ih[j] + (j < hh_part ? w.b_hh[j] : 0.0f);
+  return bias;
+}
+
+void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
+                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
+                  float* save_tanh_c) {
+  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
+  switch (cell.type) {
+    case CellType::Lstm:
+      gemm(Trans::No, Trans::Yes, bs, G, Hout, 1.0f, h, Hout, w.w_hh, Hout, 1.0f, gates, G);
+      if (cell.proj > 0) {
+        kernels::lstm_forward(bs, H, gates, c, h_raw, H, save_c_prev, save_tanh_c);
+        gemm(Trans::No, Trans::Yes, bs, Hout, H, 1.0f, h_raw, H, w.w_hr, H, 0.0f, h, Hout);
+      } else {
+        kernels::lstm_forward(bs, H, gates, c, h, H, save_c_prev, save_tanh_c);
+      }
+      break;
+    case CellType::Gru:
+      gemm(Trans::No, Trans::Yes, bs, G, H, 1.0f, h, H, w.w_hh, H, 0.0f, gh, G);
+      kernels::gru_forward(bs, H, gates, gh, w.b_hh != nullptr ? w.b_hh + 2 * H : nullptr, h);
+      break;
+    case CellType::RnnTanh:
+    case CellType::RnnRelu:
+      gemm(Trans::No, Trans::Yes, bs, G, H, 1.0f, h, H, w.w_hh, H, 1.0f, gates, G);
+      kernels::rnn_forward(bs, H, cell.type == CellType::RnnRelu, gates, h, H);
+      break;
+  }
+}
+
+void stack_forward(const StackSpec& spec, const StepLayout& layout, const float* x,
+                   const std::vector<DirectionWeights>& weights, float* h, float* c, float* y,
+                   bool training, Generator& gen, StackTape* tape) {
+  const CellSpec& cell = spec.cell;
+  const int64_t D = spec.directions, L = spec.layers, N = layout.rows, B = layout.batch;
+  const int64_t G = cell.gates(), Hout = cell.out();
+  if (tape != nullptr) {
+    tape->layer_inputs.assign(L, {});
+    tape->masks.assign(L, {});
+    tape->dirs.assign(L * D, {});
+  }
+  std::vector<float> next_input;                   // input of layer l + 1 (inference)
+  std::vector<float> layer_out;                    // output of a layer below the top
+  std::vector<std::vector<float>> projections(D);  // inference gate buffers
+  const float* input = x;
+  for (int64_t l = 0; l < L; ++l) {
+    const int64_t I = spec.layer_input_size(l);
+    const bool top = l == L - 1;
+    if (!top) layer_out.assign(N * D * Hout, 0.0f);
+    float* out = top ? y : layer_out.data();
+    std::vector<float*> p(D);
+    for (int64_t d = 0; d < D; ++d) {
+      DirectionTape* dt = tape != nullptr ? &tape->dirs[l * D + d] : nullptr;
+      if (dt != nullptr) {
+        allocate_tape(cell, N, *dt);
+        p[d] = dt->gates.data();
+      } else {
+        projections[d].resize(N * G);
+        p[d] = projections[d].data();
+      }
+      input_projection(cell, weights[l * D + d], N, I, input, p[d]);
+    }
+    for_each_direction(D, [&](int64_t d) {
+      const int64_t s = l * D + d;
+      direction_forward(cell, layout, weights[s], d, D, p[d], h + s * B * Hout,
+                        cell.lstm() ? c + s * B * cell.hidden : nullptr, out,
+                        tape != nullptr ? &tape->dirs[s] : nullptr);
+    });
+    if (top) break;
+    std::vector<float>& dest = tape != nullptr ? tape->layer_inputs[l + 1] : next_input;
+    dest = std::move(layer_out);
+    if (training && spec.dropout > 0.0f) {
+      std::vector<float> scratch_mask;
+      apply_dropout(spec.dropout, gen, dest, tape != nullptr ? tape->masks[l + 1] : scratch_mask);
+    }
+    input = dest.data();
+  }
+}
+
+void stack_backward(const StackSpec& spec, const StepLayout& layout, const float* x,
+                    const std::vector<DirectionWeights>& weights, const StackTape& tape, float* dy,
+                    float* dh, float* dc, float* dx, const std::vector<DirectionGrads>& grads) {
+  const CellSpec& cell = spec.cell;
+  const int64_t D = spec.directions, L = spec.layers, N = layout.rows, B = layout.batch;
+  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
+  std::vector<float> dy_below;  // gradient w.r.t. the input of layer l (output of l - 1)
+  float* dy_layer = dy;
+  std::vector<DirectionGradScratch> scratch(D);
+  for (int64_t l = L - 1; l >= 0; --l) {
+    const int64_t I = spec.layer_input_size(l);
+    const float* input = l == 0 ? x : tape.layer_inputs[l].data();
+    for_each_direction(D, [&](int64_t d) {
+      const int64_t s = l * D + d;
+      direction_backward(cell, layout, weights[s], tape.dirs[s], d, D, dy_layer, dh + s * B * Hout,
+                         cell.lstm() ? dc + s * B * H : nullptr, scratch[d]);
+    });
+    for (int64_t d = 0; d < D; ++d) {
+      const int64_t s = l * D + d;
+      direction_param_grads(cell, layout, I, input, tape.dirs[s], scratch[d], grads[s]);
+    }
+    float* dinput = nullptr;
+    std::vector<float> next_dy;
+    if (l > 0) {
+      next_dy.resize(N * I);
+      dinput = next_dy.data();
+    } else {
+      dinput = dx;
+    }
+    if (dinput != nullptr) {
+      for (int64_t d = 0; d < D; ++d) {
+        gemm(Trans::No, Trans::No, N, I, G, 1.0f, scratch[d].dg.data(), G, weights[l * D + d].w_ih,
+             I, d == 0 ? 0.0f : 1.0f, dinput, I);
+      }
+    }
+    if (l > 0) {
+      const std::vector<float>& mask = tape.masks[l];
+      if (!mask.empty()) {
+        for (size_t i = 0; i < next_dy.size(); ++i) next_dy[i] *= mask[i];
+      }
+      dy_below = std::move(next_dy);
+      dy_layer = dy_below.data();
+    }
+  }
+}
+
+}  // namespace recur::nn::detail

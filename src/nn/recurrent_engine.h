@@ -1,0 +1,111 @@
+// The recurrent engine behind RecurrentLayer, RecurrentStream and the cells: forward and BPTT
+// backward of a stack of layers over raw float buffers, in time-major, length-sorted order.
+// Private to src/nn (the public face is recur/nn/recurrent_layer.h).
+//
+// A batch is described by its steps: step t covers rows [offsets[t], offsets[t] + batch_sizes[t])
+// of every [N, *] buffer, and touches state rows [0, batch_sizes[t]). A dense [T, B] batch is
+// the special case batch_sizes == {B, ..., B}. Because the sequences are sorted longest first,
+// one state buffer per direction serves every sequence: a forward direction simply stops
+// updating the rows of finished sequences (their h_n stays there), and a reverse direction,
+// walking t downwards, finds the h0 of a sequence still in its row when that sequence starts.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "recur/nn/recurrent_layer.h"
+#include "recur/tensor/random.h"
+
+namespace recur::nn::detail {
+
+struct CellSpec {
+  CellType type;
+  int64_t hidden = 0;  // H
+  int64_t proj = 0;    // projection size, 0 when none (LSTM only)
+  int64_t gates() const { return gate_count(type) * hidden; }  // G*H
+  int64_t out() const { return proj > 0 ? proj : hidden; }     // size of h
+  bool lstm() const { return type == CellType::Lstm; }
+};
+
+struct StepLayout {
+  std::vector<int64_t> batch_sizes;  // per step, non-increasing
+  std::vector<int64_t> offsets;      // first row of each step
+  int64_t rows = 0;                  // N = sum(batch_sizes)
+  int64_t batch = 0;                 // batch_sizes[0]
+  int64_t steps() const { return static_cast<int64_t>(batch_sizes.size()); }
+  static StepLayout dense(int64_t steps, int64_t batch);
+  static StepLayout packed(const std::vector<int64_t>& batch_sizes);
+};
+
+// Raw views of one direction's parameters (null where absent).
+struct DirectionWeights {
+  const float* w_ih = nullptr;  // [G*H, I]
+  const float* w_hh = nullptr;  // [G*H, H_out]
+  const float* b_ih = nullptr;  // [G*H]
+  const float* b_hh = nullptr;  // [G*H]
+  const float* w_hr = nullptr;  // [P, H]
+};
+
+// Gradients of one direction's parameters, written (not accumulated); null = not wanted.
+struct DirectionGrads {
+  float* w_ih = nullptr;
+  float* w_hh = nullptr;
+  float* b_ih = nullptr;
+  float* b_hh = nullptr;
+  float* w_hr = nullptr;
+};
+
+// What backward needs from one direction of one layer (all [N, *] in step-row order).
+struct DirectionTape {
+  std::vector<float> gates;   // [N, G*H] gate activations (RNN: h_t before projection)
+  std::vector<float> gh;      // GRU: [N, 3H] hidden-side pre-activations (n part: W_hn h + b_hn)
+  std::vector<float> h_prev;  // [N, H_out] state entering the step
+  std::vector<float> c_prev;  // LSTM: [N, H]
+  std::vector<float> tanh_c;  // LSTM: [N, H]
+  std::vector<float> h_raw;   // LSTM with projection: [N, H] o*tanh(c), the projection's input
+};
+
+struct StackSpec {
+  CellSpec cell;
+  int64_t input_size = 0;
+  int64_t layers = 1;
+  int64_t directions = 1;
+  float dropout = 0.0f;  // applied between layers when `training` is passed to the forward
+  int64_t layer_input_size(int64_t layer) const {
+    return layer == 0 ? input_size : directions * cell.out();
+  }
+};
+
+struct StackTape {
+  std::vector<std::vector<float>> layer_inputs;  // [layer] (layer >= 1): dropout(previous output)
+  std::vector<std::vector<float>> masks;         // [layer] (layer >= 1) dropout scale per element
+  std::vector<DirectionTape> dirs;               // [layer * D + direction]
+};
+
+// One time step of one direction for rows [0, bs): gates [bs, G*H] hold the input projection
+// (with the folded biases) and are turned into activations; h [bs, H_out] and c [bs, H] are
+// updated in place. gh is [bs, 3H] scratch for GRU, h_raw [bs, H] scratch for a projection.
+// save_* (nullable) keep what backward needs for this step.
+void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
+                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
+                  float* save_tanh_c);
+
+// Bias row added to the input projection: b_ih + b_hh, except GRU's n gate which keeps b_hn
+// apart (it sits inside r * (W_hn h + b_hn)). Zeros without bias.
+std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w);
+
+// Forward of the stack. x [N, I]; h [L*D, B, H_out] and c [L*D, B, H] hold h0/c0 on entry and
+// h_n/c_n on return; y [N, D*H_out]. With a tape, everything backward needs is recorded there;
+// dropout between layers is applied only when `training`.
+void stack_forward(const StackSpec& spec, const StepLayout& layout, const float* x,
+                   const std::vector<DirectionWeights>& weights, float* h, float* c, float* y,
+                   bool training, Generator& gen, StackTape* tape);
+
+// Backward of the stack recorded in `tape`. dy [N, D*H_out] is consumed (used as scratch);
+// dh/dc hold dh_n/dc_n on entry and dh0/dc0 on return; dx [N, I] (nullable) receives the
+// input gradient.
+void stack_backward(const StackSpec& spec, const StepLayout& layout, const float* x,
+                    const std::vector<DirectionWeights>& weights, const StackTape& tape, float* dy,
+                    float* dh, float* dc, float* dx, const std::vector<DirectionGrads>& grads);
+
+}  // namespace recur::nn::detail

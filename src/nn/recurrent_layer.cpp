@@ -1,0 +1,112 @@
+#include "recur/nn/recurrent_layer.h"
+
+#include "recur/nn/recurrent_init.h"
+#include "recur/seq/packing.h"
+#include "recurrent_backward.h"
+
+namespace recur::nn {
+
+namespace {
+
+std::string layer_suffix(int64_t layer, int64_t direction) {
+  return "_l" + std::to_string(layer) + (direction == 1 ? "_reverse" : "");
+}
+
+void check_options(CellType type, const RecurrentOptions& o) {
+  const std::string who = cell_type_name(type);
+  if (o.input_size <= 0) throw ValueError(who + ": input_size must be > 0");
+  if (o.hidden_size <= 0) throw ValueError(who + ": hidden_size must be > 0");
+  if (o.num_layers <= 0) throw ValueError(who + ": num_layers must be > 0");
+  if (!(o.dropout >= 0.0f && o.dropout <= 1.0f)) {
+    throw ValueError(who + ": dropout must be in [0, 1], got " + std::to_string(o.dropout));
+  }
+  if (o.proj_size < 0) throw ValueError(who + ": proj_size must be >= 0");
+  if (o.proj_size > 0 && type != CellType::Lstm) {
+    throw ValueError(who + ": proj_size is only supported by LSTM");
+  }
+  if (o.proj_size >= o.hidden_size && o.proj_size > 0) {
+    throw ValueError(who + ": proj_size must be smaller than hidden_size (" +
+                     std::to_string(o.hidden_size) + "), got " + std::to_string(o.proj_size));
+  }
+}
+
+}  // namespace
+
+std::string cell_type_name(CellType type) {
+  switch (type) {
+    case CellType::Lstm:
+      return "LSTM";
+    case CellType::Gru:
+      return "GRU";
+    default:
+      return "RNN";
+  }
+}
+
+int64_t gate_count(CellType type) {
+  switch (type) {
+    case CellType::Lstm:
+      return 4;
+    case CellType::Gru:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+RecurrentLayer::RecurrentLayer(CellType type, const RecurrentOptions& options, Generator& gen)
+    : type_(type), options_(options), dropout_gen_(&gen) {
+  check_options(type, options);
+  const int64_t D = num_directions(), G = gate_count(type) * options.hidden_size;
+  const int64_t Hout = output_hidden_size();
+  for (int64_t l = 0; l < options.num_layers; ++l) {
+    const int64_t I = l == 0 ? options.input_size : D * Hout;
+    for (int64_t d = 0; d < D; ++d) {
+      const std::string sfx = layer_suffix(l, d);
+      DirectionParameters p;
+      p.weight_ih = register_parameter("weight_ih" + sfx, Tensor::zeros({G, I}));
+      p.weight_hh = register_parameter("weight_hh" + sfx, Tensor::zeros({G, Hout}));
+      if (options.bias) {
+        p.bias_ih = register_parameter("bias_ih" + sfx, Tensor::zeros({G}));
+        p.bias_hh = register_parameter("bias_hh" + sfx, Tensor::zeros({G}));
+      }
+      if (options.proj_size > 0) {
+        p.weight_hr =
+            register_parameter("weight_hr" + sfx, Tensor::zeros({Hout, options.hidden_size}));
+      }
+      params_.push_back(p);
+    }
+  }
+  reset_parameters(gen);
+}
+
+int64_t RecurrentLayer::output_hidden_size() const {
+  return options_.proj_size > 0 ? options_.proj_size : options_.hidden_size;
+}
+
+const RecurrentLayer::DirectionParameters& RecurrentLayer::parameters_of(int64_t layer,
+                                                                         int64_t direction) const {
+  if (layer < 0 || layer >= options_.num_layers || direction < 0 || direction >= num_directions()) {
+    throw ValueError(type_name() + ": no parameters for layer " + std::to_string(layer) +
+                     ", direction " + std::to_string(direction));
+  }
+  return params_[layer * num_directions() + direction];
+}
+
+void RecurrentLayer::reset_parameters(Generator& gen) {
+  init_recurrent_uniform(parameters(), options_.hidden_size, gen);
+}
+
+RecurrentOutput RecurrentLayer::forward(const Tensor& input, const Tensor& h0, const Tensor& c0) {
+  return detail::run_dense({type_, options_, params_, type_name()}, input, h0, c0, is_training(),
+                           *dropout_gen_);
+}
+
+PackedRecurrentOutput RecurrentLayer::forward(const PackedSequence& input, const Tensor& h0,
+                                              const Tensor& c0) {
+  check_packed_sequence(input, type_name() + " input");
+  return detail::run_packed({type_, options_, params_, type_name()}, input, h0, c0, is_training(),
+                            *dropout_gen_);
+}
+
+}  // namespace recur::nn

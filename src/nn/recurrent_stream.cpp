@@ -1,0 +1,200 @@
+#include "recur/nn/recurrent_stream.h"
+
+#include <algorithm>
+
+#include "recur/kernels/gemm.h"
+#include "recur/kernels/rnn_gates.h"
+#include "recurrent_engine.h"
+
+namespace recur::nn {
+
+namespace {
+
+// Below this batch the BLAS call overhead dominates a step; the direct kernel wins.
+constexpr int64_t kDirectBatch = 4;
+
+std::vector<float> transposed(const Tensor& w) {
+  const int64_t rows = w.size(0), cols = w.size(1);
+  std::vector<float> t(rows * cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t k = 0; k < cols; ++k) t[k * rows + r] = w.data()[r * cols + k];
+  }
+  return t;
+}
+
+// y[b, 0:n] += sum_k v[b, k] * wt[k, 0:n] for b < B: a small-batch GEMM on the transposed
+// weights, column block by column block so the accumulators stay in registers.
+void accumulate(int64_t B, int64_t K, int64_t n, const float* v, const float* wt, float* y) {
+  constexpr int64_t kBlock = 64;
+  for (int64_t b = 0; b < B; ++b) {
+    const float* vb = v + b * K;
+    float* yb = y + b * n;
+    int64_t j0 = 0;
+    for (; j0 + kBlock <= n; j0 += kBlock) {
+      float acc[kBlock];
+      std::copy(yb + j0, yb + j0 + kBlock, acc);
+      for (int64_t k = 0; k < K; ++k) {
+        const float s = vb[k];
+        const float* w = wt + k * n + j0;
+#pragma omp simd
+        for (int64_t j = 0; j < kBlock; ++j) acc[j] += s * w[j];
+      }
+      std::copy(acc, acc + kBlock, yb + j0);
+    }
+    for (int64_t k = 0; k < K && j0 < n; ++k) {
+      const float s = vb[k];
+      const float* w = wt + k * n;
+      for (int64_t j = j0; j < n; ++j) yb[j] += s * w[j];
+    }
+  }
+}
+
+// y [B, n] += v [B, K] * wt [K, n].
+void matmul_acc(int64_t B, int64_t K, int64_t n, const float* v, const float* wt, float* y) {
+  if (B <= kDirectBatch) {
+    accumulate(B, K, n, v, wt, y);
+  } else {
+    kernels::gemm(kernels::Trans::No, kernels::Trans::No, B, n, K, 1.0f, v, K, wt, n, 1.0f, y, n);
+  }
+}
+
+}  // namespace
+
+RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size)
+    : type_(layer.cell_type()), batch_(batch_size) {
+  const RecurrentOptions& o = layer.options();
+  if (o.bidirectional) {
+    throw ValueError("RecurrentStream: a bidirectional " + layer.type_name() +
+                     " cannot run step by step (its reverse direction needs the whole sequence)");
+  }
+  if (batch_size <= 0) {
+    throw ValueError("RecurrentStream: batch_size must be > 0, got " + std::to_string(batch_size));
+  }
+  hidden_ = o.hidden_size;
+  out_ = layer.output_hidden_size();
+  gates_ = gate_count(type_) * hidden_;
+  const detail::CellSpec cell{type_, hidden_, o.proj_size};
+  for (int64_t l = 0; l < o.num_layers; ++l) {
+    const auto& p = layer.parameters_of(l, 0);
+    Layer s;
+    s.input_size = p.weight_ih.size(1);
+    s.w_ih_t = transposed(p.weight_ih);
+    s.w_hh_t = transposed(p.weight_hh);
+    if (p.weight_hr.defined()) s.w_hr_t = transposed(p.weight_hr);
+    const detail::DirectionWeights w{nullptr, nullptr,
+                                     p.bias_ih.defined() ? p.bias_ih.data() : nullptr,
+                                     p.bias_hh.defined() ? p.bias_hh.data() : nullptr, nullptr};
+    s.bias = detail::folded_bias(cell, w);
+    if (type_ == CellType::Gru) {
+      s.b_hn.assign(hidden_, 0.0f);
+      if (w.b_hh != nullptr) std::copy(w.b_hh + 2 * hidden_, w.b_hh + 3 * hidden_, s.b_hn.begin());
+    }
+    s.h.assign(batch_ * out_, 0.0f);
+    if (type_ == CellType::Lstm) s.c.assign(batch_ * hidden_, 0.0f);
+    layers_.push_back(std::move(s));
+  }
+  gates_buf_.resize(batch_ * gates_);
+  if (type_ == CellType::Gru) gh_buf_.resize(batch_ * gates_);
+  if (o.proj_size > 0) raw_buf_.resize(batch_ * hidden_);
+}
+
+void RecurrentStream::layer_step(Layer& s, const float* x) {
+  const int64_t B = batch_, G = gates_, H = hidden_;
+  float* gates = gates_buf_.data();
+  for (int64_t b = 0; b < B; ++b) std::copy(s.bias.begin(), s.bias.end(), gates + b * G);
+  matmul_acc(B, s.input_size, G, x, s.w_ih_t.data(), gates);
+  switch (type_) {
+    case CellType::Lstm:
+      matmul_acc(B, out_, G, s.h.data(), s.w_hh_t.data(), gates);
+      if (!s.w_hr_t.empty()) {
+        kernels::lstm_forward(B, H, gates, s.c.data(), raw_buf_.data(), H, nullptr, nullptr);
+        std::fill(s.h.begin(), s.h.end(), 0.0f);
+        matmul_acc(B, H, out_, raw_buf_.data(), s.w_hr_t.data(), s.h.data());
+      } else {
+        kernels::lstm_forward(B, H, gates, s.c.data(), s.h.data(), H, nullptr, nullptr);
+      }
+      break;
+    case CellType::Gru:
+      std::fill(gh_buf_.begin(), gh_buf_.end(), 0.0f);
+      matmul_acc(B, H, G, s.h.data(), s.w_hh_t.data(), gh_buf_.data());
+      kernels::gru_forward(B, H, gates, gh_buf_.data(), s.b_hn.data(), s.h.data());
+      break;
+    case CellType::RnnTanh:
+    case CellType::RnnRelu:
+      matmul_acc(B, H, G, s.h.data(), s.w_hh_t.data(), gates);
+      kernels::rnn_forward(B, H, type_ == CellType::RnnRelu, gates, s.h.data(), H);
+      break;
+  }
+}
+
+const float* RecurrentStream::step(const float* x_t) {
+  const float* x = x_t;
+  for (Layer& s : layers_) {
+    layer_step(s, x);
+    x = s.h.data();
+  }
+  return x;
+}
+
+Tensor RecurrentStream::step(const Tensor& x_t) {
+  if (!x_t.defined()) throw ValueError("RecurrentStream input: undefined tensor");
+  check_shape(x_t, {batch_, layers_[0].input_size}, "RecurrentStream input");
+  const float* y = step(x_t.data());
+  return Tensor::from_vector({batch_, out_}, std::vector<float>(y, y + batch_ * out_));
+}
+
+void RecurrentStream::reset() {
+  for (Layer& s : layers_) {
+    std::fill(s.h.begin(), s.h.end(), 0.0f);
+    std::fill(s.c.begin(), s.c.end(), 0.0f);
+  }
+}
+
+void RecurrentStream::reset(int64_t b) {
+  if (b < 0 || b >= batch_) {
+    throw ValueError("RecurrentStream::reset: sequence " + std::to_string(b) +
+                     " is outside the batch of " + std::to_string(batch_));
+  }
+  for (Layer& s : layers_) {
+    std::fill(s.h.begin() + b * out_, s.h.begin() + (b + 1) * out_, 0.0f);
+    if (!s.c.empty()) std::fill(s.c.begin() + b * hidden_, s.c.begin() + (b + 1) * hidden_, 0.0f);
+  }
+}
+
+void RecurrentStream::set_state(const Tensor& h, const Tensor& c) {
+  const int64_t L = static_cast<int64_t>(layers_.size());
+  if (h.defined()) check_shape(h, {L, batch_, out_}, "RecurrentStream h");
+  if (c.defined()) {
+    if (type_ != CellType::Lstm) throw ValueError("RecurrentStream: c is only used by LSTM");
+    check_shape(c, {L, batch_, hidden_}, "RecurrentStream c");
+  }
+  for (int64_t l = 0; l < L; ++l) {
+    Layer& s = layers_[l];
+    if (h.defined()) {
+      std::copy(h.data() + l * batch_ * out_, h.data() + (l + 1) * batch_ * out_, s.h.begin());
+    } else {
+      std::fill(s.h.begin(), s.h.end(), 0.0f);
+    }
+    if (c.defined()) {
+      std::copy(c.data() + l * batch_ * hidden_, c.data() + (l + 1) * batch_ * hidden_,
+                s.c.begin());
+    } else {
+      std::fill(s.c.begin(), s.c.end(), 0.0f);
+    }
+  }
+}
+
+Tensor RecurrentStream::h() const {
+  std::vector<float> all;
+  for (const Layer& s : layers_) all.insert(all.end(), s.h.begin(), s.h.end());
+  return Tensor::from_vector({static_cast<int64_t>(layers_.size()), batch_, out_}, all);
+}
+
+Tensor RecurrentStream::c() const {
+  if (type_ != CellType::Lstm) return {};
+  std::vector<float> all;
+  for (const Layer& s : layers_) all.insert(all.end(), s.c.begin(), s.c.end());
+  return Tensor::from_vector({static_cast<int64_t>(layers_.size()), batch_, hidden_}, all);
+}
+
+}  // namespace recur::nn

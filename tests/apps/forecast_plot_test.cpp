@@ -1,0 +1,127 @@
+// The plot functions write real PNG files (signature and IHDR size checked), atomically.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "recur/apps/forecast/plot.h"
+#include "recur/tensor/error.h"
+
+namespace recur::forecast {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ForecastPlotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "recur_plot_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  // Every file in the directory (to see that no temporary is left behind).
+  size_t file_count() const {
+    return static_cast<size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
+
+  fs::path dir_;
+};
+
+// Reads the file and checks the 8-byte PNG signature and the IHDR chunk's width and height.
+void expect_png(const std::string& path, uint32_t width, uint32_t height) {
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), 1000u) << "suspiciously small PNG";
+  const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  EXPECT_TRUE(std::equal(signature, signature + 8, bytes.begin()));
+  // The first chunk: 4-byte length 13, "IHDR", then width and height big-endian.
+  EXPECT_EQ(std::string(bytes.begin() + 12, bytes.begin() + 16), "IHDR");
+  auto be32 = [&](size_t at) {
+    return uint32_t(bytes[at]) << 24 | uint32_t(bytes[at + 1]) << 16 |
+           uint32_t(bytes[at + 2]) << 8 | uint32_t(bytes[at + 3]);
+  };
+  EXPECT_EQ(be32(16), width);
+  EXPECT_EQ(be32(20), height);
+}
+
+// 160 business days from 2023-01-02 with a wavy upward series.
+ForecastPlot sample_forecast() {
+  ForecastPlot p;
+  p.title = "ACME close: forecast vs actual";
+  p.y_label = "close (USD)";
+  p.forecast_label = "lstm";
+  data::Date d = data::Date::from_ymd(2023, 1, 2);
+  for (int i = 0; i < 160; ++i) {
+    while (d.weekday() >= 5) d = d + 1;
+    p.dates.push_back(d);
+    d = d + 1;
+    double actual = 100 + 0.1 * i + 3 * std::sin(0.15 * i);
+    p.actual.push_back(actual);
+    p.forecast.push_back(100 + 0.1 * i + 2.5 * std::sin(0.15 * (i - 1)));
+    p.naive.push_back(i == 0 ? NAN : p.actual[i - 1]);
+    p.lower.push_back(p.forecast.back() - 2.0);
+    p.upper.push_back(p.forecast.back() + 2.0);
+  }
+  p.level = 0.95;
+  return p;
+}
+
+TEST_F(ForecastPlotTest, ForecastPlotIsAPng) {
+  plot_forecast(path("forecast.png"), sample_forecast());
+  expect_png(path("forecast.png"), 1200, 700);
+  EXPECT_EQ(file_count(), 1u);  // no temporary left behind
+}
+
+TEST_F(ForecastPlotTest, LossCurvesOnLogScale) {
+  LossPlot p;
+  for (int e = 0; e < 40; ++e) {
+    p.train.push_back(2.0 * std::exp(-0.15 * e) + 0.01);
+    p.validation.push_back(2.2 * std::exp(-0.12 * e) + 0.03);
+  }
+  plot_loss_curves(path("loss.png"), p, {800, 500});
+  expect_png(path("loss.png"), 800, 500);
+  // A single epoch still gives a picture.
+  LossPlot one;
+  one.train = {0.5};
+  plot_loss_curves(path("one.png"), one);
+  expect_png(path("one.png"), 1200, 700);
+}
+
+TEST_F(ForecastPlotTest, ErrorPlotWithoutDates) {
+  ErrorPlot p;
+  ForecastPlot f = sample_forecast();
+  ErrorSeries model{"lstm", {}}, naive{"naive", {}};
+  for (size_t i = 0; i < f.actual.size(); ++i) {
+    model.errors.push_back(f.actual[i] - f.forecast[i]);
+    naive.errors.push_back(f.actual[i] - f.naive[i]);
+  }
+  p.series = {model, naive};
+  plot_errors(path("errors.png"), p);
+  expect_png(path("errors.png"), 1200, 700);
+}
+
+TEST_F(ForecastPlotTest, BadInputThrows) {
+  ForecastPlot p = sample_forecast();
+  p.forecast.pop_back();
+  EXPECT_THROW(plot_forecast(path("bad.png"), p), ValueError);
+  EXPECT_THROW(plot_loss_curves(path("bad.png"), LossPlot{}), ValueError);
+  EXPECT_THROW(plot_errors(path("bad.png"), ErrorPlot{}), ValueError);
+  LossPlot all_nan;
+  all_nan.train = {NAN, NAN};
+  EXPECT_THROW(plot_loss_curves(path("bad.png"), all_nan), ValueError);
+  EXPECT_THROW(plot_forecast(path("no/such/dir/x.png"), sample_forecast()), IoError);
+  EXPECT_EQ(file_count(), 0u);
+}
+
+}  // namespace
+}  // namespace recur::forecast

@@ -1,0 +1,130 @@
+#include "recur/io/csv.h"
+
+#include <gtest/gtest.h>
+
+#include "../data/expect_error.h"
+#include "recur/tensor/error.h"
+#include "test_support.h"
+
+namespace recur::io {
+namespace {
+
+using recur::testing::Contains;
+
+template <typename F>
+std::string io_error(F&& f) {
+  return recur::testing::error_message<IoError>(f);
+}
+
+std::vector<std::string> fields(const CsvTable& t, size_t row) { return t.rows.at(row).fields; }
+
+TEST(Csv, ParsesHeaderAndRowsWithLineNumbers) {
+  const CsvTable t = parse_csv("a,b\n1,2\n3,4\n", "x.csv");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(fields(t, 1), (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(t.rows[0].line, 2);
+  EXPECT_EQ(t.rows[1].line, 3);
+  EXPECT_EQ(t.where(t.rows[1]), "x.csv:3");
+}
+
+TEST(Csv, AcceptsBomCrlfMissingFinalNewlineAndBlankLines) {
+  const std::vector<std::string> texts = {
+      "\xEF\xBB\xBF"
+      "a,b\r\n1,2\r\n3,4\r\n",    // BOM + CRLF
+      "a,b\n1,2\n3,4",            // no final newline
+      "a,b\n1,2\n3,4\n\n\n  \n",  // blank trailing lines
+      "a,b\r1,2\r3,4\r",          // old Mac CR line ends
+      "\n\na,b\n1,2\n\n3,4\n",    // blank lines before and between
+  };
+  for (const std::string& text : texts) {
+    const CsvTable t = parse_csv(text, "x.csv");
+    EXPECT_EQ(t.header, (std::vector<std::string>{"a", "b"})) << text;
+    ASSERT_EQ(t.rows.size(), 2u) << text;
+    EXPECT_EQ(fields(t, 0), (std::vector<std::string>{"1", "2"})) << text;
+    EXPECT_EQ(fields(t, 1), (std::vector<std::string>{"3", "4"})) << text;
+  }
+  // Line numbers count the blank lines.
+  EXPECT_EQ(parse_csv("\n\na,b\n1,2\n\n3,4\n", "x.csv").rows[1].line, 6);
+}
+
+TEST(Csv, QuotedFieldsKeepSeparatorsQuotesAndLineBreaks) {
+  const CsvTable t = read_csv(testing::fixture_path("data/quoted.csv"));
+  ASSERT_EQ(t.rows.size(), 4u);
+  EXPECT_EQ(fields(t, 0)[1], "Acme, Inc.");
+  EXPECT_EQ(fields(t, 1)[1], "The \"Best\" Co, Ltd");
+  EXPECT_EQ(fields(t, 2)[1], "Multi\nline");
+  EXPECT_EQ(t.rows[2].line, 4);  // the record starts on line 4 ...
+  EXPECT_EQ(t.rows[3].line, 6);  // ... and spans line 5, so the next one starts on 6
+}
+
+TEST(Csv, TrimsSpacesAroundUnquotedFieldsButNotInsideQuotes) {
+  const CsvTable t = parse_csv("Date , Close\n 2020-01-02 , \" x \" \n", "x.csv");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"Date", "Close"}));
+  EXPECT_EQ(fields(t, 0), (std::vector<std::string>{"2020-01-02", " x "}));
+}
+
+TEST(Csv, EmptyFieldsAreKept) {
+  const CsvTable t = parse_csv("a,b,c\n,2,\n", "x.csv");
+  EXPECT_EQ(fields(t, 0), (std::vector<std::string>{"", "2", ""}));
+}
+
+TEST(Csv, OtherSeparator) {
+  const CsvTable t = parse_csv("a;b\n1,5;2\n", "x.csv", ';');
+  EXPECT_EQ(fields(t, 0), (std::vector<std::string>{"1,5", "2"}));
+}
+
+TEST(Csv, RaggedRowNamesFileLineAndCounts) {
+  const std::string msg = io_error([] { read_csv(testing::fixture_path("data/ragged.csv")); });
+  EXPECT_TRUE(Contains(msg, "ragged.csv:3: 2 fields, expected 3 as in the header"));
+}
+
+TEST(Csv, MalformedQuotingIsRejected) {
+  EXPECT_TRUE(Contains(io_error([] { parse_csv("a,b\n1,\"open\n", "q.csv"); }),
+                       "q.csv:2: quoted field is never closed"));
+  EXPECT_TRUE(Contains(io_error([] { parse_csv("a,b\n1,\"x\"y\n", "q.csv"); }),
+                       "q.csv:2: unexpected text after a closing quote"));
+  EXPECT_TRUE(Contains(io_error([] { parse_csv("a,b\n1,x\"y\n", "q.csv"); }),
+                       "q.csv:2: a quote inside an unquoted field"));
+}
+
+TEST(Csv, EmptyFileAndBadHeadersAreRejected) {
+  EXPECT_TRUE(Contains(io_error([] { read_csv(testing::fixture_path("data/empty.csv")); }),
+                       "empty.csv: the file is empty"));
+  EXPECT_TRUE(Contains(io_error([] { parse_csv("", "e.csv"); }), "e.csv: the file is empty"));
+  EXPECT_TRUE(Contains(io_error([] { parse_csv("Date,Adj Close,adj_close\n", "h.csv"); }),
+                       "h.csv:1: header columns 'Adj Close' and 'adj_close' name the same"));
+  EXPECT_TRUE(Contains(io_error([] { parse_csv("Date,,Close\n", "h.csv"); }),
+                       "h.csv:1: header column 2 has no name"));
+}
+
+TEST(Csv, MissingFileIsAnIoError) {
+  EXPECT_TRUE(Contains(io_error([] { read_csv("/nonexistent/prices.csv"); }),
+                       "/nonexistent/prices.csv: cannot open"));
+}
+
+TEST(Csv, ColumnsMatchIgnoringCaseSpacesAndUnderscores) {
+  EXPECT_EQ(column_key("Adj Close"), "adjclose");
+  EXPECT_EQ(column_key("adj_close"), "adjclose");
+  EXPECT_EQ(column_key("ADJCLOSE"), "adjclose");
+  const CsvTable t = parse_csv("DATE,Adj Close,volume\n", "x.csv");
+  EXPECT_EQ(t.find_column("adj_close"), 1u);
+  EXPECT_EQ(t.find_column("Date"), 0u);
+  EXPECT_EQ(t.find_column("close"), std::nullopt);
+  EXPECT_TRUE(Contains(io_error([&] { t.require_column("Close"); }),
+                       "x.csv: no column 'Close' (columns: 'DATE', 'Adj Close', 'volume')"));
+}
+
+TEST(Csv, ParseNumberAcceptsDecimalsOnly) {
+  EXPECT_EQ(parse_number("1.5"), 1.5);
+  EXPECT_EQ(parse_number("-2"), -2.0);
+  EXPECT_EQ(parse_number("+3e-4"), 3e-4);
+  EXPECT_EQ(parse_number(" 7 "), 7.0);
+  EXPECT_EQ(parse_number("63.4375"), 63.4375);
+  for (const char* bad : {"", "abc", "1.5x", "nan", "inf", "-inf", "1,5", "--1", "+"}) {
+    EXPECT_EQ(parse_number(bad), std::nullopt) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace recur::io
