@@ -1,7 +1,8 @@
-// The `recur` subcommands that apply and time recurrent layers. main.cpp registers them:
+// The `recur` subcommands, each added to the app by main.cpp, and what they share:
 //   add_run_command(app);     // recur run   — a layer from safetensors weights on an .npy input
 //   add_bench_command(app);   // recur bench — time one layer configuration (infer/train/stream)
-// Both report bad input as "recur <command>: error: <message>" on stderr and exit with status 1.
+// run_reporting_errors() makes a failing command print "recur <command>: error: <message>" on
+// stderr and end with status 1.
 #pragma once
 
 #include <CLI/CLI.hpp>
