@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "recur/apps/forecast/forecaster.h"
 #include "recur/ops/ops.h"
 
 namespace recur::forecast {
@@ -82,7 +83,7 @@ ScaledForecast ForecastNet::decode(const Tensor& out, int64_t b, double level) c
       f.mean.assign(row, row + s);
       break;
     case HeadKind::kGaussian: {
-      const double z = normal_quantile(0.5 + level / 2);
+      const double z = standard_normal_quantile(0.5 + level / 2);
       for (size_t k = 0; k < s; ++k) {
         const double mu = row[k], sigma = std::exp(0.5 * row[s + k]);
         f.mean.push_back(mu);
@@ -109,16 +110,6 @@ ScaledForecast ForecastNet::decode(const Tensor& out, int64_t b, double level) c
     }
   }
   return f;
-}
-
-double normal_quantile(double p) {
-  // Bisection on erfc: exact to double precision in 60 steps; called once per forecast.
-  double lo = -40.0, hi = 40.0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
 }
 
 }  // namespace recur::forecast

@@ -63,6 +63,7 @@ void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation)
        .checkpoint_path = options_.checkpoint_path,
        .resume = options_.resume,
        .metrics_csv = options_.metrics_csv,
+       .metrics_json = {},
        .progress = options_.progress,
        .progress_stream = options_.progress_stream,
        .generator = &generator_});

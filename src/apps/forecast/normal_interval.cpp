@@ -3,9 +3,7 @@
 #include <cmath>
 
 namespace recur::forecast {
-namespace {
 
-// The p-quantile of the standard normal distribution, p in (0, 1).
 double standard_normal_quantile(double p) {
   // Bisection on the CDF Φ(z) = erfc(−z/√2)/2: 200 halvings of [−40, 40] reach the resolution of a
   // double, and this runs a handful of times per report, so simplicity beats speed here.
@@ -17,8 +15,6 @@ double standard_normal_quantile(double p) {
   }
   return 0.5 * (low + high);
 }
-
-}  // namespace
 
 Interval normal_interval(const std::vector<double>& mean, double sigma, double level,
                          const std::function<double(int h)>& scale) {

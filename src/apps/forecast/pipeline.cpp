@@ -308,7 +308,9 @@ std::vector<BacktestResult> backtest_run(const BacktestOptions& options) {
   bc.horizon = static_cast<int>(config.horizon);
   std::vector<BacktestResult> results;
   if (bc.fit) {
-    NeuralForecaster model(frame, config, {.progress = options.progress});
+    FitOptions fit_options;
+    fit_options.progress = options.progress;
+    NeuralForecaster model(frame, config, fit_options);
     results.push_back(backtest(model, frame.price, bc));
   } else {
     NeuralForecaster model = load_trained(options.run_dir, frame, config);

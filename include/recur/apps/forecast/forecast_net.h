@@ -46,7 +46,4 @@ class ForecastNet : public nn::Module {
   int64_t steps_;
 };
 
-// The standard normal quantile z with P(Z <= z) = p.
-double normal_quantile(double p);
-
 }  // namespace recur::forecast

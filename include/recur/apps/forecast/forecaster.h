@@ -52,6 +52,10 @@ class Forecaster {
   virtual size_t min_history() const { return 1; }
 };
 
+// The p-quantile z of the standard normal distribution (P(Z <= z) = p), p in (0, 1): the
+// half-width factor of every Gaussian prediction interval (baselines and network alike).
+double standard_normal_quantile(double p);
+
 // Argument checks shared by implementations; each throws ValueError naming `who` (e.g. "naive
 // forecast") and what was expected.
 void check_horizon(const std::string& who, int horizon);
