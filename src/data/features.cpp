@@ -157,7 +157,13 @@ FeatureFrame build_features(const PriceTable& table, const FeatureSpec& spec) {
   f.source = table.source;
   f.dates = table.dates;
   f.target_kind = spec.target;
-  f.price = need_column(table, "target", spec.target_column);
+  if (!table.has_column(spec.target_column)) {
+    throw ValueError("target column '" + spec.target_column +
+                     "' is not among the loaded columns "
+                     "of " +
+                     table.source);
+  }
+  f.price = table.column(spec.target_column);
   f.target = make_target(f.price, spec.target);
   f.first_valid = target_lag(spec.target);
   for (const std::string& name : spec.inputs) {

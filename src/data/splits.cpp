@@ -30,6 +30,10 @@ Splits split_by_fraction(size_t first_row, size_t rows, const FractionSplit& spe
   const double n = static_cast<double>(rows - first_row);
   const size_t b1 = first_row + static_cast<size_t>(std::llround(spec.train * n));
   const size_t b2 = first_row + static_cast<size_t>(std::llround((spec.train + spec.val) * n));
+  if (b1 == first_row) {
+    throw ValueError("split: a training fraction of " + std::to_string(spec.train) + " of " +
+                     std::to_string(rows - first_row) + " usable rows leaves no training rows");
+  }
   return from_boundaries(first_row, b1, std::min(b2, rows), rows, spec.gap);
 }
 

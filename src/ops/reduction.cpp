@@ -33,11 +33,12 @@ Tensor total(const Tensor& x, bool mean) {
   return y;
 }
 
-// scale * sum along one dimension.
+// Sum (or mean) along one dimension.
 Tensor scaled_sum_along(const Tensor& x, int64_t dim, bool keepdim, bool mean) {
   const int64_t axis = ops_detail::normalize_dim(dim, x.dim(), mean ? "mean" : "sum");
   const ops_detail::AxisView v = ops_detail::axis_view(x.shape(), axis);
-  const float scale = mean ? inverse_count(v.size) : 1.0f;
+  const float scale = mean ? inverse_count(v.size) : 1.0f;          // for backward
+  const double divisor = mean ? static_cast<double>(v.size) : 1.0;  // 0/0 = NaN, as PyTorch
   Shape out_shape = x.shape();
   if (keepdim)
     out_shape[static_cast<size_t>(axis)] = 1;
@@ -54,7 +55,7 @@ Tensor scaled_sum_along(const Tensor& x, int64_t dim, bool keepdim, bool mean) {
       for (int64_t i = 0; i < v.inner; ++i) acc[static_cast<size_t>(i)] += row[i];
     }
     for (int64_t i = 0; i < v.inner; ++i) {
-      py[o * v.inner + i] = static_cast<float>(acc[static_cast<size_t>(i)] * scale);
+      py[o * v.inner + i] = static_cast<float>(acc[static_cast<size_t>(i)] / divisor);
     }
   }
   const char* name = mean ? "MeanDimBackward" : "SumDimBackward";

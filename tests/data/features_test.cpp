@@ -123,6 +123,10 @@ TEST(Features, EveryInputUsesOnlyPastAndPresentRows) {
 
 TEST(Features, Errors) {
   const PriceTable t = small_table();
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] {
+                         build_features(t, {.target_column = "Adj Close", .inputs = {"close"}});
+                       }),
+                       "target column 'Adj Close' is not among the loaded columns of small.csv"));
   EXPECT_TRUE(Contains(error_message<ValueError>([&] { build_features(t, {.inputs = {"rsi"}}); }),
                        "unknown input 'rsi'"));
   EXPECT_TRUE(Contains(error_message<ValueError>([&] { build_features(t, {.inputs = {"ma0"}}); }),

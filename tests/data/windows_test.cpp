@@ -68,6 +68,7 @@ TEST(Splits, RejectsBadFractions) {
   EXPECT_THROW(split_by_fraction(0, 10, {.train = 0.9, .val = 0.2}), ValueError);
   EXPECT_THROW(split_by_fraction(0, 10, {.train = 0.5, .val = -0.1}), ValueError);
   EXPECT_THROW(split_by_fraction(10, 10, {}), ValueError);
+  EXPECT_THROW(split_by_fraction(0, 3, {.train = 0.1, .val = 0.1}), ValueError);  // no train row
 }
 
 // --- Windows ------------------------------------------------------------------------------------

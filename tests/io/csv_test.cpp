@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "../data/expect_error.h"
+#include "expect_error.h"
 #include "recur/tensor/error.h"
 #include "test_support.h"
 

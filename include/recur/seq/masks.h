@@ -2,7 +2,7 @@
 // each sequence, 0.0 at padding.
 //
 //   Tensor mask = length_mask({3, 1}, /*batch_first=*/true);   // [[1, 1, 1], [1, 0, 0]]
-//   Tensor loss = sum(mse_loss(y, target, Reduction::None) * unsqueeze(mask, -1)) / sum(mask);
+//   Tensor loss = sum(mse_loss(y, target, Reduction::None) * unsqueeze(mask, 2)) / sum(mask);
 #pragma once
 
 #include <cstdint>
