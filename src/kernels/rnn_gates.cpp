@@ -128,3 +128,66 @@ void rnn_backward(int64_t B, int64_t H, bool relu, const float* h_new, const flo
 }
 
 }  // namespace recur::kernels
+
+namespace recur::kernels {
+
+namespace {
+
+// A kRows x kCols block of y, accumulated in registers over all k (4 x 16 or 1 x 64 floats =
+// 8 AVX2 registers; each loaded row of w serves kRows FMAs).
+template <int64_t kRows, int64_t kCols>
+void block_acc(int64_t K, const float* v, int64_t ldv, const float* w, int64_t N, float* y,
+               int64_t ldy) {
+  float acc[kRows][kCols];
+  for (int64_t r = 0; r < kRows; ++r) std::copy(y + r * ldy, y + r * ldy + kCols, acc[r]);
+  for (int64_t k = 0; k < K; ++k) {
+    const float* wk = w + k * N;
+    for (int64_t r = 0; r < kRows; ++r) {
+      const float s = v[r * ldv + k];
+#pragma omp simd
+      for (int64_t j = 0; j < kCols; ++j) acc[r][j] += s * wk[j];
+    }
+  }
+  for (int64_t r = 0; r < kRows; ++r) std::copy(acc[r], acc[r] + kCols, y + r * ldy);
+}
+
+// Any leftover rows/columns, plainly.
+void edge_acc(int64_t rows, int64_t cols, int64_t K, const float* v, int64_t ldv, const float* w,
+              int64_t N, float* y, int64_t ldy) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t k = 0; k < K; ++k) {
+      const float s = v[r * ldv + k];
+      const float* wk = w + k * N;
+#pragma omp simd
+      for (int64_t j = 0; j < cols; ++j) y[r * ldy + j] += s * wk[j];
+    }
+  }
+}
+
+}  // namespace
+
+void step_matmul_acc(int64_t B, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
+                     float* y, int64_t ldy) {
+  // Rows in fours (4 x 16 block: 8 independent accumulators); single leftover rows use 64-wide
+  // blocks so they too keep 8 FMA chains in flight instead of waiting on FMA latency.
+  constexpr int64_t kCols = 16, kWide = 64;
+  const int64_t full_cols = N / kCols * kCols;
+  int64_t b = 0;
+  for (; b + 4 <= B; b += 4) {
+    for (int64_t j = 0; j < full_cols; j += kCols) {
+      block_acc<4, kCols>(K, v + b * ldv, ldv, w + j, N, y + b * ldy + j, ldy);
+    }
+  }
+  for (; b < B; ++b) {
+    int64_t j = 0;
+    for (; j + kWide <= full_cols; j += kWide) {
+      block_acc<1, kWide>(K, v + b * ldv, ldv, w + j, N, y + b * ldy + j, ldy);
+    }
+    for (; j < full_cols; j += kCols) {
+      block_acc<1, kCols>(K, v + b * ldv, ldv, w + j, N, y + b * ldy + j, ldy);
+    }
+  }
+  if (full_cols < N) edge_acc(B, N - full_cols, K, v, ldv, w + full_cols, N, y + full_cols, ldy);
+}
+
+}  // namespace recur::kernels

@@ -26,6 +26,40 @@ void for_each_direction(int64_t directions, const Fn& fn) {
   for (int64_t d = 0; d < 2; ++d) fn(d);
 }
 
+// Measured on the 2-core dev machine: below ~1M multiply-adds per step the BLAS call (and its
+// 2-thread split) costs more than the direct kernel.
+constexpr int64_t kDirectStepMacs = int64_t{1} << 20;
+
+// y [bs, N] = beta * y + v [bs, K] W^T with W [N, K]; wt = W^T selects the direct kernel.
+void forward_product(int64_t bs, int64_t K, int64_t N, const float* v, const float* w,
+                     const float* wt, float beta, float* y) {
+  if (wt != nullptr) {
+    if (beta == 0.0f) std::fill(y, y + bs * N, 0.0f);
+    kernels::step_matmul_acc(bs, K, N, v, K, wt, y, N);
+  } else {
+    gemm(Trans::No, Trans::Yes, bs, N, K, 1.0f, v, K, w, K, beta, y, N);
+  }
+}
+
+// y [bs, N] = beta * y + v [bs, K] W with W [K, N].
+void backward_product(bool direct, int64_t bs, int64_t K, int64_t N, const float* v, const float* w,
+                      float beta, float* y) {
+  if (direct) {
+    if (beta == 0.0f) std::fill(y, y + bs * N, 0.0f);
+    kernels::step_matmul_acc(bs, K, N, v, K, w, y, N);
+  } else {
+    gemm(Trans::No, Trans::No, bs, N, K, 1.0f, v, K, w, N, beta, y, N);
+  }
+}
+
+std::vector<float> transposed(const float* w, int64_t rows, int64_t cols) {
+  std::vector<float> t(rows * cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t k = 0; k < cols; ++k) t[k * rows + r] = w[r * cols + k];
+  }
+  return t;
+}
+
 // Step index of the k-th step a direction processes (forward: k, reverse: T-1-k).
 int64_t step_at(int64_t k, int64_t steps, int64_t direction) {
   return direction == 0 ? k : steps - 1 - k;
@@ -124,6 +158,7 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
                         const float* dy, float* dh, float* dc, DirectionGradScratch& s) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   const int64_t B = layout.batch, T = layout.steps(), N = layout.rows;
+  const bool direct = use_direct_steps(cell, B);
   s.dg.assign(N * G, 0.0f);
   if (cell.type == CellType::Gru) s.dgh.assign(N * G, 0.0f);
   std::vector<float> dr;
@@ -139,7 +174,7 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
     const float* dh_raw = dh;
     if (cell.proj > 0) {
       std::copy(dh, dh + bs * Hout, s.dh.data() + off * Hout);
-      gemm(Trans::No, Trans::No, bs, H, Hout, 1.0f, dh, Hout, w.w_hr, H, 0.0f, dr.data(), H);
+      backward_product(direct, bs, Hout, H, dh, w.w_hr, 0.0f, dr.data());
       dh_raw = dr.data();
     }
     float* dg = s.dg.data() + off * G;
@@ -148,19 +183,19 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
       case CellType::Lstm:
         kernels::lstm_backward(bs, H, gates, tape.c_prev.data() + off * H,
                                tape.tanh_c.data() + off * H, dh_raw, dc, dg);
-        gemm(Trans::No, Trans::No, bs, Hout, G, 1.0f, dg, G, w.w_hh, Hout, 0.0f, dh, Hout);
+        backward_product(direct, bs, G, Hout, dg, w.w_hh, 0.0f, dh);
         break;
       case CellType::Gru: {
         float* dgh = s.dgh.data() + off * G;
         kernels::gru_backward(bs, H, gates, tape.gh.data() + off * G, tape.h_prev.data() + off * H,
                               dh, dg, dgh);
-        gemm(Trans::No, Trans::No, bs, H, G, 1.0f, dgh, G, w.w_hh, H, 1.0f, dh, H);
+        backward_product(direct, bs, G, H, dgh, w.w_hh, 1.0f, dh);
         break;
       }
       case CellType::RnnTanh:
       case CellType::RnnRelu:
         kernels::rnn_backward(bs, H, cell.type == CellType::RnnRelu, gates, dh, dg);
-        gemm(Trans::No, Trans::No, bs, H, G, 1.0f, dg, G, w.w_hh, H, 0.0f, dh, H);
+        backward_product(direct, bs, G, H, dg, w.w_hh, 0.0f, dh);
         break;
     }
   }
@@ -200,6 +235,10 @@ void apply_dropout(float p, Generator& gen, std::vector<float>& v, std::vector<f
 
 }  // namespace
 
+bool use_direct_steps(const CellSpec& cell, int64_t batch) {
+  return batch * cell.gates() * cell.out() < kDirectStepMacs;
+}
+
 StepLayout StepLayout::dense(int64_t steps, int64_t batch) {
   return packed(std::vector<int64_t>(steps, batch));
 }
@@ -232,21 +271,21 @@ void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, f
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   switch (cell.type) {
     case CellType::Lstm:
-      gemm(Trans::No, Trans::Yes, bs, G, Hout, 1.0f, h, Hout, w.w_hh, Hout, 1.0f, gates, G);
+      forward_product(bs, Hout, G, h, w.w_hh, w.w_hh_t, 1.0f, gates);
       if (cell.proj > 0) {
         kernels::lstm_forward(bs, H, gates, c, h_raw, H, save_c_prev, save_tanh_c);
-        gemm(Trans::No, Trans::Yes, bs, Hout, H, 1.0f, h_raw, H, w.w_hr, H, 0.0f, h, Hout);
+        forward_product(bs, H, Hout, h_raw, w.w_hr, w.w_hr_t, 0.0f, h);
       } else {
         kernels::lstm_forward(bs, H, gates, c, h, H, save_c_prev, save_tanh_c);
       }
       break;
     case CellType::Gru:
-      gemm(Trans::No, Trans::Yes, bs, G, H, 1.0f, h, H, w.w_hh, H, 0.0f, gh, G);
+      forward_product(bs, H, G, h, w.w_hh, w.w_hh_t, 0.0f, gh);
       kernels::gru_forward(bs, H, gates, gh, w.b_hh != nullptr ? w.b_hh + 2 * H : nullptr, h);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:
-      gemm(Trans::No, Trans::Yes, bs, G, H, 1.0f, h, H, w.w_hh, H, 1.0f, gates, G);
+      forward_product(bs, H, G, h, w.w_hh, w.w_hh_t, 1.0f, gates);
       kernels::rnn_forward(bs, H, cell.type == CellType::RnnRelu, gates, h, H);
       break;
   }
@@ -284,9 +323,22 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
       }
       input_projection(cell, weights[l * D + d], N, I, input, p[d]);
     }
+    // Transposed recurrent weights for the direct per-step kernel (small problems only).
+    std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
+    std::vector<std::vector<float>> transposes(2 * D);
+    if (use_direct_steps(cell, B)) {
+      for (int64_t d = 0; d < D; ++d) {
+        transposes[2 * d] = transposed(w[d].w_hh, G, Hout);
+        w[d].w_hh_t = transposes[2 * d].data();
+        if (cell.proj > 0) {
+          transposes[2 * d + 1] = transposed(w[d].w_hr, Hout, cell.hidden);
+          w[d].w_hr_t = transposes[2 * d + 1].data();
+        }
+      }
+    }
     for_each_direction(D, [&](int64_t d) {
       const int64_t s = l * D + d;
-      direction_forward(cell, layout, weights[s], d, D, p[d], h + s * B * Hout,
+      direction_forward(cell, layout, w[d], d, D, p[d], h + s * B * Hout,
                         cell.lstm() ? c + s * B * cell.hidden : nullptr, out,
                         tape != nullptr ? &tape->dirs[s] : nullptr);
     });

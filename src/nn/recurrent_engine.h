@@ -44,7 +44,15 @@ struct DirectionWeights {
   const float* b_ih = nullptr;  // [G*H]
   const float* b_hh = nullptr;  // [G*H]
   const float* w_hr = nullptr;  // [P, H]
+  // Transposed copies ([H_out, G*H], [H, P]) when the per-step products use the direct
+  // small-matrix kernel instead of the BLAS (see use_direct_steps); null otherwise.
+  const float* w_hh_t = nullptr;
+  const float* w_hr_t = nullptr;
 };
+
+// True when a step's recurrent product is small enough (batch x G*H x H_out) that the direct
+// single-threaded kernel beats a BLAS call (whose threading and setup dominate there).
+bool use_direct_steps(const CellSpec& cell, int64_t batch);
 
 // Gradients of one direction's parameters, written (not accumulated); null = not wanted.
 struct DirectionGrads {

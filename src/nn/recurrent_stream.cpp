@@ -10,7 +10,8 @@ namespace recur::nn {
 
 namespace {
 
-// Below this batch the BLAS call overhead dominates a step; the direct kernel wins.
+// Below this batch the BLAS call overhead dominates a step; the direct kernel wins (the stream's
+// products are [B, K] x [K, G] with K, G in the hundreds).
 constexpr int64_t kDirectBatch = 4;
 
 std::vector<float> transposed(const Tensor& w) {
@@ -22,37 +23,10 @@ std::vector<float> transposed(const Tensor& w) {
   return t;
 }
 
-// y[b, 0:n] += sum_k v[b, k] * wt[k, 0:n] for b < B: a small-batch GEMM on the transposed
-// weights, column block by column block so the accumulators stay in registers.
-void accumulate(int64_t B, int64_t K, int64_t n, const float* v, const float* wt, float* y) {
-  constexpr int64_t kBlock = 64;
-  for (int64_t b = 0; b < B; ++b) {
-    const float* vb = v + b * K;
-    float* yb = y + b * n;
-    int64_t j0 = 0;
-    for (; j0 + kBlock <= n; j0 += kBlock) {
-      float acc[kBlock];
-      std::copy(yb + j0, yb + j0 + kBlock, acc);
-      for (int64_t k = 0; k < K; ++k) {
-        const float s = vb[k];
-        const float* w = wt + k * n + j0;
-#pragma omp simd
-        for (int64_t j = 0; j < kBlock; ++j) acc[j] += s * w[j];
-      }
-      std::copy(acc, acc + kBlock, yb + j0);
-    }
-    for (int64_t k = 0; k < K && j0 < n; ++k) {
-      const float s = vb[k];
-      const float* w = wt + k * n;
-      for (int64_t j = j0; j < n; ++j) yb[j] += s * w[j];
-    }
-  }
-}
-
 // y [B, n] += v [B, K] * wt [K, n].
 void matmul_acc(int64_t B, int64_t K, int64_t n, const float* v, const float* wt, float* y) {
   if (B <= kDirectBatch) {
-    accumulate(B, K, n, v, wt, y);
+    kernels::step_matmul_acc(B, K, n, v, K, wt, y, n);
   } else {
     kernels::gemm(kernels::Trans::No, kernels::Trans::No, B, n, K, 1.0f, v, K, wt, n, 1.0f, y, n);
   }
