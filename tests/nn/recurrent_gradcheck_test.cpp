@@ -17,6 +17,9 @@ struct GradcheckCase {
   bool packed;
 };
 
+// Test names and messages show the case's name, not the struct's bytes.
+void PrintTo(const GradcheckCase& c, std::ostream* os) { *os << c.name; }
+
 class RecurrentGradcheck : public ::testing::TestWithParam<GradcheckCase> {};
 
 TEST_P(RecurrentGradcheck, MatchesFiniteDifferences) {

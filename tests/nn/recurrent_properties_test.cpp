@@ -21,6 +21,17 @@ namespace {
 
 using nn::CellType;
 
+// "rnn_tanh", "lstm", ...: readable test names for suites over cell types.
+std::string cell_label(const ::testing::TestParamInfo<CellType>& info) {
+  switch (info.param) {
+    case CellType::RnnTanh: return "rnn_tanh";
+    case CellType::RnnRelu: return "rnn_relu";
+    case CellType::Lstm: return "lstm";
+    case CellType::Gru: return "gru";
+  }
+  return "unknown";
+}
+
 nn::RecurrentOptions small_options(int64_t layers = 2, bool bidirectional = false) {
   nn::RecurrentOptions o;
   o.input_size = 3;
@@ -115,7 +126,8 @@ TEST_P(PackedEqualsSeparate, ForwardAndBackward) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, PackedEqualsSeparate,
-                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru));
+                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru),
+                         cell_label);
 
 class StreamEqualsSequence : public ::testing::TestWithParam<CellType> {};
 
@@ -149,7 +161,8 @@ TEST_P(StreamEqualsSequence, StepByStep) {
 
 INSTANTIATE_TEST_SUITE_P(Cells, StreamEqualsSequence,
                          ::testing::Values(CellType::RnnTanh, CellType::RnnRelu, CellType::Lstm,
-                                           CellType::Gru));
+                                           CellType::Gru),
+                         cell_label);
 
 TEST(RecurrentStream, RejectsBidirectional) {
   nn::LSTM lstm(small_options(1, true));
