@@ -83,6 +83,13 @@ TEST(ForecastReport, VerdictSentenceInEveryCase) {
   ASSERT_TRUE(v.has_value());
   EXPECT_FALSE(v->by_mase);
   EXPECT_TRUE(v->by_rmse);
+  // Better on both, by less than 1%: the sentence says the margin is negligible.
+  in.rows[4].metrics.mase = 0.995;
+  in.rows[4].metrics.rmse = 2.99;
+  EXPECT_EQ(verdict_sentence(in),
+            "On the test split, lstm beats the naive forecast by MASE (0.995 vs 1) and by RMSE "
+            "(2.99 vs 3). The margin is under 1%, too small to tell apart from chance on one test "
+            "period.");
   in.verdict_split = "holdout";
   EXPECT_FALSE(compare_to_baseline(in).has_value());
   EXPECT_TRUE(contains(verdict_sentence(in), "cannot be compared"));

@@ -121,6 +121,9 @@ std::optional<Verdict> compare_to_baseline(const ReportInput& in) {
   return v;
 }
 
+// Relative improvement below which a win over the baseline is reported as negligible.
+constexpr double kNegligibleMargin = 0.01;
+
 std::string verdict_sentence(const ReportInput& in) {
   std::optional<Verdict> v = compare_to_baseline(in);
   const std::string lead = "On the " + in.verdict_split + " split, " + in.model;
@@ -131,8 +134,16 @@ std::string verdict_sentence(const ReportInput& in) {
   }
   std::string mase = comparison("MASE", v->model_mase, v->baseline_mase);
   std::string rmse = comparison("RMSE", v->model_rmse, v->baseline_rmse);
-  if (v->by_mase && v->by_rmse)
-    return lead + " beats" + against + " " + mase + " and " + rmse + ".";
+  if (v->by_mase && v->by_rmse) {
+    // A win by a hair on one test period is no evidence of skill: say so next to the numbers.
+    const double margin = std::max(1.0 - v->model_mase / v->baseline_mase,
+                                   1.0 - v->model_rmse / v->baseline_rmse);
+    const std::string caveat =
+        margin < kNegligibleMargin
+            ? " The margin is under 1%, too small to tell apart from chance on one test period."
+            : "";
+    return lead + " beats" + against + " " + mase + " and " + rmse + "." + caveat;
+  }
   if (v->by_mase) return lead + " beats" + against + " " + mase + " but not " + rmse + ".";
   if (v->by_rmse) return lead + " beats" + against + " " + rmse + " but not " + mase + ".";
   return lead + " does not beat" + against + ", neither " + mase + " nor " + rmse +
