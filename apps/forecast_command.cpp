@@ -34,8 +34,9 @@ void apply_threads(const CommonFlags& f) {
 // a --config file.
 struct TrainFlags {
   std::string data, out = "runs/forecast", config_file, target = "close", target_kind = "price",
-              cell = "lstm", head = "point", strategy = "direct", symbol, date_column = "date",
-              missing = "error", input_scaler = "standard", target_scaler = "standard";
+                    cell = "lstm", head = "point", strategy = "direct", symbol,
+                    date_column = "date", missing = "error", input_scaler = "standard",
+                    target_scaler = "standard";
   std::vector<std::string> features;
   size_t window = 30, horizon = 1, gap = 0;
   int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8;
@@ -63,14 +64,15 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
   if (given(cmd, "--features")) {
     c.features.inputs = f.features;
   } else if (f.config_file.empty()) {
-    c.features.inputs = {c.features.target == data::TargetKind::kLogReturn ? "log_return"
-                                                                              : c.features.target_column};
+    c.features.inputs = {c.features.target == data::TargetKind::kLogReturn
+                             ? "log_return"
+                             : c.features.target_column};
   }
   set("--symbol", c.symbol, f.symbol);
   set("--date-column", c.date_column, f.date_column);
   if (f.config_file.empty() || given(cmd, "--missing")) {
-    c.missing = f.missing == "ffill" ? data::MissingValues::kForwardFill
-                                     : data::MissingValues::kError;
+    c.missing =
+        f.missing == "ffill" ? data::MissingValues::kForwardFill : data::MissingValues::kError;
   }
   set("--window", c.window, f.window);
   set("--horizon", c.horizon, f.horizon);
@@ -119,15 +121,17 @@ void add_baseline_flags(CLI::App& cmd, TrainFlags& f) {
 }
 
 void add_train(CLI::App& forecast, TrainFlags& f) {
-  CLI::App* cmd = forecast.add_subcommand("train", "train a model, score it against baselines, "
-                                                   "write a run folder");
+  CLI::App* cmd = forecast.add_subcommand("train",
+                                          "train a model, score it against baselines, "
+                                          "write a run folder");
   cmd->footer(
       "Example:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --target close "
       "--target-kind log_return --window 30 --out runs/sp500\n\n"
       "The run folder gets model.safetensors, config.json, metrics.json, predictions.csv, "
       "training.csv, report.md and forecast.png, loss.png, errors.png.");
   cmd->add_option("--data", f.data, "CSV of daily prices (Date + Open/High/Low/Close/...)")
-      ->required()->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--out", f.out, "run folder to write (default runs/forecast)");
   cmd->add_option("--config", f.config_file, "a config.json to start from; flags override it")
       ->check(CLI::ExistingFile);
@@ -186,7 +190,8 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                          .dump(2)
                   << "\n";
       } else if (!f.common.quiet) {
-        std::cout << forecast::format_table(r.rows) << "\n" << r.verdict << "\n\n"
+        std::cout << forecast::format_table(r.rows) << "\n"
+                  << r.verdict << "\n\n"
                   << "Wrote " << f.out << "/: ";
         for (size_t i = 0; i < r.files.size(); ++i) std::cout << (i ? ", " : "") << r.files[i];
         std::cout << "\n";
@@ -204,12 +209,15 @@ struct RunFlags {
 
 void add_predict(CLI::App& forecast, RunFlags& f) {
   CLI::App* cmd = forecast.add_subcommand("predict", "forecast the next day(s) after the data");
-  cmd->footer("Example:\n  recur forecast predict --model runs/sp500 --data "
-              "data/sp500_2000_2020_ohlcv.csv");
+  cmd->footer(
+      "Example:\n  recur forecast predict --model runs/sp500 --data "
+      "data/sp500_2000_2020_ohlcv.csv");
   cmd->add_option("--model", f.model, "run folder (config.json + model.safetensors)")
-      ->required()->check(CLI::ExistingDirectory);
+      ->required()
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--data", f.data, "CSV with at least `window` rows, newest last")
-      ->required()->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--level", f.level, "prediction-interval level (default 0.9)");
   add_common(*cmd, f.common);
   cmd->callback([&f] {
@@ -247,8 +255,9 @@ void add_predict(CLI::App& forecast, RunFlags& f) {
 void add_evaluate(CLI::App& forecast, RunFlags& f) {
   CLI::App* cmd = forecast.add_subcommand(
       "evaluate", "score a trained run and the baselines on a CSV's validation and test splits");
-  cmd->footer("Example:\n  recur forecast evaluate --model runs/sp500 --data "
-              "data/sp500_2000_2020_ohlcv.csv --json");
+  cmd->footer(
+      "Example:\n  recur forecast evaluate --model runs/sp500 --data "
+      "data/sp500_2000_2020_ohlcv.csv --json");
   cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--data", f.data, "CSV of daily prices")->required()->check(CLI::ExistingFile);
   add_baseline_flags(*cmd, f.baselines);
@@ -256,9 +265,8 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast evaluate", [&] {
       apply_threads(f.common);
-      const forecast::RunResult r = forecast::evaluate_run(f.model, f.data,
-                                                           baselines_of(f.baselines),
-                                                           f.baselines.level);
+      const forecast::RunResult r =
+          forecast::evaluate_run(f.model, f.data, baselines_of(f.baselines), f.baselines.level);
       if (f.common.json_output) {
         std::cout << json{{"metrics", rows_json(r.rows)}, {"verdict", r.verdict}}.dump(2) << "\n";
       } else if (!f.common.quiet) {
@@ -278,13 +286,16 @@ struct BacktestFlags {
 void add_backtest(CLI::App& forecast, BacktestFlags& f) {
   CLI::App* cmd = forecast.add_subcommand(
       "backtest", "walk-forward evaluation of the network and the baselines");
-  cmd->footer("Example:\n  recur forecast backtest --model runs/sp500 --data "
-              "data/sp500_2000_2020_ohlcv.csv --initial 0.6 --step 20 --refit-every 250\n\n"
-              "With --refit-every 0 (the default) the run's trained network is used as it is "
-              "and must not have seen the backtest period: start --initial after its training "
-              "split.");
+  cmd->footer(
+      "Example:\n  recur forecast backtest --model runs/sp500 --data "
+      "data/sp500_2000_2020_ohlcv.csv --initial 0.6 --step 20 --refit-every 250\n\n"
+      "With --refit-every 0 (the default) the run's trained network is used as it is "
+      "and must not have seen the backtest period: start --initial after its training "
+      "split.");
   cmd->add_option("--model", f.run.model, "run folder")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--data", f.run.data, "CSV of daily prices")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--data", f.run.data, "CSV of daily prices")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--initial", f.initial, "first origin as a share of the rows (default 0.5)");
   cmd->add_option("--step", f.step, "rows between origins (default 20)");
   cmd->add_option("--refit-every", f.refit_every,
@@ -302,8 +313,8 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       const forecast::ForecastConfig config =
           forecast::load_config((std::filesystem::path(f.run.model) / "config.json").string());
       const data::PriceTable table = data::load_price_table(
-          f.run.data, {.date_column = config.date_column, .symbol = config.symbol,
-                       .missing = config.missing});
+          f.run.data,
+          {.date_column = config.date_column, .symbol = config.symbol, .missing = config.missing});
       forecast::BacktestOptions options;
       options.data_path = f.run.data;
       options.run_dir = f.run.model;
@@ -321,8 +332,8 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
                              : train::ProgressStyle::Auto;
       std::vector<forecast::ReportRow> rows;
       for (const auto& r : forecast::backtest_run(options)) {
-        rows.push_back({"backtest (" + std::to_string(r.folds.size()) + " folds)", r.model,
-                        r.aggregate});
+        rows.push_back(
+            {"backtest (" + std::to_string(r.folds.size()) + " folds)", r.model, r.aggregate});
       }
       if (f.run.common.json_output) {
         std::cout << rows_json(rows).dump(2) << "\n";
@@ -336,8 +347,8 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
 }  // namespace
 
 void add_forecast_command(CLI::App& app) {
-  CLI::App* forecast = app.add_subcommand(
-      "forecast", "stock-price forecasting: train, predict, evaluate, backtest");
+  CLI::App* forecast =
+      app.add_subcommand("forecast", "stock-price forecasting: train, predict, evaluate, backtest");
   forecast->require_subcommand(1);
   // Flag storage lives as long as the program: CLI11 writes into it while parsing.
   static TrainFlags train_flags;

@@ -1,9 +1,8 @@
 // The `recur` command line: one program, a subcommand per job (forecast, run, bench, ...).
 // Exit codes: 0 success, 1 a command failed (message on stderr), 2 bad usage.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 

@@ -22,8 +22,8 @@ Tensor sum_of(const Tensor& a, const Tensor& b) {
 void check_grad_shape(const Tensor& grad, const Shape& expected, const Node& producer, size_t i) {
   if (grad.shape() != expected) {
     throw ShapeError("autograd: " + producer.name() + " returned a gradient of shape " +
-                     shape_str(grad.shape()) + " for input " + std::to_string(i) +
-                     " of shape " + shape_str(expected));
+                     shape_str(grad.shape()) + " for input " + std::to_string(i) + " of shape " +
+                     shape_str(expected));
   }
 }
 
@@ -141,14 +141,16 @@ std::vector<Tensor> grad(const Tensor& root, const std::vector<Tensor>& inputs,
   std::unordered_map<const TensorImpl*, Tensor> leaves;
   std::map<std::pair<const Node*, int>, Tensor> outputs;
   for (const Tensor& t : inputs) {
-    if (t.is_leaf()) leaves[t.impl_ptr().get()] = Tensor();
-    else outputs[{t.grad_fn().get(), t.impl().output_nr}] = Tensor();
+    if (t.is_leaf())
+      leaves[t.impl_ptr().get()] = Tensor();
+    else
+      outputs[{t.grad_fn().get(), t.impl().output_nr}] = Tensor();
   }
   propagate(root, grad_output, Sink{&leaves, &outputs});
   std::vector<Tensor> result;
   for (const Tensor& t : inputs) {
-    Tensor g = t.is_leaf() ? leaves[t.impl_ptr().get()]
-                           : outputs[{t.grad_fn().get(), t.impl().output_nr}];
+    Tensor g =
+        t.is_leaf() ? leaves[t.impl_ptr().get()] : outputs[{t.grad_fn().get(), t.impl().output_nr}];
     result.push_back(g.defined() ? g : Tensor::zeros(t.shape()));
   }
   return result;

@@ -263,8 +263,7 @@ void check_shape(const Tensor& t, const Shape& expected, const std::string& what
 void check_rank(const Tensor& t, int64_t rank, const std::string& what,
                 const std::string& pattern) {
   if (!t.defined() || t.dim() != rank) {
-    const std::string want =
-        pattern.empty() ? std::to_string(rank) + " dimensions" : pattern;
+    const std::string want = pattern.empty() ? std::to_string(rank) + " dimensions" : pattern;
     throw ShapeError(what + ": expected " + want + ", got " +
                      (t.defined() ? shape_str(t.shape()) : std::string("an undefined tensor")));
   }
@@ -306,8 +305,10 @@ void print_dim(std::ostream& os, const Tensor& t, size_t d, int64_t offset, int6
     if (summarise && i == kEdge) {
       os << "...";
       i = n - kEdge - 1;
-      if (d + 1 < t.shape().size()) os << ",\n" << std::string(indent + 1, ' ');
-      else os << ", ";
+      if (d + 1 < t.shape().size())
+        os << ",\n" << std::string(indent + 1, ' ');
+      else
+        os << ", ";
       continue;
     }
     if (d + 1 == t.shape().size()) {
@@ -316,8 +317,10 @@ void print_dim(std::ostream& os, const Tensor& t, size_t d, int64_t offset, int6
       print_dim(os, t, d + 1, offset + i * inner, inner, indent + 1);
     }
     if (i + 1 < n) {
-      if (d + 1 < t.shape().size()) os << ",\n" << std::string(indent + 1, ' ');
-      else os << ", ";
+      if (d + 1 < t.shape().size())
+        os << ",\n" << std::string(indent + 1, ' ');
+      else
+        os << ", ";
     }
   }
   os << ']';
@@ -335,8 +338,10 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
     print_dim(os, t, 0, 0, t.numel(), 7);
   }
   if (t.numel() == 0 || t.numel() > 1000) os << ", shape=" << shape_str(t.shape());
-  if (t.grad_fn()) os << ", grad_fn=<" << t.grad_fn()->name() << ">";
-  else if (t.requires_grad()) os << ", requires_grad=True";
+  if (t.grad_fn())
+    os << ", grad_fn=<" << t.grad_fn()->name() << ">";
+  else if (t.requires_grad())
+    os << ", requires_grad=True";
   os << ')';
   os.flags(flags);
   return os;

@@ -72,8 +72,7 @@ void Progress::end_epoch(const EpochRecord& r, bool improved) {
   out_ << "epoch " << r.epoch << '/' << epochs_ << "  train_loss " << format_loss(r.train_loss);
   if (!std::isnan(r.val_loss)) out_ << "  val_loss " << format_loss(r.val_loss);
   out_ << "  lr " << format_loss(r.lr) << "  " << format_duration(r.seconds)
-       << (improved ? "  *" : "") << (bar_drawn_ ? "          \n" : "\n")
-       << std::flush;
+       << (improved ? "  *" : "") << (bar_drawn_ ? "          \n" : "\n") << std::flush;
 }
 
 void Progress::message(const std::string& text) {

@@ -40,9 +40,9 @@ TensorMap take_prefixed(const TensorMap& from, const std::string& prefix) {
 
 json to_json(const EpochRecord& r) {
   auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  return {{"epoch", r.epoch},     {"train_loss", number(r.train_loss)},
-          {"val_loss", number(r.val_loss)}, {"lr", r.lr},
-          {"grad_norm", number(r.grad_norm)}, {"seconds", r.seconds}};
+  return {
+      {"epoch", r.epoch}, {"train_loss", number(r.train_loss)}, {"val_loss", number(r.val_loss)},
+      {"lr", r.lr},       {"grad_norm", number(r.grad_norm)},   {"seconds", r.seconds}};
 }
 
 EpochRecord record_from_json(const json& j) {
@@ -135,13 +135,13 @@ History Trainer::fit(const DataLoader& train, const DataLoader* validation) {
   TensorMap best;
   int64_t bad_epochs = 0;
   if (options_.resume && load_checkpoint(history, best, bad_epochs)) {
-    progress_.message("resuming after epoch " + std::to_string(history.epochs.size()) +
-                      " from " + options_.checkpoint_path);
+    progress_.message("resuming after epoch " + std::to_string(history.epochs.size()) + " from " +
+                      options_.checkpoint_path);
   }
   if (history.epochs.empty()) history.best_loss = std::numeric_limits<double>::infinity();
 
-  for (int64_t epoch = static_cast<int64_t>(history.epochs.size()) + 1;
-       epoch <= options_.epochs; ++epoch) {
+  for (int64_t epoch = static_cast<int64_t>(history.epochs.size()) + 1; epoch <= options_.epochs;
+       ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     progress_.begin_epoch(epoch, options_.epochs, train.num_batches());
     EpochRecord record;
@@ -153,7 +153,8 @@ History Trainer::fit(const DataLoader& train, const DataLoader* validation) {
       throw TrainingError("epoch " + std::to_string(epoch) + ": the validation loss is " +
                           std::to_string(record.val_loss) + "; training stopped.");
     }
-    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     const double monitored = validation != nullptr ? record.val_loss : record.train_loss;
     const bool improved = monitored < history.best_loss - options_.min_delta;
@@ -172,12 +173,13 @@ History Trainer::fit(const DataLoader& train, const DataLoader* validation) {
     if (!options_.checkpoint_path.empty()) save_checkpoint(history, best, bad_epochs);
     write_metrics(history);
     if (options_.patience > 0 && bad_epochs >= options_.patience) {
-      history.stop_reason = "early stopping: no improvement for " +
-                            std::to_string(options_.patience) + " epochs";
+      history.stop_reason =
+          "early stopping: no improvement for " + std::to_string(options_.patience) + " epochs";
       break;
     }
   }
-  if (history.stop_reason.empty()) history.stop_reason = "completed " + std::to_string(options_.epochs) + " epochs";
+  if (history.stop_reason.empty())
+    history.stop_reason = "completed " + std::to_string(options_.epochs) + " epochs";
   if (!best.empty()) model_.load_state_dict(best);
   progress_.message(history.stop_reason + "; best epoch " + std::to_string(history.best_epoch) +
                     " (loss " + format_number(history.best_loss) + ")");

@@ -1,6 +1,4 @@
 // End-to-end tests of `recur forecast` through its pipeline functions, on the bundled MSFT file.
-#include "recur/apps/forecast/pipeline.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +7,7 @@
 #include <sstream>
 
 #include "recur/apps/forecast/forecast_net.h"
+#include "recur/apps/forecast/pipeline.h"
 #include "recur/io/safetensors.h"
 #include "test_support.h"
 
@@ -16,6 +15,7 @@ namespace recur::forecast {
 namespace {
 
 namespace fs = std::filesystem;
+using recur::testing::file_bytes;
 
 const std::string kMsft = std::string(RECUR_SOURCE_DIR) + "/data/msft_2000_2001_ohlcv.csv";
 
@@ -23,8 +23,8 @@ struct TempDir {
   fs::path path;
   TempDir() {
     path = fs::temp_directory_path() /
-           ("recur_forecast_" + std::string(
-                                    ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("recur_forecast_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -32,17 +32,11 @@ struct TempDir {
   std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 ForecastConfig small_config() {
   ForecastConfig c;
   c.date_column = "Date";
-  c.features = {.target_column = "Close", .target = data::TargetKind::kLogReturn,
+  c.features = {.target_column = "Close",
+                .target = data::TargetKind::kLogReturn,
                 .inputs = {"log_return", "log_volume"}};
   c.window = 10;
   c.model.hidden_size = 8;
@@ -82,10 +76,10 @@ TEST(ForecastPipeline, TrainsOnMsftAndWritesTheRunFolder) {
   EXPECT_GT(model.rmse, 0.0);
   EXPECT_NO_THROW(metrics_of(r, "validation", "AR(5)"));
   EXPECT_FALSE(r.verdict.empty());
-  const auto metrics = nlohmann::json::parse(read_file(dir / "run/metrics.json"));
+  const auto metrics = nlohmann::json::parse(file_bytes(dir / "run/metrics.json"));
   EXPECT_DOUBLE_EQ(metrics["test"]["naive"]["mae"].get<double>(), naive.mae);
   // The report states the verdict against the naive forecast.
-  EXPECT_NE(read_file(dir / "run/report.md").find(r.verdict), std::string::npos);
+  EXPECT_NE(file_bytes(dir / "run/report.md").find(r.verdict), std::string::npos);
 
   // The saved run predicts the next day from the latest rows.
   const Prediction p = predict_run(dir / "run", kMsft, 0.9);
@@ -100,8 +94,8 @@ TEST(ForecastPipeline, SameSeedSameMetrics) {
   TempDir dir;
   const RunResult a = train(kMsft, dir / "a", small_config());
   const RunResult b = train(kMsft, dir / "b", small_config());
-  EXPECT_EQ(read_file(dir / "a/metrics.json"), read_file(dir / "b/metrics.json"));
-  EXPECT_EQ(read_file(dir / "a/model.safetensors"), read_file(dir / "b/model.safetensors"));
+  EXPECT_EQ(file_bytes(dir / "a/metrics.json"), file_bytes(dir / "b/metrics.json"));
+  EXPECT_EQ(file_bytes(dir / "a/model.safetensors"), file_bytes(dir / "b/model.safetensors"));
 }
 
 // Changing prices in the test period must change neither the trained weights nor anything
@@ -133,8 +127,8 @@ TEST(ForecastPipeline, TestPeriodValuesDoNotLeakIntoTrainingOrValidation) {
   out.close();
   const RunResult original = train(kMsft, dir / "original", small_config());
   const RunResult changed = train(dir / "changed.csv", dir / "changed", small_config());
-  EXPECT_EQ(read_file(dir / "original/model.safetensors"),
-            read_file(dir / "changed/model.safetensors"));
+  EXPECT_EQ(file_bytes(dir / "original/model.safetensors"),
+            file_bytes(dir / "changed/model.safetensors"));
   for (const char* method : {"lstm", "naive", "drift", "AR(5)"}) {
     EXPECT_EQ(metrics_of(original, "validation", method).rmse,
               metrics_of(changed, "validation", method).rmse)
@@ -147,8 +141,8 @@ TEST(ForecastPipeline, TestPeriodValuesDoNotLeakIntoTrainingOrValidation) {
 // safetensors with a config.json written by hand, predicts what PyTorch predicts.
 TEST(ForecastPipeline, PredictMatchesPyTorchStockForecaster) {
   const std::string run = recur::testing::fixture_path("forecast/stock_forecaster");
-  const TensorMap expected =
-      io::load_safetensors(recur::testing::fixture_path("forecast/stock_forecaster/expected.safetensors"));
+  const TensorMap expected = io::load_safetensors(
+      recur::testing::fixture_path("forecast/stock_forecaster/expected.safetensors"));
   const Prediction p = predict_run(run, kMsft, 0.9);
   ASSERT_EQ(p.rows.size(), 1u);
   const double want = expected.at("next_close").item();

@@ -36,7 +36,8 @@ class PairBackward : public Node {
  public:
   std::vector<Tensor> backward(const std::vector<Tensor>& g) override {
     Tensor out = Tensor::empty(g[0].shape());
-    for (int64_t i = 0; i < out.numel(); ++i) out.data()[i] = 2 * g[0].data()[i] + 3 * g[1].data()[i];
+    for (int64_t i = 0; i < out.numel(); ++i)
+      out.data()[i] = 2 * g[0].data()[i] + 3 * g[1].data()[i];
     return {out};
   }
   std::string name() const override { return "PairBackward"; }

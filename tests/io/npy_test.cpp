@@ -13,13 +13,9 @@
 namespace recur::io {
 namespace {
 
+using recur::testing::file_bytes;
 using recur::testing::fixture_path;
 using recur::testing::TempDir;
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<float> grid_values() {  // make_io_fixtures.py: arange(24) * 0.5 - 3
   std::vector<float> values;

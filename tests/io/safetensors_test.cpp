@@ -14,13 +14,9 @@
 namespace recur::io {
 namespace {
 
+using recur::testing::file_bytes;
 using recur::testing::fixture_path;
 using recur::testing::TempDir;
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;

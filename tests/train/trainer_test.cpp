@@ -71,14 +71,14 @@ RunResult train_net(int64_t epochs, const std::string& checkpoint, bool resume) 
   DataLoader train(data.x, data.y, {.batch_size = 16, .shuffle = true, .seed = 11});
   DataLoader validation(val.x, val.y, {.batch_size = 32});
   std::ostringstream log;
-  Trainer trainer(
-      net, opt, [&](const Batch& b) { return mse_loss(net.forward(b.inputs), b.targets); },
-      {.epochs = epochs,
-       .checkpoint_path = checkpoint,
-       .resume = resume,
-       .progress = ProgressStyle::Lines,
-       .progress_stream = &log,
-       .generator = &net.gen});
+  Trainer trainer(net, opt,
+                  [&](const Batch& b) { return mse_loss(net.forward(b.inputs), b.targets); },
+                  {.epochs = epochs,
+                   .checkpoint_path = checkpoint,
+                   .resume = resume,
+                   .progress = ProgressStyle::Lines,
+                   .progress_stream = &log,
+                   .generator = &net.gen});
   trainer.set_scheduler(&sched);
   RunResult run;
   run.history = trainer.fit(train, &validation);
@@ -121,9 +121,9 @@ TEST(Trainer, EarlyStoppingRestoresTheBestWeights) {
   DataLoader validation(val.x, val_y, {.batch_size = 64});
   std::ostringstream log;
   auto loss = [&](const Batch& b) { return mse_loss(net.forward(b.inputs), b.targets); };
-  Trainer trainer(net, opt, loss,
-                  {.epochs = 200, .patience = 3, .progress = ProgressStyle::Quiet,
-                   .progress_stream = &log});
+  Trainer trainer(
+      net, opt, loss,
+      {.epochs = 200, .patience = 3, .progress = ProgressStyle::Quiet, .progress_stream = &log});
   History h = trainer.fit(train, &validation);
   EXPECT_LT(h.epochs.size(), 200u);
   EXPECT_NE(h.stop_reason.find("early stopping"), std::string::npos);
@@ -165,19 +165,17 @@ TEST(Trainer, NonFiniteLossStopsWithAClearMessage) {
   DataLoader loader(data.x, data.y, {.batch_size = 8});
   std::ostringstream log;
   int calls = 0;
-  Trainer trainer(
-      net, opt,
-      [&](const Batch& b) {
-        Tensor l = mse_loss(net.forward(b.inputs), b.targets);
-        return ++calls == 3 ? l * std::nanf("") : l;
-      },
-      {.epochs = 2, .progress = ProgressStyle::Quiet, .progress_stream = &log});
+  Trainer trainer(net, opt,
+                  [&](const Batch& b) {
+                    Tensor l = mse_loss(net.forward(b.inputs), b.targets);
+                    return ++calls == 3 ? l * std::nanf("") : l;
+                  },
+                  {.epochs = 2, .progress = ProgressStyle::Quiet, .progress_stream = &log});
   try {
     trainer.fit(loader);
     FAIL() << "no error";
   } catch (const TrainingError& e) {
-    EXPECT_NE(std::string(e.what()).find("epoch 1, batch 3/4: the loss is nan"),
-              std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("epoch 1, batch 3/4: the loss is nan"), std::string::npos)
         << e.what();
   }
 }
@@ -191,8 +189,11 @@ TEST(Trainer, WritesMetricsFilesAndRejectsAForeignCheckpoint) {
   std::ostringstream log;
   auto loss = [&](const Batch& b) { return mse_loss(net.forward(b.inputs), b.targets); };
   Trainer trainer(net, opt, loss,
-                  {.epochs = 3, .metrics_csv = dir.file("m.csv"), .metrics_json = dir.file("m.json"),
-                   .progress = ProgressStyle::Quiet, .progress_stream = &log});
+                  {.epochs = 3,
+                   .metrics_csv = dir.file("m.csv"),
+                   .metrics_json = dir.file("m.json"),
+                   .progress = ProgressStyle::Quiet,
+                   .progress_stream = &log});
   trainer.fit(loader);
   std::ifstream csv(dir.file("m.csv"));
   std::string line;
@@ -206,8 +207,11 @@ TEST(Trainer, WritesMetricsFilesAndRejectsAForeignCheckpoint) {
   // A safetensors file that is not a checkpoint cannot be resumed from.
   nn::save(net, dir.file("weights.safetensors"));
   Trainer resumer(net, opt, loss,
-                  {.epochs = 3, .checkpoint_path = dir.file("weights.safetensors"), .resume = true,
-                   .progress = ProgressStyle::Quiet, .progress_stream = &log});
+                  {.epochs = 3,
+                   .checkpoint_path = dir.file("weights.safetensors"),
+                   .resume = true,
+                   .progress = ProgressStyle::Quiet,
+                   .progress_stream = &log});
   EXPECT_THROW(resumer.fit(loader), TrainingError);
 }
 

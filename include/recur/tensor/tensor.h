@@ -84,9 +84,9 @@ class Tensor {
 
   // --- Views and copies (not tracked by autograd) ------------------------------------------
   Tensor rows(int64_t begin, int64_t end) const;  // [begin, end) along axis 0, shares storage
-  Tensor row(int64_t i) const;                     // axis 0 removed, shares storage
-  Tensor view(const Shape& shape) const;           // same numbers, new shape (one -1 allowed)
-  Tensor clone() const;                            // deep copy, no autograd history
+  Tensor row(int64_t i) const;                    // axis 0 removed, shares storage
+  Tensor view(const Shape& shape) const;          // same numbers, new shape (one -1 allowed)
+  Tensor clone() const;                           // deep copy, no autograd history
   Tensor& fill_(float value);
   Tensor& copy_(const Tensor& src);  // same numel required; shapes may differ
   bool shares_storage_with(const Tensor& other) const;

@@ -13,11 +13,11 @@ namespace recur::train {
 enum class ProgressStyle { Auto, Bar, Lines, Quiet };
 
 struct EpochRecord {
-  int64_t epoch = 0;         // 1-based
-  double train_loss = 0.0;   // mean over the epoch's samples
-  double val_loss = 0.0;     // NaN without a validation set
-  double lr = 0.0;           // learning rate used during the epoch
-  double grad_norm = 0.0;    // mean pre-clipping gradient norm over the epoch's steps
+  int64_t epoch = 0;        // 1-based
+  double train_loss = 0.0;  // mean over the epoch's samples
+  double val_loss = 0.0;    // NaN without a validation set
+  double lr = 0.0;          // learning rate used during the epoch
+  double grad_norm = 0.0;   // mean pre-clipping gradient norm over the epoch's steps
   double seconds = 0.0;
 };
 

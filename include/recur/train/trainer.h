@@ -8,7 +8,8 @@
 //
 //   train::Trainer trainer(*model, optimizer,
 //       [&](const train::Batch& b) { return mse_loss(model->forward(b.inputs), b.targets); },
-//       {.epochs = 100, .patience = 10, .clip_grad_norm = 1.0, .checkpoint_path = "ckpt.safetensors"});
+//       {.epochs = 100, .patience = 10, .clip_grad_norm = 1.0, .checkpoint_path =
+//       "ckpt.safetensors"});
 //   train::History h = trainer.fit(train_loader, &val_loader);
 #pragma once
 

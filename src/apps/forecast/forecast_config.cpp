@@ -22,8 +22,8 @@ T field(const json& j, const char* name, const T& fallback) {
   try {
     return j.at(name).get<T>();
   } catch (const json::exception&) {
-    throw ValueError(std::string("config: field '") + name + "' has the wrong type: " +
-                     j.at(name).dump());
+    throw ValueError(std::string("config: field '") + name +
+                     "' has the wrong type: " + j.at(name).dump());
   }
 }
 
@@ -41,9 +41,12 @@ data::MissingValues parse_missing(const std::string& name) {
 
 std::string head_name(HeadKind head) {
   switch (head) {
-    case HeadKind::kPoint: return "point";
-    case HeadKind::kGaussian: return "gaussian";
-    case HeadKind::kQuantile: return "quantile";
+    case HeadKind::kPoint:
+      return "point";
+    case HeadKind::kGaussian:
+      return "gaussian";
+    case HeadKind::kQuantile:
+      return "quantile";
   }
   return "point";
 }
@@ -71,9 +74,12 @@ int64_t ForecastConfig::model_steps() const {
 
 int64_t ForecastConfig::head_outputs() const {
   switch (model.head) {
-    case HeadKind::kPoint: return model_steps();
-    case HeadKind::kGaussian: return 2 * model_steps();
-    case HeadKind::kQuantile: return static_cast<int64_t>(model.quantiles.size()) * model_steps();
+    case HeadKind::kPoint:
+      return model_steps();
+    case HeadKind::kGaussian:
+      return 2 * model_steps();
+    case HeadKind::kQuantile:
+      return static_cast<int64_t>(model.quantiles.size()) * model_steps();
   }
   return model_steps();
 }
@@ -104,9 +110,10 @@ void ForecastConfig::validate() const {
         ((features.target == data::TargetKind::kPrice && in[0] == features.target_column) ||
          (features.target == data::TargetKind::kLogReturn && in[0] == "log_return"));
     if (!target_only) {
-      fail("the recursive strategy feeds predictions back as inputs, so the only input must be "
-           "the target itself (target price with input '" + features.target_column +
-           "', or target log_return with input 'log_return')");
+      fail(
+          "the recursive strategy feeds predictions back as inputs, so the only input must be "
+          "the target itself (target price with input '" +
+          features.target_column + "', or target log_return with input 'log_return')");
     }
     if (model.head != HeadKind::kPoint) fail("the recursive strategy needs the point head");
   }
@@ -123,8 +130,8 @@ json to_json(const ForecastConfig& c) {
   json j;
   j["format"] = kFormat;
   j["recur_version"] = "0.1.0";
-  j["data"] = {{"date_column", c.date_column}, {"symbol", c.symbol},
-               {"missing", missing_name(c.missing)}};
+  j["data"] = {
+      {"date_column", c.date_column}, {"symbol", c.symbol}, {"missing", missing_name(c.missing)}};
   j["features"] = data::feature_spec_to_json(c.features);
   j["window"] = c.window;
   j["horizon"] = c.horizon;
@@ -155,8 +162,8 @@ json to_json(const ForecastConfig& c) {
 ForecastConfig config_from_json(const json& j) {
   if (!j.is_object()) throw ValueError("config: expected a JSON object");
   if (j.contains("format") && j.at("format") != kFormat) {
-    throw ValueError("config: unknown format " + j.at("format").dump() + " (expected \"" +
-                     kFormat + "\")");
+    throw ValueError("config: unknown format " + j.at("format").dump() + " (expected \"" + kFormat +
+                     "\")");
   }
   ForecastConfig c;
   const json data_j = j.value("data", json::object());

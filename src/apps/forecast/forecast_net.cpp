@@ -21,16 +21,15 @@ nn::CellType cell_type(const std::string& cell) {
 ForecastNet::ForecastNet(const ForecastConfig& config, int64_t num_inputs, Generator& gen)
     : model_(config.model), steps_(config.model_steps()) {
   const ModelConfig& m = config.model;
-  encoder = register_module(
-      m.cell, std::make_shared<nn::RecurrentLayer>(
-                  cell_type(m.cell),
-                  nn::RecurrentOptions{.input_size = num_inputs,
-                                       .hidden_size = m.hidden_size,
-                                       .num_layers = m.num_layers,
-                                       .batch_first = true,
-                                       .bidirectional = m.bidirectional,
-                                       .dropout = m.dropout},
-                  gen));
+  encoder = register_module(m.cell, std::make_shared<nn::RecurrentLayer>(
+                                        cell_type(m.cell),
+                                        nn::RecurrentOptions{.input_size = num_inputs,
+                                                             .hidden_size = m.hidden_size,
+                                                             .num_layers = m.num_layers,
+                                                             .batch_first = true,
+                                                             .bidirectional = m.bidirectional,
+                                                             .dropout = m.dropout},
+                                        gen));
   const int64_t features = m.hidden_size * (m.bidirectional ? 2 : 1);
   fc = register_module("fc",
                        std::make_shared<nn::Linear>(features, config.head_outputs(), true, gen));

@@ -22,27 +22,26 @@ void NeuralForecaster::fit(std::span<const double> train) {
   const size_t n = train.size();
   if (n > frame_.rows() || n <= frame_.first_valid) {
     throw ValueError("neural forecaster: training series of " + std::to_string(n) +
-                     " values does not fit the data's " + std::to_string(frame_.rows()) +
-                     " rows");
+                     " values does not fit the data's " + std::to_string(frame_.rows()) + " rows");
   }
-  const double val_share =
-      config_.training.val_fraction / (1.0 - config_.training.test_fraction);
+  const double val_share = config_.training.val_fraction / (1.0 - config_.training.test_fraction);
   const size_t usable = n - frame_.first_valid;
   const size_t boundary =
-      frame_.first_valid + static_cast<size_t>(std::lround(static_cast<double>(usable) * (1.0 - val_share)));
+      frame_.first_valid +
+      static_cast<size_t>(std::lround(static_cast<double>(usable) * (1.0 - val_share)));
   fit_rows({frame_.first_valid, boundary}, {boundary, n});
 }
 
 void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation) {
-  config_.scalers = data::FrameScalers::fit(frame_, train, config_.input_scaler,
-                                            config_.target_scaler);
+  config_.scalers =
+      data::FrameScalers::fit(frame_, train, config_.input_scaler, config_.target_scaler);
   scaled_ = config_.scalers.apply(frame_);
   const data::WindowSpec spec{config_.window, static_cast<size_t>(config_.model_steps())};
   const data::WindowSet train_set = data::make_windows(scaled_, train, spec, "training");
 
   generator_.seed(config_.training.seed);
-  net_ = std::make_shared<ForecastNet>(config_, static_cast<int64_t>(frame_.num_inputs()),
-                                       generator_);
+  net_ =
+      std::make_shared<ForecastNet>(config_, static_cast<int64_t>(frame_.num_inputs()), generator_);
   optim::Adam optimizer(net_->parameters(), {.lr = config_.training.lr});
   const TrainingConfig& t = config_.training;
   train::DataLoader train_loader(train_set.x, train_set.y,
@@ -92,10 +91,10 @@ double NeuralForecaster::interval_level(double requested) const {
 Tensor NeuralForecaster::window_at(size_t origin) const {
   const size_t w = config_.window, f = scaled_.num_inputs();
   if (origin < scaled_.first_valid + w || origin > scaled_.rows()) {
-    throw ValueError("neural forecaster: origin row " + std::to_string(origin) +
-                     " needs rows " + std::to_string(origin < w ? 0 : origin - w) + ".." +
-                     std::to_string(origin) + " of the data (valid rows start at " +
-                     std::to_string(scaled_.first_valid) + ", window " + std::to_string(w) + ")");
+    throw ValueError("neural forecaster: origin row " + std::to_string(origin) + " needs rows " +
+                     std::to_string(origin < w ? 0 : origin - w) + ".." + std::to_string(origin) +
+                     " of the data (valid rows start at " + std::to_string(scaled_.first_valid) +
+                     ", window " + std::to_string(w) + ")");
   }
   Tensor x = Tensor::empty({1, static_cast<int64_t>(w), static_cast<int64_t>(f)});
   for (size_t r = 0; r < w; ++r) {

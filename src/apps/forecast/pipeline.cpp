@@ -27,7 +27,8 @@ std::string in_dir(const std::string& dir, const std::string& file) {
 
 data::FeatureFrame load_frame(const std::string& path, const ForecastConfig& config) {
   const data::PriceTable table = data::load_price_table(
-      path, {.date_column = config.date_column, .symbol = config.symbol, .missing = config.missing});
+      path,
+      {.date_column = config.date_column, .symbol = config.symbol, .missing = config.missing});
   return data::build_features(table, config.features);
 }
 
@@ -45,8 +46,8 @@ struct Scored {
 };
 
 Scored score_all(NeuralForecaster& model, const data::FeatureFrame& frame,
-                 const data::Splits& splits, const BaselineOptions& baseline_options,
-                 int horizon, double level) {
+                 const data::Splits& splits, const BaselineOptions& baseline_options, int horizon,
+                 double level) {
   const std::vector<double>& prices = frame.price;
   const std::span<const double> train(prices.data() + splits.train.begin, splits.train.size());
   const double scale = mase_scale(train);
@@ -71,8 +72,12 @@ Scored score_all(NeuralForecaster& model, const data::FeatureFrame& frame,
 
 json metrics_to_json(const Metrics& m) {
   auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  json j = {{"count", m.count},   {"mae", number(m.mae)},     {"rmse", number(m.rmse)},
-            {"mape", number(m.mape)}, {"smape", number(m.smape)}, {"mase", number(m.mase)},
+  json j = {{"count", m.count},
+            {"mae", number(m.mae)},
+            {"rmse", number(m.rmse)},
+            {"mape", number(m.mape)},
+            {"smape", number(m.smape)},
+            {"mase", number(m.mase)},
             {"directional_accuracy", number(m.directional_accuracy)}};
   if (m.interval) {
     j["interval"] = {{"level", m.interval->level},
@@ -170,20 +175,19 @@ ReportInput report_input(const std::string& model, const std::vector<ReportRow>&
   in.title = "Forecast report: " + fs::path(data_path).filename().string();
   in.model = model;
   in.rows = rows;
-  in.config = {{"data", data_path},
-               {"target", c.features.target_column + " (" +
-                              data::target_kind_name(c.features.target) + ")"},
-               {"window", std::to_string(c.window)},
-               {"horizon", std::to_string(c.horizon)},
-               {"model", c.model.cell + " " + std::to_string(c.model.num_layers) + "x" +
-                             std::to_string(c.model.hidden_size) +
-                             (c.model.bidirectional ? " bidirectional" : "") + ", head " +
-                             head_name(c.model.head)},
-               {"training", "Adam lr " + fmt(c.training.lr, 5) + ", batch " +
-                                std::to_string(c.training.batch_size) + ", up to " +
-                                std::to_string(c.training.epochs) + " epochs, patience " +
-                                std::to_string(c.training.patience) + ", seed " +
-                                std::to_string(c.training.seed)}};
+  in.config = {
+      {"data", data_path},
+      {"target", c.features.target_column + " (" + data::target_kind_name(c.features.target) + ")"},
+      {"window", std::to_string(c.window)},
+      {"horizon", std::to_string(c.horizon)},
+      {"model", c.model.cell + " " + std::to_string(c.model.num_layers) + "x" +
+                    std::to_string(c.model.hidden_size) +
+                    (c.model.bidirectional ? " bidirectional" : "") + ", head " +
+                    head_name(c.model.head)},
+      {"training",
+       "Adam lr " + fmt(c.training.lr, 5) + ", batch " + std::to_string(c.training.batch_size) +
+           ", up to " + std::to_string(c.training.epochs) + " epochs, patience " +
+           std::to_string(c.training.patience) + ", seed " + std::to_string(c.training.seed)}};
   return in;
 }
 
@@ -223,7 +227,8 @@ RunResult finish(const std::string& dir, const Scored& scored, NeuralForecaster&
 NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
                               const ForecastConfig& config) {
   if (config.scalers.inputs.size() == 0) {
-    throw ValueError(in_dir(run_dir, "config.json") + ": no 'scalers' section (a trained "
+    throw ValueError(in_dir(run_dir, "config.json") +
+                     ": no 'scalers' section (a trained "
                      "model's config carries the scaler statistics of its training data)");
   }
   NeuralForecaster model(frame, config);
@@ -337,14 +342,13 @@ std::string format_table(const std::vector<ReportRow>& rows) {
                     "RMSE", "MAPE%", "sMAPE%", "MASE", "DirAcc", "Coverage");
       out << line;
     }
-    const std::string coverage = r.metrics.interval
-                                     ? fmt(100 * r.metrics.interval->coverage, 1) + "%"
-                                     : std::string("-");
-    std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %7s %9s\n",
-                  r.method.c_str(), fmt(r.metrics.mae, 3).c_str(), fmt(r.metrics.rmse, 3).c_str(),
+    const std::string coverage =
+        r.metrics.interval ? fmt(100 * r.metrics.interval->coverage, 1) + "%" : std::string("-");
+    std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %7s %9s\n", r.method.c_str(),
+                  fmt(r.metrics.mae, 3).c_str(), fmt(r.metrics.rmse, 3).c_str(),
                   fmt(r.metrics.mape, 3).c_str(), fmt(r.metrics.smape, 3).c_str(),
-                  fmt(r.metrics.mase, 3).c_str(),
-                  fmt(r.metrics.directional_accuracy, 3).c_str(), coverage.c_str());
+                  fmt(r.metrics.mase, 3).c_str(), fmt(r.metrics.directional_accuracy, 3).c_str(),
+                  coverage.c_str());
     out << line;
   }
   return out.str();

@@ -51,8 +51,8 @@ RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
                        const BaselineOptions& baselines, double interval_level);
 
 struct PredictionRow {
-  int step = 0;     // 1..H
-  std::string date; // the step's calendar date: the next weekdays after the last row
+  int step = 0;      // 1..H
+  std::string date;  // the step's calendar date: the next weekdays after the last row
   double price = 0.0;
   std::optional<double> lower, upper;
 };
