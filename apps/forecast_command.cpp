@@ -1,6 +1,5 @@
 // `recur forecast train|predict|evaluate|backtest`: the stock-forecasting tool.
 // Exit codes: 0 success, 1 bad data / model / files (message on stderr), 2 bad usage.
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -309,17 +308,10 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       if (f.window != "expanding" && f.window != "rolling") {
         throw ValueError("--window-type must be expanding or rolling, got '" + f.window + "'");
       }
-      // The row count decides the first origin; load the prices through the run's config.
-      const forecast::ForecastConfig config =
-          forecast::load_config((std::filesystem::path(f.run.model) / "config.json").string());
-      const data::PriceTable table = data::load_price_table(
-          f.run.data,
-          {.date_column = config.date_column, .symbol = config.symbol, .missing = config.missing});
       forecast::BacktestOptions options;
       options.data_path = f.run.data;
       options.run_dir = f.run.model;
-      options.config.initial_train =
-          static_cast<size_t>(f.initial * static_cast<double>(table.rows()));
+      options.initial_fraction = f.initial;
       options.config.step = f.step;
       options.config.refit_every = f.refit_every;
       options.config.fit = f.refit_every > 0;

@@ -86,11 +86,12 @@ double Trainer::train_epoch(const DataLoader& loader, int64_t epoch, double& mea
     optimizer_.zero_grad();
     Tensor loss = loss_(batch);
     const double value = loss.item();
-    const std::string where = "epoch " + std::to_string(epoch) + ", batch " +
-                              std::to_string(steps + 1) + "/" +
-                              std::to_string(loader.num_batches());
+    auto where = [&] {
+      return "epoch " + std::to_string(epoch) + ", batch " + std::to_string(steps + 1) + "/" +
+             std::to_string(loader.num_batches());
+    };
     if (!std::isfinite(value)) {
-      throw TrainingError(where + ": the loss is " + std::to_string(value) +
+      throw TrainingError(where() + ": the loss is " + std::to_string(value) +
                           "; training stopped. Lower the learning rate, clip gradients "
                           "(--clip-grad-norm) or check the data for extreme values.");
     }
@@ -99,7 +100,7 @@ double Trainer::train_epoch(const DataLoader& loader, int64_t epoch, double& mea
     const double max_norm = options_.clip_grad_norm > 0 ? options_.clip_grad_norm : optim::kInfNorm;
     const double norm = optim::clip_grad_norm_(params, max_norm);
     if (!std::isfinite(norm)) {
-      throw TrainingError(where + ": the gradient norm is " + std::to_string(norm) +
+      throw TrainingError(where() + ": the gradient norm is " + std::to_string(norm) +
                           "; training stopped. Lower the learning rate or clip gradients.");
     }
     if (options_.clip_grad_value > 0) optim::clip_grad_value_(params, options_.clip_grad_value);

@@ -4,6 +4,7 @@
 
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/windows.h"
+#include "recur/nn/module.h"
 #include "recur/optim/adam.h"
 
 namespace recur::forecast {
@@ -13,7 +14,7 @@ NeuralForecaster::NeuralForecaster(data::FeatureFrame frame, ForecastConfig conf
     : frame_(std::move(frame)),
       config_(std::move(config)),
       options_(std::move(options)),
-      generator_(config_.training.seed) {
+      generator_(std::make_unique<Generator>(config_.training.seed)) {
   config_.validate();
   if (config_.scalers.inputs.size() > 0) scaled_ = config_.scalers.apply(frame_);
 }
@@ -32,6 +33,12 @@ void NeuralForecaster::fit(std::span<const double> train) {
   fit_rows({frame_.first_valid, boundary}, {boundary, n});
 }
 
+void NeuralForecaster::make_net() {
+  generator_->seed(config_.training.seed);
+  net_ = std::make_shared<ForecastNet>(config_, static_cast<int64_t>(frame_.num_inputs()),
+                                       *generator_);
+}
+
 void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation) {
   config_.scalers =
       data::FrameScalers::fit(frame_, train, config_.input_scaler, config_.target_scaler);
@@ -39,9 +46,7 @@ void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation)
   const data::WindowSpec spec{config_.window, static_cast<size_t>(config_.model_steps())};
   const data::WindowSet train_set = data::make_windows(scaled_, train, spec, "training");
 
-  generator_.seed(config_.training.seed);
-  net_ =
-      std::make_shared<ForecastNet>(config_, static_cast<int64_t>(frame_.num_inputs()), generator_);
+  make_net();
   optim::Adam optimizer(net_->parameters(), {.lr = config_.training.lr});
   const TrainingConfig& t = config_.training;
   train::DataLoader train_loader(train_set.x, train_set.y,
@@ -65,18 +70,19 @@ void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation)
        .metrics_json = {},
        .progress = options_.progress,
        .progress_stream = options_.progress_stream,
-       .generator = &generator_});
+       .generator = generator_.get()});
   history_ = trainer.fit(train_loader, val_loader.get());
   net_->eval();
 }
 
-void NeuralForecaster::set_model(std::shared_ptr<ForecastNet> net) {
+void NeuralForecaster::load_weights(const std::string& path) {
   if (config_.scalers.inputs.size() != frame_.num_inputs()) {
     throw ValueError("neural forecaster: the configuration's scalers cover " +
                      std::to_string(config_.scalers.inputs.size()) + " inputs, the data has " +
                      std::to_string(frame_.num_inputs()));
   }
-  net_ = std::move(net);
+  make_net();
+  nn::load(*net_, path);
   net_->eval();
   scaled_ = config_.scalers.apply(frame_);
 }

@@ -156,9 +156,9 @@ std::vector<std::string> write_plots(const std::string& dir, const data::Feature
 
   ErrorPlot ep;
   ep.dates = fp.dates;
-  for (const BacktestResult& r : {test[0], test[1]}) {
-    const StepPath p = step_path(r, 1);
-    ErrorSeries s{r.model, {}};
+  for (const BacktestResult* r : {&test[0], &test[1]}) {
+    const StepPath p = step_path(*r, 1);
+    ErrorSeries s{r->model, {}};
     for (size_t i = 0; i < p.records.actual.size(); ++i) {
       s.errors.push_back(p.records.actual[i] - p.records.predicted[i]);
     }
@@ -232,10 +232,7 @@ NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFra
                      "model's config carries the scaler statistics of its training data)");
   }
   NeuralForecaster model(frame, config);
-  Generator gen(config.training.seed);
-  auto net = std::make_shared<ForecastNet>(config, static_cast<int64_t>(frame.num_inputs()), gen);
-  nn::load(*net, in_dir(run_dir, "model.safetensors"));
-  model.set_model(net);
+  model.load_weights(in_dir(run_dir, "model.safetensors"));
   return model;
 }
 
@@ -311,16 +308,16 @@ std::vector<BacktestResult> backtest_run(const BacktestOptions& options) {
   const data::FeatureFrame frame = load_frame(options.data_path, config);
   BacktestConfig bc = options.config;
   bc.horizon = static_cast<int>(config.horizon);
-  std::vector<BacktestResult> results;
-  if (bc.fit) {
-    FitOptions fit_options;
-    fit_options.progress = options.progress;
-    NeuralForecaster model(frame, config, fit_options);
-    results.push_back(backtest(model, frame.price, bc));
-  } else {
-    NeuralForecaster model = load_trained(options.run_dir, frame, config);
-    results.push_back(backtest(model, frame.price, bc));
+  if (bc.initial_train == 0) {
+    bc.initial_train =
+        static_cast<size_t>(options.initial_fraction * static_cast<double>(frame.rows()));
   }
+  FitOptions fit_options;
+  fit_options.progress = options.progress;
+  // Refitting trains fresh networks at the folds; otherwise the run's trained one is scored.
+  NeuralForecaster model = bc.fit ? NeuralForecaster(frame, config, fit_options)
+                                  : load_trained(options.run_dir, frame, config);
+  std::vector<BacktestResult> results{backtest(model, frame.price, bc)};
   // The baselines are always fitted at the folds (they cannot leak: fit sees the window only).
   BacktestConfig baseline_config = bc;
   baseline_config.fit = true;

@@ -43,8 +43,9 @@ class NeuralForecaster : public Forecaster {
 
   // Fits the scalers on `train` rows only, then trains a fresh network (seeded by the config).
   void fit_rows(data::RowRange train, data::RowRange validation);
-  // Uses a trained network and a config whose scalers are set (predict / evaluate).
-  void set_model(std::shared_ptr<ForecastNet> net);
+  // Loads trained weights (model.safetensors); the config's scalers must be set (predict /
+  // evaluate).
+  void load_weights(const std::string& path);
 
   const ForecastConfig& config() const { return config_; }
   const train::History& history() const { return history_; }
@@ -61,13 +62,17 @@ class NeuralForecaster : public Forecaster {
   PriceForecast forecast_from(size_t origin, double anchor_price, int horizon, double level);
 
  private:
-  Tensor window_at(size_t origin) const;  // scaled rows [origin - W, origin) as [1, W, F]
+  Tensor window_at(size_t origin) const;
+  void make_net();  // a fresh network, initialised from the config's seed  // scaled rows [origin -
+                    // W, origin) as [1, W, F]
 
   data::FeatureFrame frame_;   // unscaled
   data::FeatureFrame scaled_;  // scaled with config_.scalers
   ForecastConfig config_;
   FitOptions options_;
-  Generator generator_;  // initialises the network and draws its dropout masks
+  // Initialises the network and draws its dropout masks; the network keeps its address, so it
+  // lives on the heap and survives moves of the forecaster.
+  std::unique_ptr<Generator> generator_;
   std::shared_ptr<ForecastNet> net_;
   train::History history_;
 };

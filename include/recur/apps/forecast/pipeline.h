@@ -67,8 +67,9 @@ Prediction predict_run(const std::string& run_dir, const std::string& data_path,
 
 struct BacktestOptions {
   std::string data_path;
-  std::string run_dir;  // trained run whose config (and, with refit_every = 0, weights) is used
-  BacktestConfig config;
+  std::string run_dir;    // trained run whose config (and, with refit_every = 0, weights) is used
+  BacktestConfig config;  // initial_train 0: taken from initial_fraction
+  double initial_fraction = 0.5;  // first origin as a share of the data's rows
   BaselineOptions baselines;
   train::ProgressStyle progress = train::ProgressStyle::Auto;
 };
