@@ -97,17 +97,17 @@ Context make_context(const StackModule& module) {
 }
 
 // Initial state in sorted order, or zeros; checks the caller's shape.
-std::vector<float> initial_state(const Context& ctx, const Tensor& given, int64_t width,
+FloatBuffer initial_state(const Context& ctx, const Tensor& given, int64_t width,
                                  const std::string& what) {
   const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
-  std::vector<float> state(S * B * width, 0.0f);
+  FloatBuffer state(S * B * width, 0.0f);
   if (!given.defined()) return state;
   check_shape(given, {S, B, width}, what);
   to_sorted(given.data(), S, B, width, ctx.sorted, state.data());
   return state;
 }
 
-Tensor state_tensor(const Context& ctx, const std::vector<float>& sorted_state, int64_t width) {
+Tensor state_tensor(const Context& ctx, const FloatBuffer& sorted_state, int64_t width) {
   const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
   Tensor t = Tensor::empty({S, B, width});
   from_sorted(sorted_state.data(), S, B, width, ctx.sorted, t.data());
@@ -125,17 +125,17 @@ class RecurrentBackward : public Node {
     const int64_t S = spec.layers * spec.directions, Hout = spec.cell.out();
     const int64_t width = spec.directions * Hout;
     // dy is consumed as scratch by the engine: always work on a copy in engine rows.
-    std::vector<float> dy(N * width);
+    FloatBuffer dy(N * width);
     const Tensor& g_out = grad_outputs[0];
     if (ctx_.input_layout == InputLayout::BatchFirst) {
       swap_first_axes(g_out.data(), B, N / B, width, dy.data());
     } else {
       std::copy(g_out.data(), g_out.data() + N * width, dy.data());
     }
-    std::vector<float> dh(S * B * Hout), dc;
+    FloatBuffer dh(S * B * Hout), dc;
     to_sorted(grad_outputs[1].data(), S, B, Hout, ctx_.sorted, dh.data());
     if (spec.cell.lstm()) {
-      dc.resize(S * B * spec.cell.hidden);
+      dc = FloatBuffer(S * B * spec.cell.hidden);
       to_sorted(grad_outputs[2].data(), S, B, spec.cell.hidden, ctx_.sorted, dc.data());
     }
 
@@ -151,8 +151,8 @@ class RecurrentBackward : public Node {
       }
       pg[s] = {p[0], p[1], p[2], p[3], p[4]};
     }
-    std::vector<float> dx_rows;
-    if (needs_input_grad(0)) dx_rows.resize(N * spec.input_size);
+    FloatBuffer dx_rows;
+    if (needs_input_grad(0)) dx_rows = FloatBuffer(N * spec.input_size);
     stack_backward(spec, ctx_.layout, ctx_.x_rows.data(), ctx_.weights, tape_, dy.data(), dh.data(),
                    dc.data(), dx_rows.empty() ? nullptr : dx_rows.data(), pg);
 
@@ -188,8 +188,8 @@ CoreResult run_core(Context ctx, const Tensor& input, const Tensor& h0, const Te
   const StackSpec& spec = ctx.spec;
   const std::string who = ctx.name;
   if (c0.defined() && !spec.cell.lstm()) throw ValueError(who + ": c0 is only used by LSTM");
-  std::vector<float> h = initial_state(ctx, h0, spec.cell.out(), who + " h0");
-  std::vector<float> c;
+  FloatBuffer h = initial_state(ctx, h0, spec.cell.out(), who + " h0");
+  FloatBuffer c;
   if (spec.cell.lstm()) c = initial_state(ctx, c0, spec.cell.hidden, who + " c0");
 
   std::vector<Tensor> inputs{input, h0, c0};

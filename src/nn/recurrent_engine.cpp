@@ -5,6 +5,7 @@
 #include "recur/kernels/gemm.h"
 #include "recur/kernels/parallel.h"
 #include "recur/kernels/rnn_gates.h"
+#include "recur/kernels/step_matmul.h"
 
 namespace recur::nn::detail {
 
@@ -13,17 +14,43 @@ namespace {
 using kernels::gemm;
 using kernels::Trans;
 
-// Runs fn(d) for every direction; the two directions of a bidirectional layer run concurrently
-// on the OpenMP pool. Inside the parallel region OpenBLAS (OpenMP build) runs single-threaded,
-// so there is no nested oversubscription.
+// A part of a layer's time loop: one direction, batch rows [begin, end). Rows are independent
+// sequences, so parts run concurrently with no synchronisation per step.
+struct Part {
+  int64_t direction, begin, end;
+};
+
+// Smallest batch slice worth a thread of its own.
+constexpr int64_t kMinPartRows = 4;
+
+// How many slices of the batch each direction's time loop is cut into. Small layers (the
+// direct per-step kernel) get one per spare thread: a step is too small to split across
+// threads, whole sequences are not. Large layers keep the batch whole and let the BLAS thread
+// each step's product.
+int64_t batch_slices(const CellSpec& cell, int64_t batch, int64_t directions) {
+  if (!use_direct_steps(cell, batch)) return 1;
+  const int64_t spare = kernels::num_threads() / directions;
+  return std::max<int64_t>(1, std::min(spare, batch / kMinPartRows));
+}
+
+// Runs fn(part) for every direction and batch slice; the parts run concurrently on the OpenMP
+// pool. Inside the parallel region OpenBLAS (OpenMP build) runs single-threaded, so there is
+// no nested oversubscription. Each row's arithmetic is the same whatever the slicing, so results
+// do not depend on the thread count.
 template <class Fn>
-void for_each_direction(int64_t directions, const Fn& fn) {
-  if (directions == 1 || kernels::num_threads() < 2) {
-    for (int64_t d = 0; d < directions; ++d) fn(d);
+void for_each_part(int64_t directions, int64_t slices, int64_t batch, const Fn& fn) {
+  const int64_t parts = directions * slices;
+  auto run = [&](int64_t k) {
+    const int64_t i = k % slices;
+    fn(Part{k / slices, batch * i / slices, batch * (i + 1) / slices});
+  };
+  if (parts == 1 || kernels::num_threads() < 2) {
+    for (int64_t k = 0; k < parts; ++k) run(k);
     return;
   }
-#pragma omp parallel for num_threads(2) schedule(static)
-  for (int64_t d = 0; d < 2; ++d) fn(d);
+  const int threads = static_cast<int>(std::min<int64_t>(parts, kernels::num_threads()));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t k = 0; k < parts; ++k) run(k);
 }
 
 // Measured on the 2-core dev machine: below ~1M multiply-adds per step the BLAS call (and its
@@ -103,99 +130,109 @@ void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t r
 // Sizes a tape for one direction of one layer.
 void allocate_tape(const CellSpec& cell, int64_t rows, DirectionTape& tape) {
   const int64_t H = cell.hidden;
-  tape.gates.assign(rows * cell.gates(), 0.0f);
-  tape.h_prev.assign(rows * cell.out(), 0.0f);
-  if (cell.type == CellType::Gru) tape.gh.assign(rows * cell.gates(), 0.0f);
+  tape.gates = FloatBuffer(rows * cell.gates());
+  tape.h_prev = FloatBuffer(rows * cell.out());
+  if (cell.type == CellType::Gru) tape.gh = FloatBuffer(rows * cell.gates());
   if (cell.lstm()) {
-    tape.c_prev.assign(rows * H, 0.0f);
-    tape.tanh_c.assign(rows * H, 0.0f);
-    if (cell.proj > 0) tape.h_raw.assign(rows * H, 0.0f);
+    tape.c_prev = FloatBuffer(rows * H);
+    tape.tanh_c = FloatBuffer(rows * H);
+    if (cell.proj > 0) tape.h_raw = FloatBuffer(rows * H);
   }
 }
 
-// The time loop of one direction of one layer. p [N, G*H] holds the input projection; y is the
-// layer output [N, D*H_out], of which this direction writes columns [d*H_out, (d+1)*H_out).
+// The time loop of one part (direction, batch rows) of one layer. p [N, G*H] holds the input
+// projection; h, c are the direction's whole state; y is the layer output [N, D*H_out], of which
+// this direction writes columns [d*H_out, (d+1)*H_out).
 void direction_forward(const CellSpec& cell, const StepLayout& layout, const DirectionWeights& w,
-                       int64_t direction, int64_t directions, float* p, float* h, float* c,
+                       const Part& part, int64_t directions, float* p, float* h, float* c,
                        float* y, DirectionTape* tape) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
-  const int64_t B = layout.batch, T = layout.steps();
-  std::vector<float> gh_scratch, raw_scratch;
+  const int64_t T = layout.steps(), lo = part.begin;
+  FloatBuffer gh_scratch, raw_scratch;
   if (tape == nullptr) {
-    if (cell.type == CellType::Gru) gh_scratch.resize(B * G);
-    if (cell.proj > 0) raw_scratch.resize(B * H);
+    if (cell.type == CellType::Gru) gh_scratch = FloatBuffer((part.end - lo) * G);
+    if (cell.proj > 0) raw_scratch = FloatBuffer((part.end - lo) * H);
   }
+  h += lo * Hout;
+  if (c != nullptr) c += lo * H;
   for (int64_t k = 0; k < T; ++k) {
-    const int64_t t = step_at(k, T, direction);
-    const int64_t bs = layout.batch_sizes[t], off = layout.offsets[t];
+    const int64_t t = step_at(k, T, part.direction);
+    const int64_t rows = std::min(part.end, layout.batch_sizes[t]) - lo;
+    if (rows <= 0) continue;  // every sequence of this slice has ended (packed batches)
+    const int64_t row = layout.offsets[t] + lo;  // first row of this slice at step t
     float* gh = gh_scratch.data();
     float* h_raw = raw_scratch.data();
     float* save_c_prev = nullptr;
     float* save_tanh_c = nullptr;
     if (tape != nullptr) {
-      std::copy(h, h + bs * Hout, tape->h_prev.data() + off * Hout);
-      if (!tape->gh.empty()) gh = tape->gh.data() + off * G;
-      if (!tape->h_raw.empty()) h_raw = tape->h_raw.data() + off * H;
+      std::copy(h, h + rows * Hout, tape->h_prev.data() + row * Hout);
+      if (!tape->gh.empty()) gh = tape->gh.data() + row * G;
+      if (!tape->h_raw.empty()) h_raw = tape->h_raw.data() + row * H;
       if (cell.lstm()) {
-        save_c_prev = tape->c_prev.data() + off * H;
-        save_tanh_c = tape->tanh_c.data() + off * H;
+        save_c_prev = tape->c_prev.data() + row * H;
+        save_tanh_c = tape->tanh_c.data() + row * H;
       }
     }
-    step_forward(cell, w, bs, p + off * G, gh, h, c, h_raw, save_c_prev, save_tanh_c);
-    copy_rows(bs, Hout, h, Hout, y + off * directions * Hout + direction * Hout, directions * Hout);
+    step_forward(cell, w, rows, p + row * G, gh, h, c, h_raw, save_c_prev, save_tanh_c);
+    copy_rows(rows, Hout, h, Hout, y + row * directions * Hout + part.direction * Hout,
+              directions * Hout);
   }
 }
 
-// Scratch gradients of one direction during backward.
+// Scratch gradients of one direction during backward, shared by its batch slices.
 struct DirectionGradScratch {
-  std::vector<float> dg;   // [N, G*H] input-side pre-activation gradients
-  std::vector<float> dgh;  // GRU: [N, G*H] hidden-side ones
-  std::vector<float> dh;   // projection: [N, P] gradient of h (the projection's output)
+  FloatBuffer dg;   // [N, G*H] input-side pre-activation gradients
+  FloatBuffer dgh;  // GRU: [N, G*H] hidden-side ones
+  FloatBuffer dh;   // projection: [N, P] gradient of h (the projection's output)
+  DirectionGradScratch(const CellSpec& cell, int64_t rows)
+      : dg(rows * cell.gates()),
+        dgh(cell.type == CellType::Gru ? rows * cell.gates() : 0),
+        dh(cell.proj > 0 ? rows * cell.out() : 0) {}
 };
 
+// BPTT through one part (direction, batch rows); dh, dc are the direction's whole state
+// gradients.
 void direction_backward(const CellSpec& cell, const StepLayout& layout, const DirectionWeights& w,
-                        const DirectionTape& tape, int64_t direction, int64_t directions,
+                        const DirectionTape& tape, const Part& part, int64_t directions,
                         const float* dy, float* dh, float* dc, DirectionGradScratch& s) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
-  const int64_t B = layout.batch, T = layout.steps(), N = layout.rows;
-  const bool direct = use_direct_steps(cell, B);
-  s.dg.assign(N * G, 0.0f);
-  if (cell.type == CellType::Gru) s.dgh.assign(N * G, 0.0f);
-  std::vector<float> dr;
-  if (cell.proj > 0) {
-    s.dh.assign(N * Hout, 0.0f);
-    dr.resize(B * H);
-  }
+  const int64_t T = layout.steps(), lo = part.begin;
+  const bool direct = use_direct_steps(cell, layout.batch);
+  FloatBuffer dr(cell.proj > 0 ? (part.end - lo) * H : 0);
+  dh += lo * Hout;
+  if (dc != nullptr) dc += lo * H;
   for (int64_t k = T - 1; k >= 0; --k) {
-    const int64_t t = step_at(k, T, direction);
-    const int64_t bs = layout.batch_sizes[t], off = layout.offsets[t];
-    add_rows(bs, Hout, dy + off * directions * Hout + direction * Hout, directions * Hout, dh,
-             Hout);
+    const int64_t t = step_at(k, T, part.direction);
+    const int64_t rows = std::min(part.end, layout.batch_sizes[t]) - lo;
+    if (rows <= 0) continue;
+    const int64_t row = layout.offsets[t] + lo;
+    add_rows(rows, Hout, dy + row * directions * Hout + part.direction * Hout, directions * Hout,
+             dh, Hout);
     const float* dh_raw = dh;
     if (cell.proj > 0) {
-      std::copy(dh, dh + bs * Hout, s.dh.data() + off * Hout);
-      backward_product(direct, bs, Hout, H, dh, w.w_hr, 0.0f, dr.data());
+      std::copy(dh, dh + rows * Hout, s.dh.data() + row * Hout);
+      backward_product(direct, rows, Hout, H, dh, w.w_hr, 0.0f, dr.data());
       dh_raw = dr.data();
     }
-    float* dg = s.dg.data() + off * G;
-    const float* gates = tape.gates.data() + off * G;
+    float* dg = s.dg.data() + row * G;
+    const float* gates = tape.gates.data() + row * G;
     switch (cell.type) {
       case CellType::Lstm:
-        kernels::lstm_backward(bs, H, gates, tape.c_prev.data() + off * H,
-                               tape.tanh_c.data() + off * H, dh_raw, dc, dg);
-        backward_product(direct, bs, G, Hout, dg, w.w_hh, 0.0f, dh);
+        kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H,
+                               tape.tanh_c.data() + row * H, dh_raw, dc, dg);
+        backward_product(direct, rows, G, Hout, dg, w.w_hh, 0.0f, dh);
         break;
       case CellType::Gru: {
-        float* dgh = s.dgh.data() + off * G;
-        kernels::gru_backward(bs, H, gates, tape.gh.data() + off * G, tape.h_prev.data() + off * H,
-                              dh, dg, dgh);
-        backward_product(direct, bs, G, H, dgh, w.w_hh, 1.0f, dh);
+        float* dgh = s.dgh.data() + row * G;
+        kernels::gru_backward(rows, H, gates, tape.gh.data() + row * G,
+                              tape.h_prev.data() + row * H, dh, dg, dgh);
+        backward_product(direct, rows, G, H, dgh, w.w_hh, 1.0f, dh);
         break;
       }
       case CellType::RnnTanh:
       case CellType::RnnRelu:
-        kernels::rnn_backward(bs, H, cell.type == CellType::RnnRelu, gates, dh, dg);
-        backward_product(direct, bs, G, H, dg, w.w_hh, 0.0f, dh);
+        kernels::rnn_backward(rows, H, cell.type == CellType::RnnRelu, gates, dh, dg);
+        backward_product(direct, rows, G, H, dg, w.w_hh, 0.0f, dh);
         break;
     }
   }
@@ -224,9 +261,9 @@ void direction_param_grads(const CellSpec& cell, const StepLayout& layout, int64
 }
 
 // Inverted dropout between layers: draws the mask into `mask` and scales `v` by it.
-void apply_dropout(float p, Generator& gen, std::vector<float>& v, std::vector<float>& mask) {
+void apply_dropout(float p, Generator& gen, FloatBuffer& v, FloatBuffer& mask) {
   const float scale = 1.0f / (1.0f - p);
-  mask.resize(v.size());
+  mask = FloatBuffer(v.size());
   for (size_t i = 0; i < v.size(); ++i) {
     mask[i] = gen.bernoulli(p) ? 0.0f : scale;
     v[i] *= mask[i];
@@ -298,18 +335,18 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
   const int64_t D = spec.directions, L = spec.layers, N = layout.rows, B = layout.batch;
   const int64_t G = cell.gates(), Hout = cell.out();
   if (tape != nullptr) {
-    tape->layer_inputs.assign(L, {});
-    tape->masks.assign(L, {});
-    tape->dirs.assign(L * D, {});
+    tape->layer_inputs = std::vector<FloatBuffer>(L);
+    tape->masks = std::vector<FloatBuffer>(L);
+    tape->dirs = std::vector<DirectionTape>(L * D);
   }
-  std::vector<float> next_input;                   // input of layer l + 1 (inference)
-  std::vector<float> layer_out;                    // output of a layer below the top
-  std::vector<std::vector<float>> projections(D);  // inference gate buffers
+  FloatBuffer next_input;                   // input of layer l + 1 (inference)
+  FloatBuffer layer_out;                    // output of a layer below the top
+  std::vector<FloatBuffer> projections(D);  // inference gate buffers
   const float* input = x;
   for (int64_t l = 0; l < L; ++l) {
     const int64_t I = spec.layer_input_size(l);
     const bool top = l == L - 1;
-    if (!top) layer_out.assign(N * D * Hout, 0.0f);
+    if (!top) layer_out = FloatBuffer(N * D * Hout);
     float* out = top ? y : layer_out.data();
     std::vector<float*> p(D);
     for (int64_t d = 0; d < D; ++d) {
@@ -318,7 +355,7 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
         allocate_tape(cell, N, *dt);
         p[d] = dt->gates.data();
       } else {
-        projections[d].resize(N * G);
+        projections[d] = FloatBuffer(N * G);
         p[d] = projections[d].data();
       }
       input_projection(cell, weights[l * D + d], N, I, input, p[d]);
@@ -336,17 +373,17 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
         }
       }
     }
-    for_each_direction(D, [&](int64_t d) {
-      const int64_t s = l * D + d;
-      direction_forward(cell, layout, w[d], d, D, p[d], h + s * B * Hout,
-                        cell.lstm() ? c + s * B * cell.hidden : nullptr, out,
+    for_each_part(D, batch_slices(cell, B, D), B, [&](const Part& part) {
+      const int64_t s = l * D + part.direction;
+      direction_forward(cell, layout, w[part.direction], part, D, p[part.direction],
+                        h + s * B * Hout, cell.lstm() ? c + s * B * cell.hidden : nullptr, out,
                         tape != nullptr ? &tape->dirs[s] : nullptr);
     });
     if (top) break;
-    std::vector<float>& dest = tape != nullptr ? tape->layer_inputs[l + 1] : next_input;
+    FloatBuffer& dest = tape != nullptr ? tape->layer_inputs[l + 1] : next_input;
     dest = std::move(layer_out);
     if (training && spec.dropout > 0.0f) {
-      std::vector<float> scratch_mask;
+      FloatBuffer scratch_mask;
       apply_dropout(spec.dropout, gen, dest, tape != nullptr ? tape->masks[l + 1] : scratch_mask);
     }
     input = dest.data();
@@ -359,25 +396,28 @@ void stack_backward(const StackSpec& spec, const StepLayout& layout, const float
   const CellSpec& cell = spec.cell;
   const int64_t D = spec.directions, L = spec.layers, N = layout.rows, B = layout.batch;
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
-  std::vector<float> dy_below;  // gradient w.r.t. the input of layer l (output of l - 1)
+  FloatBuffer dy_below;  // gradient w.r.t. the input of layer l (output of l - 1)
   float* dy_layer = dy;
-  std::vector<DirectionGradScratch> scratch(D);
+  std::vector<DirectionGradScratch> scratch;  // reused by every layer: same sizes
+  for (int64_t d = 0; d < D; ++d) scratch.emplace_back(cell, N);
+  const int64_t slices = batch_slices(cell, B, D);
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t I = spec.layer_input_size(l);
     const float* input = l == 0 ? x : tape.layer_inputs[l].data();
-    for_each_direction(D, [&](int64_t d) {
-      const int64_t s = l * D + d;
-      direction_backward(cell, layout, weights[s], tape.dirs[s], d, D, dy_layer, dh + s * B * Hout,
-                         cell.lstm() ? dc + s * B * H : nullptr, scratch[d]);
+    for_each_part(D, slices, B, [&](const Part& part) {
+      const int64_t s = l * D + part.direction;
+      direction_backward(cell, layout, weights[s], tape.dirs[s], part, D, dy_layer,
+                         dh + s * B * Hout, cell.lstm() ? dc + s * B * H : nullptr,
+                         scratch[part.direction]);
     });
     for (int64_t d = 0; d < D; ++d) {
       const int64_t s = l * D + d;
       direction_param_grads(cell, layout, I, input, tape.dirs[s], scratch[d], grads[s]);
     }
     float* dinput = nullptr;
-    std::vector<float> next_dy;
+    FloatBuffer next_dy;
     if (l > 0) {
-      next_dy.resize(N * I);
+      next_dy = FloatBuffer(N * I);
       dinput = next_dy.data();
     } else {
       dinput = dx;
@@ -389,7 +429,7 @@ void stack_backward(const StackSpec& spec, const StepLayout& layout, const float
       }
     }
     if (l > 0) {
-      const std::vector<float>& mask = tape.masks[l];
+      const FloatBuffer& mask = tape.masks[l];
       if (!mask.empty()) {
         for (size_t i = 0; i < next_dy.size(); ++i) next_dy[i] *= mask[i];
       }

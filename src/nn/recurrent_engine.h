@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "recur/nn/recurrent_layer.h"
+#include "recur/tensor/buffer.h"
 #include "recur/tensor/random.h"
 
 namespace recur::nn::detail {
@@ -65,12 +66,12 @@ struct DirectionGrads {
 
 // What backward needs from one direction of one layer (all [N, *] in step-row order).
 struct DirectionTape {
-  std::vector<float> gates;   // [N, G*H] gate activations (RNN: h_t before projection)
-  std::vector<float> gh;      // GRU: [N, 3H] hidden-side pre-activations (n part: W_hn h + b_hn)
-  std::vector<float> h_prev;  // [N, H_out] state entering the step
-  std::vector<float> c_prev;  // LSTM: [N, H]
-  std::vector<float> tanh_c;  // LSTM: [N, H]
-  std::vector<float> h_raw;   // LSTM with projection: [N, H] o*tanh(c), the projection's input
+  FloatBuffer gates;   // [N, G*H] gate activations (RNN: h_t before projection)
+  FloatBuffer gh;      // GRU: [N, 3H] hidden-side pre-activations (n part: W_hn h + b_hn)
+  FloatBuffer h_prev;  // [N, H_out] state entering the step
+  FloatBuffer c_prev;  // LSTM: [N, H]
+  FloatBuffer tanh_c;  // LSTM: [N, H]
+  FloatBuffer h_raw;   // LSTM with projection: [N, H] o*tanh(c), the projection's input
 };
 
 struct StackSpec {
@@ -85,8 +86,8 @@ struct StackSpec {
 };
 
 struct StackTape {
-  std::vector<std::vector<float>> layer_inputs;  // [layer] (layer >= 1): dropout(previous output)
-  std::vector<std::vector<float>> masks;         // [layer] (layer >= 1) dropout scale per element
+  std::vector<FloatBuffer> layer_inputs;       // [layer] (layer >= 1): dropout(previous output)
+  std::vector<FloatBuffer> masks;             // [layer] (layer >= 1) dropout scale per element
   std::vector<DirectionTape> dirs;               // [layer * D + direction]
 };
 

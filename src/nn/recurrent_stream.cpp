@@ -4,6 +4,7 @@
 
 #include "recur/kernels/gemm.h"
 #include "recur/kernels/rnn_gates.h"
+#include "recur/kernels/step_matmul.h"
 #include "recurrent_engine.h"
 
 namespace recur::nn {

@@ -39,7 +39,7 @@ std::shared_ptr<TensorImpl> make_impl(const Shape& shape) {
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
   impl->numel = shape_numel(shape);
-  impl->storage = std::make_shared<std::vector<float>>(static_cast<size_t>(impl->numel));
+  impl->storage = std::make_shared<FloatBuffer>(static_cast<size_t>(impl->numel));
   return impl;
 }
 
@@ -79,7 +79,7 @@ TensorImpl& Tensor::impl() const {
 }
 
 Tensor Tensor::empty(const Shape& shape) { return Tensor(make_impl(shape)); }
-Tensor Tensor::zeros(const Shape& shape) { return Tensor(make_impl(shape)); }
+Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
 Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
 
 Tensor Tensor::full(const Shape& shape, float value) {
@@ -99,7 +99,8 @@ Tensor Tensor::from_vector(const Shape& shape, std::vector<float> values) {
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
   impl->numel = n;
-  impl->storage = std::make_shared<std::vector<float>>(std::move(values));
+  impl->storage = std::make_shared<FloatBuffer>(values.size());
+  std::copy(values.begin(), values.end(), impl->storage->data());
   return Tensor(impl);
 }
 

@@ -46,14 +46,3 @@ void rnn_backward(int64_t B, int64_t H, bool relu, const float* h_new, const flo
                   float* dpre);
 
 }  // namespace recur::kernels
-
-namespace recur::kernels {
-
-// The per-step recurrent product for small problems, where a BLAS call's threading and setup
-// cost more than the arithmetic: y[b, 0:N] += sum_k v[b, k] * w[k, 0:N] for b < B, with w
-// row-major [K, N] (the transposed weight for h W_hh^T; W_hh itself for dgates W_hh). Always
-// single-threaded, so it can run inside a parallel region or next to one.
-void step_matmul_acc(int64_t B, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
-                     float* y, int64_t ldy);
-
-}  // namespace recur::kernels

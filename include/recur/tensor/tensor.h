@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "recur/tensor/buffer.h"
 #include "recur/tensor/error.h"
 #include "recur/tensor/random.h"
 
@@ -33,7 +34,7 @@ int64_t shape_numel(const Shape& shape);
 class Node;  // autograd node (recur/autograd/node.h)
 
 struct TensorImpl {
-  std::shared_ptr<std::vector<float>> storage;
+  std::shared_ptr<FloatBuffer> storage;
   int64_t offset = 0;  // first element of this tensor inside storage
   Shape shape;
   int64_t numel = 0;
