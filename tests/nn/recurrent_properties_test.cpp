@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "recur/autograd/grad_mode.h"
+#include "recur/kernels/parallel.h"
 #include "recur/nn/gru.h"
 #include "recur/nn/gru_cell.h"
 #include "recur/nn/lstm.h"
@@ -15,6 +16,8 @@
 #include "recur/nn/recurrent_stream.h"
 #include "recur/nn/rnn.h"
 #include "recur/nn/rnn_cell.h"
+#include "recur/ops/reduction.h"
+#include "recur/seq/packing.h"
 
 namespace recur::testing {
 namespace {
@@ -162,6 +165,40 @@ TEST_P(StreamEqualsSequence, StepByStep) {
 INSTANTIATE_TEST_SUITE_P(Cells, StreamEqualsSequence,
                          ::testing::Values(CellType::RnnTanh, CellType::RnnRelu, CellType::Lstm,
                                            CellType::Gru),
+                         cell_label);
+
+class ThreadCountInvariant : public ::testing::TestWithParam<CellType> {};
+
+// Output, h_n and every gradient of a 2-layer layer on a packed batch of 13 sequences (so that
+// batch slices see sequences end at different steps), flattened for comparison.
+std::vector<std::vector<float>> packed_run(CellType type, bool bidirectional, int threads) {
+  kernels::set_num_threads(threads);
+  Generator gen(11);
+  nn::RecurrentOptions o = small_options(2, bidirectional);
+  o.hidden_size = 16;
+  nn::RecurrentLayer layer(type, o, gen);
+  const std::vector<int64_t> lengths{7, 3, 9, 1, 9, 4, 6, 2, 8, 5, 9, 3, 7};
+  Tensor x = Tensor::uniform({9, 13, 3}, -1, 1, gen).set_requires_grad(true);
+  auto out = layer.forward(pack_padded_sequence(x, lengths, false, false));
+  sum(out.output.data).backward();
+  std::vector<std::vector<float>> all{out.output.data.to_vector(), out.h_n.to_vector(),
+                                      x.grad().to_vector()};
+  for (const auto& [name, p] : layer.named_parameters()) all.push_back(p.grad().to_vector());
+  return all;
+}
+
+TEST_P(ThreadCountInvariant, SameBitsOnOneAndFourThreads) {
+  const int before = kernels::num_threads();
+  for (bool bidirectional : {false, true}) {
+    const auto one = packed_run(GetParam(), bidirectional, 1);
+    const auto four = packed_run(GetParam(), bidirectional, 4);
+    EXPECT_EQ(one, four) << (bidirectional ? "bidirectional" : "unidirectional");
+  }
+  kernels::set_num_threads(before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cells, ThreadCountInvariant,
+                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru),
                          cell_label);
 
 TEST(RecurrentStream, RejectsBidirectional) {
