@@ -8,11 +8,11 @@ namespace hn = simd::hn;
 using simd::D;
 using simd::V;
 
-void exp(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Exp); }
+void exp(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Exp<D>); }
 
-void sigmoid(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Sigmoid); }
+void sigmoid(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Sigmoid<D>); }
 
-void tanh(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Tanh); }
+void tanh(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Tanh<D>); }
 
 void relu(const float* x, float* y, int64_t n) { simd::Map(x, y, n, simd::Relu); }
 

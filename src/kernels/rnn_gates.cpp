@@ -4,8 +4,65 @@
 #include <cstdint>
 
 #include "recur/kernels/activations.h"
+#include "vec_math.h"
 
 namespace recur::kernels {
+
+namespace {
+
+namespace hn = simd::hn;
+
+// The columns [j, j + lanes of d) of one LSTM row, in one pass: activations, new c, tanh(c),
+// new h. Called with full vectors, then with single lanes for the last H % lanes columns.
+template <class DF>
+HWY_INLINE void lstm_forward_lanes(DF d, int64_t j, int64_t H, float* g, float* c, float* h_raw,
+                                   float* save_c_prev, float* save_tanh_c) {
+  const auto i = simd::Sigmoid(d, hn::LoadU(d, g + j));
+  const auto f = simd::Sigmoid(d, hn::LoadU(d, g + H + j));
+  const auto gg = simd::Tanh(d, hn::LoadU(d, g + 2 * H + j));
+  const auto o = simd::Sigmoid(d, hn::LoadU(d, g + 3 * H + j));
+  hn::StoreU(i, d, g + j);
+  hn::StoreU(f, d, g + H + j);
+  hn::StoreU(gg, d, g + 2 * H + j);
+  hn::StoreU(o, d, g + 3 * H + j);
+  const auto c_prev = hn::LoadU(d, c + j);
+  if (save_c_prev != nullptr) hn::StoreU(c_prev, d, save_c_prev + j);
+  const auto c_new = hn::MulAdd(f, c_prev, hn::Mul(i, gg));
+  hn::StoreU(c_new, d, c + j);
+  const auto tanh_c = simd::Tanh(d, c_new);
+  if (save_tanh_c != nullptr) hn::StoreU(tanh_c, d, save_tanh_c + j);
+  hn::StoreU(hn::Mul(o, tanh_c), d, h_raw + j);
+}
+
+// The columns [j, j + lanes) of one GRU row: r, z, n and the new h.
+template <class DF>
+HWY_INLINE void gru_forward_lanes(DF d, int64_t j, int64_t H, float* x, float* hh,
+                                  const float* b_hn, float* h) {
+  const auto r = simd::Sigmoid(d, hn::Add(hn::LoadU(d, x + j), hn::LoadU(d, hh + j)));
+  const auto z = simd::Sigmoid(d, hn::Add(hn::LoadU(d, x + H + j), hn::LoadU(d, hh + H + j)));
+  auto hn_part = hn::LoadU(d, hh + 2 * H + j);
+  if (b_hn != nullptr) hn_part = hn::Add(hn_part, hn::LoadU(d, b_hn + j));
+  const auto n = simd::Tanh(d, hn::MulAdd(r, hn_part, hn::LoadU(d, x + 2 * H + j)));
+  hn::StoreU(r, d, x + j);
+  hn::StoreU(z, d, x + H + j);
+  hn::StoreU(n, d, x + 2 * H + j);
+  hn::StoreU(hn_part, d, hh + 2 * H + j);
+  // h' = (1 - z) * n + z * h = n + z * (h - n)
+  hn::StoreU(hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n), d, h + j);
+}
+
+// Runs row_lanes(d, j) over the columns of a row: full vectors, then one lane at a time.
+template <class RowLanes>
+HWY_INLINE void for_columns(int64_t H, const RowLanes& row_lanes) {
+  const simd::D d;
+  const hn::CappedTag<float, 1> d1;
+  const int64_t L = static_cast<int64_t>(hn::Lanes(d));
+  int64_t j = 0;
+  for (; j + L <= H; j += L) row_lanes(d, j);
+  for (; j < H; ++j) row_lanes(d1, j);
+}
+
+}  // namespace
 
 void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
                   float* save_c_prev, float* save_tanh_c) {
@@ -13,22 +70,9 @@ void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, in
     float* g = gates + b * 4 * H;
     float* cb = c + b * H;
     float* hb = h_raw + b * ldh;
-    const float* i_g = g;
-    const float* f_g = g + H;
-    const float* g_g = g + 2 * H;
-    const float* o_g = g + 3 * H;
-    // Activations row by row with the vectorised kernels (i and f are adjacent: one call).
-    sigmoid(g, g, 2 * H);
-    tanh(g + 2 * H, g + 2 * H, H);
-    sigmoid(g + 3 * H, g + 3 * H, H);
-    if (save_c_prev != nullptr) std::copy(cb, cb + H, save_c_prev + b * H);
-#pragma omp simd
-    for (int64_t j = 0; j < H; ++j) cb[j] = f_g[j] * cb[j] + i_g[j] * g_g[j];
-    // tanh(c') goes where backward wants it, or straight into h.
-    float* tc = save_tanh_c != nullptr ? save_tanh_c + b * H : hb;
-    tanh(cb, tc, H);
-#pragma omp simd
-    for (int64_t j = 0; j < H; ++j) hb[j] = o_g[j] * tc[j];
+    float* sc = save_c_prev != nullptr ? save_c_prev + b * H : nullptr;
+    float* st = save_tanh_c != nullptr ? save_tanh_c + b * H : nullptr;
+    for_columns(H, [&](auto d, int64_t j) { lstm_forward_lanes(d, j, H, g, cb, hb, sc, st); });
   }
 }
 
@@ -61,21 +105,7 @@ void gru_forward(int64_t B, int64_t H, float* gx, float* gh, const float* b_hn, 
     float* x = gx + b * 3 * H;
     float* hh = gh + b * 3 * H;
     float* hb = h + b * H;
-#pragma omp simd
-    for (int64_t j = 0; j < 2 * H; ++j) x[j] += hh[j];
-    sigmoid(x, x, 2 * H);  // r, z
-    float* hn = hh + 2 * H;
-    float* n = x + 2 * H;
-    if (b_hn != nullptr) {
-#pragma omp simd
-      for (int64_t j = 0; j < H; ++j) hn[j] += b_hn[j];
-    }
-#pragma omp simd
-    for (int64_t j = 0; j < H; ++j) n[j] += x[j] * hn[j];
-    tanh(n, n, H);
-    const float* z = x + H;
-#pragma omp simd
-    for (int64_t j = 0; j < H; ++j) hb[j] = n[j] + z[j] * (hb[j] - n[j]);
+    for_columns(H, [&](auto d, int64_t j) { gru_forward_lanes(d, j, H, x, hh, b_hn, hb); });
   }
 }
 

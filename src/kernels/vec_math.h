@@ -26,23 +26,31 @@ using V = hn::Vec<D>;
 inline constexpr int64_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
 
 // e^x. Highway's Exp has no NaN/overflow handling: NaN would give 0, and x above ~104 garbage.
-HWY_INLINE V Exp(D d, V x) {
-  const V kOverflow = hn::Set(d, 88.7228393555f);  // largest x with finite expf(x)
-  const V y = hn::Exp(d, hn::Min(x, kOverflow));
-  const V inf = hn::Set(d, HUGE_VALF);
+// Exp, Sigmoid and Tanh take any float tag (a full vector, or CappedTag<float, 1> for the last
+// columns of a fused kernel's row).
+template <class DF>
+HWY_INLINE hn::Vec<DF> Exp(DF d, hn::Vec<DF> x) {
+  using VF = hn::Vec<DF>;
+  const VF kOverflow = hn::Set(d, 88.7228393555f);  // largest x with finite expf(x)
+  const VF y = hn::Exp(d, hn::Min(x, kOverflow));
+  const VF inf = hn::Set(d, HUGE_VALF);
   return hn::IfThenElse(hn::IsNaN(x), x, hn::IfThenElse(hn::Gt(x, kOverflow), inf, y));
 }
 
 // 1 / (1 + e^-x), evaluated as e^-|x| so that the exponential never overflows and small
 // results (x << 0) keep full relative precision: sigmoid(x) = e^x / (1 + e^x) for x < 0.
-HWY_INLINE V Sigmoid(D d, V x) {
-  const V e = Exp(d, hn::Neg(hn::Abs(x)));
-  const V r = hn::Div(hn::Set(d, 1.0f), hn::Add(hn::Set(d, 1.0f), e));
+template <class DF>
+HWY_INLINE hn::Vec<DF> Sigmoid(DF d, hn::Vec<DF> x) {
+  const hn::Vec<DF> e = simd::Exp(d, hn::Neg(hn::Abs(x)));
+  const hn::Vec<DF> r = hn::Div(hn::Set(d, 1.0f), hn::Add(hn::Set(d, 1.0f), e));
   return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(e, r), r);
 }
 
 // tanh(x): Highway's, built on expm1 so it stays accurate near 0.
-HWY_INLINE V Tanh(D d, V x) { return hn::Tanh(d, x); }
+template <class DF>
+HWY_INLINE hn::Vec<DF> Tanh(DF d, hn::Vec<DF> x) {
+  return hn::Tanh(d, x);
+}
 
 HWY_INLINE V Relu(D d, V x) {
   // Max(x, 0) would turn NaN into 0 on x86; keep NaN like std::max(0.f, x) in PyTorch does.
@@ -80,7 +88,7 @@ HWY_INLINE V GeluDerivative(D d, V x) {
   const V phi = hn::MulAdd(hn::Set(d, 0.5f), Erf(d, hn::Mul(x, hn::Set(d, 0.70710678118654752f))),
                            hn::Set(d, 0.5f));
   const V pdf =
-      hn::Mul(hn::Set(d, 0.39894228040143268f), Exp(d, hn::Mul(hn::Set(d, -0.5f), hn::Mul(x, x))));
+      hn::Mul(hn::Set(d, 0.39894228040143268f), simd::Exp(d, hn::Mul(hn::Set(d, -0.5f), hn::Mul(x, x))));
   return hn::MulAdd(x, pdf, phi);
 }
 
