@@ -5,7 +5,8 @@
 //            backward (no optimizer step; x does not require grad)
 //   stream : --steps single-step calls of a RecurrentStream carrying the state, per step
 // Warm-up calls, then timed calls until at least --reps calls and --min-time seconds (at most
-// --max-reps). Reports median, min/max and quartiles per call and GFLOP/s with
+// --max-reps). Reports median, min/max and quartiles per call, the memory the first call adds
+// at its peak (resident set; bench/memory compares it with PyTorch's), and GFLOP/s with
 //   forward flops = 2*T*B*G*H*(I+H)*L*D (G = 4 LSTM, 3 GRU, 1 RNN; the anchors' formula, which
 //   uses I for every layer) and the exact count, where layer l > 0 has input D*H; train = 3x.
 //
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -110,6 +112,34 @@ TimeStats time_calls(const std::function<void()>& call, const BenchArgs& args) {
   return summarize(times);
 }
 
+// ---- Memory ---------------------------------------------------------------------------------
+
+// "VmRSS" or "VmHWM" of /proc/self/status in bytes, -1 where unavailable.
+int64_t proc_status_bytes(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::stoll(line.substr(key.size() + 1)) * 1024;
+  }
+  return -1;
+}
+
+// What one call adds to the process's memory at its peak: the peak resident set during the
+// call (the kernel's high-water mark, reset first by writing 5 to /proc/self/clear_refs) minus
+// the resident set before it. The first call is measured, so one-time allocations count.
+// -1 where /proc does not allow it.
+int64_t call_peak_bytes(const std::function<void()>& call) {
+  const int64_t before = proc_status_bytes("VmRSS");
+  std::ofstream clear("/proc/self/clear_refs");
+  if (!(clear << "5" << std::flush) || before < 0) {
+    call();
+    return -1;
+  }
+  call();
+  const int64_t peak = proc_status_bytes("VmHWM");
+  return peak < 0 ? -1 : std::max<int64_t>(0, peak - before);
+}
+
 // ---- Workloads ------------------------------------------------------------------------------
 
 // The state a timed call works on; kept alive for the whole measurement.
@@ -200,6 +230,7 @@ void bench(const BenchArgs& args) {
                           dirs);
   const FlopCount flops = scaled(fwd, args.mode == "train" ? 3.0 : 1.0);
 
+  const int64_t peak_bytes = call_peak_bytes(w.call);
   const TimeStats st = time_calls(w.call, args);
   const double gflops = flops.formula / st.median / 1e9;
   const double gflops_exact = flops.exact / st.median / 1e9;
@@ -230,7 +261,8 @@ void bench(const BenchArgs& args) {
                         {"reps", st.reps},
                         {"gflops", gflops},
                         {"gflops_exact", gflops_exact},
-                        {"omp_wait_policy", wait_policy ? wait_policy : ""}};
+                        {"omp_wait_policy", wait_policy ? wait_policy : ""},
+                        {"call_peak_bytes", peak_bytes}};
     if (stream) {
       j["steps"] = args.stream_steps;
       j["us_per_step"] = us_per_step;
@@ -257,6 +289,9 @@ void bench(const BenchArgs& args) {
             << fixed(st.min * ms, 3) << ", p25 " << fixed(st.p25 * ms, 3) << ", p75 "
             << fixed(st.p75 * ms, 3) << ", max " << fixed(st.max * ms, 3) << "] over " << st.reps
             << " calls\n"
+            << "  first call's peak memory above the resident set before it: "
+            << (peak_bytes < 0 ? std::string("unavailable") : fixed(peak_bytes / 1048576.0, 1) + " MiB")
+            << "\n"
             << "  " << fixed(gflops, 2) << " GFLOP/s by the formula 2*T*B*G*H*(I+H)*L*D"
             << (args.mode == "train" ? "*3" : "") << " (" << flops.formula << " flop per call)\n"
             << "  " << fixed(gflops_exact, 2) << " GFLOP/s exact (" << flops.exact << " flop:";

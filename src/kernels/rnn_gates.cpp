@@ -16,7 +16,7 @@ namespace hn = simd::hn;
 // new h. Called with full vectors, then with single lanes for the last H % lanes columns.
 template <class DF>
 HWY_INLINE void lstm_forward_lanes(DF d, int64_t j, int64_t H, float* g, float* c, float* h_raw,
-                                   float* save_c_prev, float* save_tanh_c) {
+                                   float* save_c_prev) {
   const auto i = simd::Sigmoid(d, hn::LoadU(d, g + j));
   const auto f = simd::Sigmoid(d, hn::LoadU(d, g + H + j));
   const auto gg = simd::Tanh(d, hn::LoadU(d, g + 2 * H + j));
@@ -29,9 +29,7 @@ HWY_INLINE void lstm_forward_lanes(DF d, int64_t j, int64_t H, float* g, float* 
   if (save_c_prev != nullptr) hn::StoreU(c_prev, d, save_c_prev + j);
   const auto c_new = hn::MulAdd(f, c_prev, hn::Mul(i, gg));
   hn::StoreU(c_new, d, c + j);
-  const auto tanh_c = simd::Tanh(d, c_new);
-  if (save_tanh_c != nullptr) hn::StoreU(tanh_c, d, save_tanh_c + j);
-  hn::StoreU(hn::Mul(o, tanh_c), d, h_raw + j);
+  hn::StoreU(hn::Mul(o, simd::Tanh(d, c_new)), d, h_raw + j);
 }
 
 // The columns [j, j + lanes) of one GRU row: r, z, n and the new h.
@@ -65,14 +63,13 @@ HWY_INLINE void for_columns(int64_t H, const RowLanes& row_lanes) {
 }  // namespace
 
 void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
-                  float* save_c_prev, float* save_tanh_c) {
+                  float* save_c_prev) {
   for (int64_t b = 0; b < B; ++b) {
     float* g = gates + b * 4 * H;
     float* cb = c + b * H;
     float* hb = h_raw + b * ldh;
     float* sc = save_c_prev != nullptr ? save_c_prev + b * H : nullptr;
-    float* st = save_tanh_c != nullptr ? save_tanh_c + b * H : nullptr;
-    for_columns(H, [&](auto d, int64_t j) { lstm_forward_lanes(d, j, H, g, cb, hb, sc, st); });
+    for_columns(H, [&](auto d, int64_t j) { lstm_forward_lanes(d, j, H, g, cb, hb, sc); });
   }
 }
 

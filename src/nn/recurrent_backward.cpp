@@ -98,7 +98,7 @@ Context make_context(const StackModule& module) {
 
 // Initial state in sorted order, or zeros; checks the caller's shape.
 FloatBuffer initial_state(const Context& ctx, const Tensor& given, int64_t width,
-                                 const std::string& what) {
+                          const std::string& what) {
   const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
   FloatBuffer state(S * B * width, 0.0f);
   if (!given.defined()) return state;
@@ -124,13 +124,14 @@ class RecurrentBackward : public Node {
     const int64_t N = ctx_.layout.rows, B = ctx_.layout.batch;
     const int64_t S = spec.layers * spec.directions, Hout = spec.cell.out();
     const int64_t width = spec.directions * Hout;
-    // dy is consumed as scratch by the engine: always work on a copy in engine rows.
-    FloatBuffer dy(N * width);
+    // The engine reads dy in its own row order: the caller's, except for batch_first.
     const Tensor& g_out = grad_outputs[0];
+    FloatBuffer dy_rows;
+    const float* dy = g_out.data();
     if (ctx_.input_layout == InputLayout::BatchFirst) {
-      swap_first_axes(g_out.data(), B, N / B, width, dy.data());
-    } else {
-      std::copy(g_out.data(), g_out.data() + N * width, dy.data());
+      dy_rows = FloatBuffer(N * width);
+      swap_first_axes(g_out.data(), B, N / B, width, dy_rows.data());
+      dy = dy_rows.data();
     }
     FloatBuffer dh(S * B * Hout), dc;
     to_sorted(grad_outputs[1].data(), S, B, Hout, ctx_.sorted, dh.data());
@@ -153,7 +154,7 @@ class RecurrentBackward : public Node {
     }
     FloatBuffer dx_rows;
     if (needs_input_grad(0)) dx_rows = FloatBuffer(N * spec.input_size);
-    stack_backward(spec, ctx_.layout, ctx_.x_rows.data(), ctx_.weights, tape_, dy.data(), dh.data(),
+    stack_backward(spec, ctx_.layout, ctx_.x_rows.data(), ctx_.weights, tape_, dy, dh.data(),
                    dc.data(), dx_rows.empty() ? nullptr : dx_rows.data(), pg);
 
     if (!dx_rows.empty()) {

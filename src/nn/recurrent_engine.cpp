@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "recur/kernels/activations.h"
 #include "recur/kernels/gemm.h"
 #include "recur/kernels/parallel.h"
 #include "recur/kernels/rnn_gates.h"
@@ -128,14 +129,15 @@ void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t r
 }
 
 // Sizes a tape for one direction of one layer.
-void allocate_tape(const CellSpec& cell, int64_t rows, DirectionTape& tape) {
+void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape& tape) {
+  const int64_t rows = layout.rows, batch = layout.batch;
   const int64_t H = cell.hidden;
   tape.gates = FloatBuffer(rows * cell.gates());
   tape.h_prev = FloatBuffer(rows * cell.out());
   if (cell.type == CellType::Gru) tape.gh = FloatBuffer(rows * cell.gates());
   if (cell.lstm()) {
     tape.c_prev = FloatBuffer(rows * H);
-    tape.tanh_c = FloatBuffer(rows * H);
+    tape.c_last = FloatBuffer(batch * H);
     if (cell.proj > 0) tape.h_raw = FloatBuffer(rows * H);
   }
 }
@@ -144,8 +146,8 @@ void allocate_tape(const CellSpec& cell, int64_t rows, DirectionTape& tape) {
 // projection; h, c are the direction's whole state; y is the layer output [N, D*H_out], of which
 // this direction writes columns [d*H_out, (d+1)*H_out).
 void direction_forward(const CellSpec& cell, const StepLayout& layout, const DirectionWeights& w,
-                       const Part& part, int64_t directions, float* p, float* h, float* c,
-                       float* y, DirectionTape* tape) {
+                       const Part& part, int64_t directions, float* p, float* h, float* c, float* y,
+                       DirectionTape* tape) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   const int64_t T = layout.steps(), lo = part.begin;
   FloatBuffer gh_scratch, raw_scratch;
@@ -163,20 +165,37 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
     float* gh = gh_scratch.data();
     float* h_raw = raw_scratch.data();
     float* save_c_prev = nullptr;
-    float* save_tanh_c = nullptr;
     if (tape != nullptr) {
       std::copy(h, h + rows * Hout, tape->h_prev.data() + row * Hout);
       if (!tape->gh.empty()) gh = tape->gh.data() + row * G;
       if (!tape->h_raw.empty()) h_raw = tape->h_raw.data() + row * H;
-      if (cell.lstm()) {
-        save_c_prev = tape->c_prev.data() + row * H;
-        save_tanh_c = tape->tanh_c.data() + row * H;
-      }
+      if (cell.lstm()) save_c_prev = tape->c_prev.data() + row * H;
     }
-    step_forward(cell, w, rows, p + row * G, gh, h, c, h_raw, save_c_prev, save_tanh_c);
+    step_forward(cell, w, rows, p + row * G, gh, h, c, h_raw, save_c_prev);
     copy_rows(rows, Hout, h, Hout, y + row * directions * Hout + part.direction * Hout,
               directions * Hout);
   }
+  if (tape != nullptr && cell.lstm()) {
+    std::copy(c, c + (part.end - lo) * H, tape->c_last.data() + lo * H);
+  }
+}
+
+// LSTM backward needs tanh(c_t) of every row of step t; rather than keep it (as much memory as
+// c itself) it is rebuilt from the tape: c_t is the c_prev the same row saved at the next step
+// this direction processed or, for a sequence that ended at t, its final state c_last.
+void rebuild_tanh_c(const StepLayout& layout, const DirectionTape& tape, int64_t H,
+                    const Part& part, int64_t k, int64_t rows, float* tanh_c) {
+  const int64_t T = layout.steps(), lo = part.begin;
+  int64_t continuing = 0;
+  if (k + 1 < T) {
+    const int64_t next = step_at(k + 1, T, part.direction);
+    continuing = std::clamp<int64_t>(std::min(part.end, layout.batch_sizes[next]) - lo, 0, rows);
+    const float* c_next = tape.c_prev.data() + (layout.offsets[next] + lo) * H;
+    std::copy(c_next, c_next + continuing * H, tanh_c);
+  }
+  const float* c_last = tape.c_last.data() + (lo + continuing) * H;
+  std::copy(c_last, c_last + (rows - continuing) * H, tanh_c + continuing * H);
+  kernels::tanh(tanh_c, tanh_c, rows * H);
 }
 
 // Scratch gradients of one direction during backward, shared by its batch slices.
@@ -199,6 +218,7 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
   const int64_t T = layout.steps(), lo = part.begin;
   const bool direct = use_direct_steps(cell, layout.batch);
   FloatBuffer dr(cell.proj > 0 ? (part.end - lo) * H : 0);
+  FloatBuffer tanh_c(cell.lstm() ? (part.end - lo) * H : 0);
   dh += lo * Hout;
   if (dc != nullptr) dc += lo * H;
   for (int64_t k = T - 1; k >= 0; --k) {
@@ -218,8 +238,9 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
     const float* gates = tape.gates.data() + row * G;
     switch (cell.type) {
       case CellType::Lstm:
-        kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H,
-                               tape.tanh_c.data() + row * H, dh_raw, dc, dg);
+        rebuild_tanh_c(layout, tape, H, part, k, rows, tanh_c.data());
+        kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H, tanh_c.data(), dh_raw,
+                               dc, dg);
         backward_product(direct, rows, G, Hout, dg, w.w_hh, 0.0f, dh);
         break;
       case CellType::Gru: {
@@ -303,17 +324,16 @@ std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w) 
 }
 
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
-                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
-                  float* save_tanh_c) {
+                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   switch (cell.type) {
     case CellType::Lstm:
       forward_product(bs, Hout, G, h, w.w_hh, w.w_hh_t, 1.0f, gates);
       if (cell.proj > 0) {
-        kernels::lstm_forward(bs, H, gates, c, h_raw, H, save_c_prev, save_tanh_c);
+        kernels::lstm_forward(bs, H, gates, c, h_raw, H, save_c_prev);
         forward_product(bs, H, Hout, h_raw, w.w_hr, w.w_hr_t, 0.0f, h);
       } else {
-        kernels::lstm_forward(bs, H, gates, c, h, H, save_c_prev, save_tanh_c);
+        kernels::lstm_forward(bs, H, gates, c, h, H, save_c_prev);
       }
       break;
     case CellType::Gru:
@@ -352,7 +372,7 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
     for (int64_t d = 0; d < D; ++d) {
       DirectionTape* dt = tape != nullptr ? &tape->dirs[l * D + d] : nullptr;
       if (dt != nullptr) {
-        allocate_tape(cell, N, *dt);
+        allocate_tape(cell, layout, *dt);
         p[d] = dt->gates.data();
       } else {
         projections[d] = FloatBuffer(N * G);
@@ -391,13 +411,14 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
 }
 
 void stack_backward(const StackSpec& spec, const StepLayout& layout, const float* x,
-                    const std::vector<DirectionWeights>& weights, const StackTape& tape, float* dy,
-                    float* dh, float* dc, float* dx, const std::vector<DirectionGrads>& grads) {
+                    const std::vector<DirectionWeights>& weights, const StackTape& tape,
+                    const float* dy, float* dh, float* dc, float* dx,
+                    const std::vector<DirectionGrads>& grads) {
   const CellSpec& cell = spec.cell;
   const int64_t D = spec.directions, L = spec.layers, N = layout.rows, B = layout.batch;
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   FloatBuffer dy_below;  // gradient w.r.t. the input of layer l (output of l - 1)
-  float* dy_layer = dy;
+  const float* dy_layer = dy;
   std::vector<DirectionGradScratch> scratch;  // reused by every layer: same sizes
   for (int64_t d = 0; d < D; ++d) scratch.emplace_back(cell, N);
   const int64_t slices = batch_slices(cell, B, D);

@@ -70,7 +70,7 @@ struct DirectionTape {
   FloatBuffer gh;      // GRU: [N, 3H] hidden-side pre-activations (n part: W_hn h + b_hn)
   FloatBuffer h_prev;  // [N, H_out] state entering the step
   FloatBuffer c_prev;  // LSTM: [N, H]
-  FloatBuffer tanh_c;  // LSTM: [N, H]
+  FloatBuffer c_last;  // LSTM: [B, H] the cell state after the last step (every sequence's c_n)
   FloatBuffer h_raw;   // LSTM with projection: [N, H] o*tanh(c), the projection's input
 };
 
@@ -86,18 +86,17 @@ struct StackSpec {
 };
 
 struct StackTape {
-  std::vector<FloatBuffer> layer_inputs;       // [layer] (layer >= 1): dropout(previous output)
-  std::vector<FloatBuffer> masks;             // [layer] (layer >= 1) dropout scale per element
-  std::vector<DirectionTape> dirs;               // [layer * D + direction]
+  std::vector<FloatBuffer> layer_inputs;  // [layer] (layer >= 1): dropout(previous output)
+  std::vector<FloatBuffer> masks;         // [layer] (layer >= 1) dropout scale per element
+  std::vector<DirectionTape> dirs;        // [layer * D + direction]
 };
 
 // One time step of one direction for rows [0, bs): gates [bs, G*H] hold the input projection
 // (with the folded biases) and are turned into activations; h [bs, H_out] and c [bs, H] are
 // updated in place. gh is [bs, 3H] scratch for GRU, h_raw [bs, H] scratch for a projection.
-// save_* (nullable) keep what backward needs for this step.
+// save_c_prev (nullable) keeps c for backward.
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
-                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
-                  float* save_tanh_c);
+                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev);
 
 // Bias row added to the input projection: b_ih + b_hh, except GRU's n gate which keeps b_hn
 // apart (it sits inside r * (W_hn h + b_hn)). Zeros without bias.
@@ -110,11 +109,12 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
                    const std::vector<DirectionWeights>& weights, float* h, float* c, float* y,
                    bool training, Generator& gen, StackTape* tape);
 
-// Backward of the stack recorded in `tape`. dy [N, D*H_out] is consumed (used as scratch);
+// Backward of the stack recorded in `tape`. dy [N, D*H_out] is the output gradient;
 // dh/dc hold dh_n/dc_n on entry and dh0/dc0 on return; dx [N, I] (nullable) receives the
 // input gradient.
 void stack_backward(const StackSpec& spec, const StepLayout& layout, const float* x,
-                    const std::vector<DirectionWeights>& weights, const StackTape& tape, float* dy,
-                    float* dh, float* dc, float* dx, const std::vector<DirectionGrads>& grads);
+                    const std::vector<DirectionWeights>& weights, const StackTape& tape,
+                    const float* dy, float* dh, float* dc, float* dx,
+                    const std::vector<DirectionGrads>& grads);
 
 }  // namespace recur::nn::detail

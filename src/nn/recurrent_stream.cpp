@@ -82,11 +82,11 @@ void RecurrentStream::layer_step(Layer& s, const float* x) {
     case CellType::Lstm:
       matmul_acc(B, out_, G, s.h.data(), s.w_hh_t.data(), gates);
       if (!s.w_hr_t.empty()) {
-        kernels::lstm_forward(B, H, gates, s.c.data(), raw_buf_.data(), H, nullptr, nullptr);
+        kernels::lstm_forward(B, H, gates, s.c.data(), raw_buf_.data(), H, nullptr);
         std::fill(s.h.begin(), s.h.end(), 0.0f);
         matmul_acc(B, H, out_, raw_buf_.data(), s.w_hr_t.data(), s.h.data());
       } else {
-        kernels::lstm_forward(B, H, gates, s.c.data(), s.h.data(), H, nullptr, nullptr);
+        kernels::lstm_forward(B, H, gates, s.c.data(), s.h.data(), H, nullptr);
       }
       break;
     case CellType::Gru:

@@ -17,11 +17,12 @@ namespace recur::kernels {
 // --- LSTM --------------------------------------------------------------------------------------
 // gates [B, 4H] holds i, f, g, o pre-activations and is overwritten with their activations.
 // c [B, H] is the cell state, updated in place. h_raw [B, ldh] receives o*tanh(c') (the hidden
-// state, or its input to the projection). save_c_prev / save_tanh_c ([B, H], may be null) keep
-// c and tanh(c') for backward.
+// state, or its input to the projection). save_c_prev ([B, H], may be null) keeps c for
+// backward.
 void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
-                  float* save_c_prev, float* save_tanh_c);
-// From the saved activations: dh_raw [B, H] is the gradient of o*tanh(c'); dc [B, H] holds
+                  float* save_c_prev);
+// From the saved activations and tanh(c') (which backward recomputes from c' rather than keep
+// it): dh_raw [B, H] is the gradient of o*tanh(c'); dc [B, H] holds
 // dL/dc' on entry and dL/dc on return; dgates [B, 4H] receives the pre-activation gradients.
 void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev,
                    const float* tanh_c, const float* dh_raw, float* dc, float* dgates);
