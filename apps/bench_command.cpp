@@ -290,7 +290,8 @@ void bench(const BenchArgs& args) {
             << fixed(st.p75 * ms, 3) << ", max " << fixed(st.max * ms, 3) << "] over " << st.reps
             << " calls\n"
             << "  first call's peak memory above the resident set before it: "
-            << (peak_bytes < 0 ? std::string("unavailable") : fixed(peak_bytes / 1048576.0, 1) + " MiB")
+            << (peak_bytes < 0 ? std::string("unavailable")
+                               : fixed(peak_bytes / 1048576.0, 1) + " MiB")
             << "\n"
             << "  " << fixed(gflops, 2) << " GFLOP/s by the formula 2*T*B*G*H*(I+H)*L*D"
             << (args.mode == "train" ? "*3" : "") << " (" << flops.formula << " flop per call)\n"

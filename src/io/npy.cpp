@@ -25,21 +25,21 @@ constexpr size_t kHeaderAlignment = 64;  // numpy pads the header so the data st
 
 enum class Kind { kFloat, kSigned, kUnsigned, kBool };
 
-struct DType {
+struct NpyDType {
   std::string_view descr;
   Kind kind;
   size_t size;
 };
 
 // The array dtypes recur reads. '|' marks single-byte types, which have no byte order.
-constexpr DType kDTypes[] = {
+constexpr NpyDType kNpyDTypes[] = {
     {"<f4", Kind::kFloat, 4},    {"<f8", Kind::kFloat, 8},    {"<f2", Kind::kFloat, 2},
     {"<i8", Kind::kSigned, 8},   {"<i4", Kind::kSigned, 4},   {"<i2", Kind::kSigned, 2},
     {"|i1", Kind::kSigned, 1},   {"<u4", Kind::kUnsigned, 4}, {"<u2", Kind::kUnsigned, 2},
     {"|u1", Kind::kUnsigned, 1}, {"|b1", Kind::kBool, 1}};
 
 struct NpyArray {
-  DType dtype;
+  NpyDType dtype;
   Shape shape;
   int64_t numel = 0;
   std::string_view data;  // exactly numel * dtype.size bytes
@@ -162,8 +162,8 @@ class HeaderReader {
   size_t pos_ = 0;
 };
 
-DType find_dtype(const std::string& descr, const std::string& path) {
-  for (const DType& dtype : kDTypes) {
+NpyDType find_dtype(const std::string& descr, const std::string& path) {
+  for (const NpyDType& dtype : kNpyDTypes) {
     if (dtype.descr == descr) return dtype;
   }
   if (descr.find('O') != std::string::npos)

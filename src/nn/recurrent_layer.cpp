@@ -54,6 +54,13 @@ int64_t gate_count(CellType type) {
   }
 }
 
+CellType checked_rnn_nonlinearity(CellType type, const std::string& who) {
+  if (type != CellType::RnnTanh && type != CellType::RnnRelu) {
+    throw ValueError(who + ": nonlinearity must be CellType::RnnTanh or CellType::RnnRelu");
+  }
+  return type;
+}
+
 RecurrentLayer::RecurrentLayer(CellType type, const RecurrentOptions& options, Generator& gen)
     : type_(type), options_(options), dropout_gen_(&gen) {
   check_options(type, options);

@@ -28,6 +28,8 @@ enum class CellType { RnnTanh, RnnRelu, Lstm, Gru };
 std::string cell_type_name(CellType type);
 // Gates per cell: 4 (LSTM), 3 (GRU), 1 (RNN).
 int64_t gate_count(CellType type);
+// `type` if it is an RNN nonlinearity (RnnTanh, RnnRelu); ValueError naming `who` otherwise.
+CellType checked_rnn_nonlinearity(CellType type, const std::string& who);
 
 struct RecurrentOptions {
   int64_t input_size = 0, hidden_size = 0, num_layers = 1;

@@ -36,7 +36,7 @@ plotting::Range x_range(const std::vector<double>& x) {
   return {x.front(), x.back()};
 }
 
-std::string percent(double level) {
+std::string interval_name(double level) {
   return std::to_string(static_cast<int>(std::lround(100.0 * level))) + "% interval";
 }
 
@@ -61,8 +61,8 @@ void plot_forecast(const std::string& path, const ForecastPlot& p, PlotSize size
                                      {p.forecast_label, plotting::kBlue, LineStyle::kSolid, 2.2}};
   if (!p.naive.empty()) legend.push_back({"naive", plotting::kOrange, LineStyle::kDashed, 1.8});
   if (has_band) {
-    std::string label =
-        p.interval_label.empty() ? p.forecast_label + " " + percent(p.level) : p.interval_label;
+    std::string label = p.interval_label.empty() ? p.forecast_label + " " + interval_name(p.level)
+                                                 : p.interval_label;
     legend.push_back({label, plotting::kBand, LineStyle::kSolid, 1.0, /*box=*/true});
   }
 
