@@ -80,10 +80,17 @@ void backward_product(bool direct, int64_t bs, int64_t K, int64_t N, const float
   }
 }
 
-std::vector<float> transposed(const float* w, int64_t rows, int64_t cols) {
-  std::vector<float> t(rows * cols);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t k = 0; k < cols; ++k) t[k * rows + r] = w[r * cols + k];
+// W^T of a row-major [rows, cols] matrix, in 16 x 16 tiles so that reads and writes both stay
+// within a few cache lines.
+FloatBuffer transposed(const float* w, int64_t rows, int64_t cols) {
+  constexpr int64_t kTile = 16;
+  FloatBuffer t(rows * cols);
+  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    for (int64_t k0 = 0; k0 < cols; k0 += kTile) {
+      for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r) {
+        for (int64_t k = k0; k < std::min(cols, k0 + kTile); ++k) t[k * rows + r] = w[r * cols + k];
+      }
+    }
   }
   return t;
 }
@@ -382,7 +389,7 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
     }
     // Transposed recurrent weights for the direct per-step kernel (small problems only).
     std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
-    std::vector<std::vector<float>> transposes(2 * D);
+    std::vector<FloatBuffer> transposes(2 * D);
     if (use_direct_steps(cell, B)) {
       for (int64_t d = 0; d < D; ++d) {
         transposes[2 * d] = transposed(w[d].w_hh, G, Hout);
