@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "recur/kernels/gemm.h"
+#include "recur/kernels/step_matmul.h"
 
 namespace {
 
@@ -53,6 +54,22 @@ void BM_InputProjection(benchmark::State& s) {
   run(s, Trans::No, Trans::Yes, s.range(0), 4 * s.range(2), s.range(1));
 }
 
+// The same per-step product through recur's direct kernel (kernels/step_matmul.h), which small
+// layers use instead of the BLAS: y[B,4H] += h[B,H] * W_hh^T (stored transposed, [H,4H]).
+void BM_StepMatmulForward(benchmark::State& s) {
+  const int64_t B = s.range(0), H = s.range(1), N = 4 * H;
+  const auto v = random_vector(B * H), w = random_vector(H * N);
+  std::vector<float> y(static_cast<size_t>(B * N));
+  for (auto _ : s) {
+    recur::kernels::step_matmul_acc(B, H, N, v.data(), H, w.data(), y.data(), N);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  s.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * B * N * H, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+
+BENCHMARK(BM_StepMatmulForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256}});
 BENCHMARK(BM_RecurrentForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_RecurrentBackward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_WeightGradient)->ArgsProduct({{6400}, {64, 128, 256, 512}});
