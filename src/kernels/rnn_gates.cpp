@@ -34,8 +34,8 @@ HWY_INLINE void lstm_forward_lanes(DF d, int64_t j, int64_t H, float* g, float* 
 
 // The columns [j, j + lanes) of one GRU row: r, z, n and the new h.
 template <class DF>
-HWY_INLINE void gru_forward_lanes(DF d, int64_t j, int64_t H, float* x, float* hh,
-                                  const float* b_hn, float* h) {
+HWY_INLINE void gru_forward_lanes(DF d, int64_t j, int64_t H, float* x, const float* hh,
+                                  const float* b_hn, float* h, float* save_hn) {
   const auto r = simd::Sigmoid(d, hn::Add(hn::LoadU(d, x + j), hn::LoadU(d, hh + j)));
   const auto z = simd::Sigmoid(d, hn::Add(hn::LoadU(d, x + H + j), hn::LoadU(d, hh + H + j)));
   auto hn_part = hn::LoadU(d, hh + 2 * H + j);
@@ -44,7 +44,7 @@ HWY_INLINE void gru_forward_lanes(DF d, int64_t j, int64_t H, float* x, float* h
   hn::StoreU(r, d, x + j);
   hn::StoreU(z, d, x + H + j);
   hn::StoreU(n, d, x + 2 * H + j);
-  hn::StoreU(hn_part, d, hh + 2 * H + j);
+  if (save_hn != nullptr) hn::StoreU(hn_part, d, save_hn + j);
   // h' = (1 - z) * n + z * h = n + z * (h - n)
   hn::StoreU(hn::MulAdd(z, hn::Sub(hn::LoadU(d, h + j), n), n), d, h + j);
 }
@@ -97,37 +97,37 @@ void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev
   }
 }
 
-void gru_forward(int64_t B, int64_t H, float* gx, float* gh, const float* b_hn, float* h) {
+void gru_forward(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,
+                 float* save_hn) {
   for (int64_t b = 0; b < B; ++b) {
     float* x = gx + b * 3 * H;
-    float* hh = gh + b * 3 * H;
+    const float* hh = gh + b * 3 * H;
     float* hb = h + b * H;
-    for_columns(H, [&](auto d, int64_t j) { gru_forward_lanes(d, j, H, x, hh, b_hn, hb); });
+    float* sh = save_hn != nullptr ? save_hn + b * H : nullptr;
+    for_columns(H, [&](auto d, int64_t j) { gru_forward_lanes(d, j, H, x, hh, b_hn, hb, sh); });
   }
 }
 
-void gru_backward(int64_t B, int64_t H, const float* gx, const float* gh, const float* h_prev,
-                  float* dh, float* dgx, float* dgh) {
+void gru_backward(int64_t B, int64_t H, const float* gx, const float* hn, const float* h_prev,
+                  float* dh, float* dgx, float* dgh_n) {
   for (int64_t b = 0; b < B; ++b) {
     const float* x = gx + b * 3 * H;
-    const float* hh = gh + b * 3 * H;
+    const float* hnb = hn + b * H;
     const float* hp = h_prev + b * H;
     float* dhb = dh + b * H;
     float* dx = dgx + b * 3 * H;
-    float* dhh = dgh + b * 3 * H;
+    float* dn = dgh_n + b * H;
 #pragma omp simd
     for (int64_t j = 0; j < H; ++j) {
       const float r = x[j], z = x[H + j], n = x[2 * H + j];
       const float d = dhb[j];
       const float dn_pre = d * (1.0f - z) * (1.0f - n * n);
       const float dz_pre = d * (hp[j] - n) * z * (1.0f - z);
-      const float dr_pre = dn_pre * hh[2 * H + j] * r * (1.0f - r);
+      const float dr_pre = dn_pre * hnb[j] * r * (1.0f - r);
       dx[j] = dr_pre;
       dx[H + j] = dz_pre;
       dx[2 * H + j] = dn_pre;
-      dhh[j] = dr_pre;
-      dhh[H + j] = dz_pre;
-      dhh[2 * H + j] = dn_pre * r;
+      dn[j] = dn_pre * r;
       dhb[j] = d * z;
     }
   }

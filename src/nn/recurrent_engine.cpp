@@ -69,14 +69,14 @@ void forward_product(int64_t bs, int64_t K, int64_t N, const float* v, const flo
   }
 }
 
-// y [bs, N] = beta * y + v [bs, K] W with W [K, N].
-void backward_product(bool direct, int64_t bs, int64_t K, int64_t N, const float* v, const float* w,
-                      float beta, float* y) {
+// y [bs, N] = beta * y + v [bs, K] W with W [K, N]; v's rows are ldv apart.
+void backward_product(bool direct, int64_t bs, int64_t K, int64_t N, const float* v, int64_t ldv,
+                      const float* w, float beta, float* y) {
   if (direct) {
     if (beta == 0.0f) std::fill(y, y + bs * N, 0.0f);
-    kernels::step_matmul_acc(bs, K, N, v, K, w, y, N);
+    kernels::step_matmul_acc(bs, K, N, v, ldv, w, y, N);
   } else {
-    gemm(Trans::No, Trans::No, bs, N, K, 1.0f, v, K, w, N, beta, y, N);
+    gemm(Trans::No, Trans::No, bs, N, K, 1.0f, v, ldv, w, N, beta, y, N);
   }
 }
 
@@ -116,10 +116,10 @@ void add_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float*
 }
 
 // out[j] = sum over rows of m[r, j].
-void column_sums(int64_t rows, int64_t width, const float* m, float* out) {
+void column_sums(int64_t rows, int64_t width, const float* m, int64_t ld, float* out) {
   std::fill(out, out + width, 0.0f);
   for (int64_t r = 0; r < rows; ++r) {
-    const float* row = m + r * width;
+    const float* row = m + r * ld;
 #pragma omp simd
     for (int64_t j = 0; j < width; ++j) out[j] += row[j];
   }
@@ -141,7 +141,7 @@ void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape
   const int64_t H = cell.hidden;
   tape.gates = FloatBuffer(rows * cell.gates());
   tape.h_prev = FloatBuffer(rows * cell.out());
-  if (cell.type == CellType::Gru) tape.gh = FloatBuffer(rows * cell.gates());
+  if (cell.type == CellType::Gru) tape.hn = FloatBuffer(rows * cell.hidden);
   if (cell.lstm()) {
     tape.c_prev = FloatBuffer(rows * H);
     tape.c_last = FloatBuffer(batch * H);
@@ -157,11 +157,8 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
                        DirectionTape* tape) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   const int64_t T = layout.steps(), lo = part.begin;
-  FloatBuffer gh_scratch, raw_scratch;
-  if (tape == nullptr) {
-    if (cell.type == CellType::Gru) gh_scratch = FloatBuffer((part.end - lo) * G);
-    if (cell.proj > 0) raw_scratch = FloatBuffer((part.end - lo) * H);
-  }
+  FloatBuffer gh_scratch(cell.type == CellType::Gru ? (part.end - lo) * G : 0);
+  FloatBuffer raw_scratch(cell.proj > 0 && tape == nullptr ? (part.end - lo) * H : 0);
   h += lo * Hout;
   if (c != nullptr) c += lo * H;
   for (int64_t k = 0; k < T; ++k) {
@@ -172,13 +169,14 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
     float* gh = gh_scratch.data();
     float* h_raw = raw_scratch.data();
     float* save_c_prev = nullptr;
+    float* save_hn = nullptr;
     if (tape != nullptr) {
       std::copy(h, h + rows * Hout, tape->h_prev.data() + row * Hout);
-      if (!tape->gh.empty()) gh = tape->gh.data() + row * G;
+      if (!tape->hn.empty()) save_hn = tape->hn.data() + row * H;
       if (!tape->h_raw.empty()) h_raw = tape->h_raw.data() + row * H;
       if (cell.lstm()) save_c_prev = tape->c_prev.data() + row * H;
     }
-    step_forward(cell, w, rows, p + row * G, gh, h, c, h_raw, save_c_prev);
+    step_forward(cell, w, rows, p + row * G, gh, h, c, h_raw, save_c_prev, save_hn);
     copy_rows(rows, Hout, h, Hout, y + row * directions * Hout + part.direction * Hout,
               directions * Hout);
   }
@@ -207,12 +205,12 @@ void rebuild_tanh_c(const StepLayout& layout, const DirectionTape& tape, int64_t
 
 // Scratch gradients of one direction during backward, shared by its batch slices.
 struct DirectionGradScratch {
-  FloatBuffer dg;   // [N, G*H] input-side pre-activation gradients
-  FloatBuffer dgh;  // GRU: [N, G*H] hidden-side ones
-  FloatBuffer dh;   // projection: [N, P] gradient of h (the projection's output)
+  FloatBuffer dg;     // [N, G*H] input-side pre-activation gradients
+  FloatBuffer dgh_n;  // GRU: [N, H] hidden-side gradient of the n gate (r and z: as in dg)
+  FloatBuffer dh;     // projection: [N, P] gradient of h (the projection's output)
   DirectionGradScratch(const CellSpec& cell, int64_t rows)
       : dg(rows * cell.gates()),
-        dgh(cell.type == CellType::Gru ? rows * cell.gates() : 0),
+        dgh_n(cell.type == CellType::Gru ? rows * cell.hidden : 0),
         dh(cell.proj > 0 ? rows * cell.out() : 0) {}
 };
 
@@ -238,7 +236,7 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
     const float* dh_raw = dh;
     if (cell.proj > 0) {
       std::copy(dh, dh + rows * Hout, s.dh.data() + row * Hout);
-      backward_product(direct, rows, Hout, H, dh, w.w_hr, 0.0f, dr.data());
+      backward_product(direct, rows, Hout, H, dh, Hout, w.w_hr, 0.0f, dr.data());
       dh_raw = dr.data();
     }
     float* dg = s.dg.data() + row * G;
@@ -248,19 +246,21 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
         rebuild_tanh_c(layout, tape, H, part, k, rows, tanh_c.data());
         kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H, tanh_c.data(), dh_raw,
                                dc, dg);
-        backward_product(direct, rows, G, Hout, dg, w.w_hh, 0.0f, dh);
+        backward_product(direct, rows, G, Hout, dg, G, w.w_hh, 0.0f, dh);
         break;
       case CellType::Gru: {
-        float* dgh = s.dgh.data() + row * G;
-        kernels::gru_backward(rows, H, gates, tape.gh.data() + row * G,
-                              tape.h_prev.data() + row * H, dh, dg, dgh);
-        backward_product(direct, rows, G, H, dgh, w.w_hh, 1.0f, dh);
+        float* dgh_n = s.dgh_n.data() + row * H;
+        kernels::gru_backward(rows, H, gates, tape.hn.data() + row * H,
+                              tape.h_prev.data() + row * H, dh, dg, dgh_n);
+        // dh += [dg_r, dg_z, dgh_n] W_hh, as the r/z rows and the n rows of W_hh.
+        backward_product(direct, rows, 2 * H, H, dg, G, w.w_hh, 1.0f, dh);
+        backward_product(direct, rows, H, H, dgh_n, H, w.w_hh + 2 * H * H, 1.0f, dh);
         break;
       }
       case CellType::RnnTanh:
       case CellType::RnnRelu:
         kernels::rnn_backward(rows, H, cell.type == CellType::RnnRelu, gates, dh, dg);
-        backward_product(direct, rows, G, H, dg, w.w_hh, 0.0f, dh);
+        backward_product(direct, rows, G, H, dg, G, w.w_hh, 0.0f, dh);
         break;
     }
   }
@@ -271,17 +271,25 @@ void direction_param_grads(const CellSpec& cell, const StepLayout& layout, int64
                            const float* x, const DirectionTape& tape, const DirectionGradScratch& s,
                            const DirectionGrads& g) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out(), N = layout.rows;
-  const float* dgh = s.dgh.empty() ? s.dg.data() : s.dgh.data();
   if (g.w_ih != nullptr) {
     gemm(Trans::Yes, Trans::No, G, input_size, N, 1.0f, s.dg.data(), G, x, input_size, 0.0f, g.w_ih,
          input_size);
   }
+  if (g.b_ih != nullptr) column_sums(N, G, s.dg.data(), G, g.b_ih);
+  // The hidden-side gradient equals dg except in GRU's n gate, which has its own [N, H] part.
+  const int64_t shared = cell.type == CellType::Gru ? 2 * H : G;
   if (g.w_hh != nullptr) {
-    gemm(Trans::Yes, Trans::No, G, Hout, N, 1.0f, dgh, G, tape.h_prev.data(), Hout, 0.0f, g.w_hh,
-         Hout);
+    gemm(Trans::Yes, Trans::No, shared, Hout, N, 1.0f, s.dg.data(), G, tape.h_prev.data(), Hout,
+         0.0f, g.w_hh, Hout);
   }
-  if (g.b_ih != nullptr) column_sums(N, G, s.dg.data(), g.b_ih);
-  if (g.b_hh != nullptr) column_sums(N, G, dgh, g.b_hh);
+  if (g.b_hh != nullptr) column_sums(N, shared, s.dg.data(), G, g.b_hh);
+  if (cell.type == CellType::Gru) {
+    if (g.w_hh != nullptr) {
+      gemm(Trans::Yes, Trans::No, H, Hout, N, 1.0f, s.dgh_n.data(), H, tape.h_prev.data(), Hout,
+           0.0f, g.w_hh + shared * Hout, Hout);
+    }
+    if (g.b_hh != nullptr) column_sums(N, H, s.dgh_n.data(), H, g.b_hh + shared);
+  }
   if (g.w_hr != nullptr) {
     gemm(Trans::Yes, Trans::No, Hout, H, N, 1.0f, s.dh.data(), Hout, tape.h_raw.data(), H, 0.0f,
          g.w_hr, H);
@@ -331,7 +339,7 @@ std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w) 
 }
 
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
-                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev) {
+                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev, float* save_hn) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   switch (cell.type) {
     case CellType::Lstm:
@@ -345,7 +353,8 @@ void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, f
       break;
     case CellType::Gru:
       forward_product(bs, H, G, h, w.w_hh, w.w_hh_t, 0.0f, gh);
-      kernels::gru_forward(bs, H, gates, gh, w.b_hh != nullptr ? w.b_hh + 2 * H : nullptr, h);
+      kernels::gru_forward(bs, H, gates, gh, w.b_hh != nullptr ? w.b_hh + 2 * H : nullptr, h,
+                           save_hn);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:

@@ -67,7 +67,7 @@ struct DirectionGrads {
 // What backward needs from one direction of one layer (all [N, *] in step-row order).
 struct DirectionTape {
   FloatBuffer gates;   // [N, G*H] gate activations (RNN: h_t before projection)
-  FloatBuffer gh;      // GRU: [N, 3H] hidden-side pre-activations (n part: W_hn h + b_hn)
+  FloatBuffer hn;      // GRU: [N, H] W_hn h + b_hn (the hidden side of the n gate)
   FloatBuffer h_prev;  // [N, H_out] state entering the step
   FloatBuffer c_prev;  // LSTM: [N, H]
   FloatBuffer c_last;  // LSTM: [B, H] the cell state after the last step (every sequence's c_n)
@@ -94,9 +94,10 @@ struct StackTape {
 // One time step of one direction for rows [0, bs): gates [bs, G*H] hold the input projection
 // (with the folded biases) and are turned into activations; h [bs, H_out] and c [bs, H] are
 // updated in place. gh is [bs, 3H] scratch for GRU, h_raw [bs, H] scratch for a projection.
+// save_hn (GRU, nullable) keeps W_hn h + b_hn for backward.
 // save_c_prev (nullable) keeps c for backward.
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
-                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev);
+                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev, float* save_hn);
 
 // Bias row added to the input projection: b_ih + b_hh, except GRU's n gate which keeps b_hn
 // apart (it sits inside r * (W_hn h + b_hn)). Zeros without bias.

@@ -92,7 +92,7 @@ void RecurrentStream::layer_step(Layer& s, const float* x) {
     case CellType::Gru:
       std::fill(gh_buf_.begin(), gh_buf_.end(), 0.0f);
       matmul_acc(B, H, G, s.h.data(), s.w_hh_t.data(), gh_buf_.data());
-      kernels::gru_forward(B, H, gates, gh_buf_.data(), s.b_hn.data(), s.h.data());
+      kernels::gru_forward(B, H, gates, gh_buf_.data(), s.b_hn.data(), s.h.data(), nullptr);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:

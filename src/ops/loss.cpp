@@ -26,24 +26,27 @@ void check_same_shape(const Tensor& pred, const Tensor& target, const char* op,
 }
 
 // A loss of d = pred - target elementwise: value(d) forward, slope(d) = dloss/dd backward.
+// Backward recomputes d from pred and target (kept as detached handles on their storage, as
+// PyTorch saves its inputs) rather than keep a copy of d: one tensor of the loss's size less.
 template <class Value, class Slope>
 Tensor difference_loss(const char* name, const Tensor& pred, const Tensor& target,
                        Reduction reduction, Value value, Slope slope) {
-  const Tensor diff = ops_detail::zip(pred, target, [](float p, float t) { return p - t; });
-  Tensor y = ops_detail::reduce_loss(ops_detail::map_unary(diff, value), reduction);
-  ops_detail::record(name, {pred, target}, {&y},
-                     [diff, reduction, slope](const Grads& g, const Node& node) {
-                       const ops_detail::LossGrad up(g[0], reduction, diff.numel());
-                       Tensor dpred = Tensor::empty(diff.shape());
-                       for (int64_t i = 0; i < diff.numel(); ++i) {
-                         dpred.data()[i] = up.at(i) * slope(diff.data()[i]);
-                       }
-                       Tensor dtarget;
-                       if (node.needs_input_grad(1)) {
-                         dtarget = ops_detail::map_unary(dpred, [](float v) { return -v; });
-                       }
-                       return Grads{node.needs_input_grad(0) ? dpred : Tensor(), dtarget};
-                     });
+  Tensor y = ops_detail::reduce_loss(
+      ops_detail::zip(pred, target, [value](float p, float t) { return value(p - t); }), reduction);
+  ops_detail::record(
+      name, {pred, target}, {&y},
+      [p = pred.detach(), t = target.detach(), reduction, slope](const Grads& g, const Node& node) {
+        const ops_detail::LossGrad up(g[0], reduction, p.numel());
+        Tensor dpred = Tensor::empty(p.shape());
+        for (int64_t i = 0; i < p.numel(); ++i) {
+          dpred.data()[i] = up.at(i) * slope(p.data()[i] - t.data()[i]);
+        }
+        Tensor dtarget;
+        if (node.needs_input_grad(1)) {
+          dtarget = ops_detail::map_unary(dpred, [](float v) { return -v; });
+        }
+        return Grads{node.needs_input_grad(0) ? dpred : Tensor(), dtarget};
+      });
   return y;
 }
 

@@ -29,14 +29,16 @@ void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev
 
 // --- GRU ---------------------------------------------------------------------------------------
 // gx [B, 3H]: x W_ih^T + b_ih + (b_hr, b_hz, 0); overwritten with r, z, n.
-// gh [B, 3H]: h W_hh^T (no bias); its n part is overwritten with W_hn h + b_hn (needed by
-// backward). b_hn [H] may be null. h [B, H] is updated in place.
-void gru_forward(int64_t B, int64_t H, float* gx, float* gh, const float* b_hn, float* h);
-// dh [B, H] holds dL/dh' on entry and the direct part dL/dh' * z on return (the caller adds
-// dgh W_hh). dgx, dgh [B, 3H] receive the gradients of the input-side and hidden-side
-// pre-activations (they differ in the n part: dgh_n = dgx_n * r).
-void gru_backward(int64_t B, int64_t H, const float* gx, const float* gh, const float* h_prev,
-                  float* dh, float* dgx, float* dgh);
+// gh [B, 3H]: h W_hh^T (no bias), read only. b_hn [H] may be null. h [B, H] is updated in place.
+// save_hn [B, H] (may be null) receives W_hn h + b_hn, the one hidden-side part backward needs.
+void gru_forward(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,
+                 float* save_hn);
+// hn [B, H] is the saved W_hn h + b_hn. dh [B, H] holds dL/dh' on entry and the direct part
+// dL/dh' * z on return (the caller adds the hidden-side products). dgx [B, 3H] receives the
+// gradients of the input-side pre-activations; the hidden-side ones equal them for r and z, and
+// for n they are dgx_n * r, which goes to dgh_n [B, H].
+void gru_backward(int64_t B, int64_t H, const float* gx, const float* hn, const float* h_prev,
+                  float* dh, float* dgx, float* dgh_n);
 
 // --- Vanilla RNN -------------------------------------------------------------------------------
 // pre [B, H] is overwritten with h' = act(pre); h [B, ldh] receives a copy.
