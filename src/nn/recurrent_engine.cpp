@@ -139,7 +139,9 @@ void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t r
 void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape& tape) {
   const int64_t rows = layout.rows, batch = layout.batch;
   const int64_t H = cell.hidden;
-  tape.gates = FloatBuffer(rows * cell.gates());
+  const bool rnn = cell.type == CellType::RnnTanh || cell.type == CellType::RnnRelu;
+  if (!rnn) tape.gates = FloatBuffer(rows * cell.gates());
+  if (rnn) tape.h_last = FloatBuffer(batch * H);
   tape.h_prev = FloatBuffer(rows * cell.out());
   if (cell.type == CellType::Gru) tape.hn = FloatBuffer(rows * cell.hidden);
   if (cell.lstm()) {
@@ -180,27 +182,34 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
     copy_rows(rows, Hout, h, Hout, y + row * directions * Hout + part.direction * Hout,
               directions * Hout);
   }
-  if (tape != nullptr && cell.lstm()) {
+  if (tape != nullptr && !tape->c_last.empty()) {
     std::copy(c, c + (part.end - lo) * H, tape->c_last.data() + lo * H);
+  }
+  if (tape != nullptr && !tape->h_last.empty()) {
+    std::copy(h, h + (part.end - lo) * H, tape->h_last.data() + lo * H);
   }
 }
 
-// LSTM backward needs tanh(c_t) of every row of step t; rather than keep it (as much memory as
-// c itself) it is rebuilt from the tape: c_t is the c_prev the same row saved at the next step
-// this direction processed or, for a sequence that ended at t, its final state c_last.
-void rebuild_tanh_c(const StepLayout& layout, const DirectionTape& tape, int64_t H,
-                    const Part& part, int64_t k, int64_t rows, float* tanh_c) {
+// Backward needs some values after step t that the tape does not keep, because the value
+// before the next step already holds them: LSTM's tanh(c_t) and the vanilla RNN's h_t (each
+// as much memory as the state itself). This rebuilds them for the part's rows of step t (the
+// k-th step the direction processed): `before` is the tape's [N, width] copy of the value
+// entering each step, `last` its [B, width] value after a sequence's last step. A row that
+// continues into the next processed step finds its value there, a sequence that ended at t in
+// `last`.
+void rebuild_after_step(const StepLayout& layout, const FloatBuffer& before,
+                        const FloatBuffer& last, int64_t width, const Part& part, int64_t k,
+                        int64_t rows, float* out) {
   const int64_t T = layout.steps(), lo = part.begin;
   int64_t continuing = 0;
   if (k + 1 < T) {
     const int64_t next = step_at(k + 1, T, part.direction);
     continuing = std::clamp<int64_t>(std::min(part.end, layout.batch_sizes[next]) - lo, 0, rows);
-    const float* c_next = tape.c_prev.data() + (layout.offsets[next] + lo) * H;
-    std::copy(c_next, c_next + continuing * H, tanh_c);
+    const float* from = before.data() + (layout.offsets[next] + lo) * width;
+    std::copy(from, from + continuing * width, out);
   }
-  const float* c_last = tape.c_last.data() + (lo + continuing) * H;
-  std::copy(c_last, c_last + (rows - continuing) * H, tanh_c + continuing * H);
-  kernels::tanh(tanh_c, tanh_c, rows * H);
+  const float* from_last = last.data() + (lo + continuing) * width;
+  std::copy(from_last, from_last + (rows - continuing) * width, out + continuing * width);
 }
 
 // Scratch gradients of one direction during backward, shared by its batch slices.
@@ -223,7 +232,7 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
   const int64_t T = layout.steps(), lo = part.begin;
   const bool direct = use_direct_steps(cell, layout.batch);
   FloatBuffer dr(cell.proj > 0 ? (part.end - lo) * H : 0);
-  FloatBuffer tanh_c(cell.lstm() ? (part.end - lo) * H : 0);
+  FloatBuffer after((part.end - lo) * H);  // tanh(c_t) (LSTM) or h_t (RNN), rebuilt per step
   dh += lo * Hout;
   if (dc != nullptr) dc += lo * H;
   for (int64_t k = T - 1; k >= 0; --k) {
@@ -240,11 +249,12 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
       dh_raw = dr.data();
     }
     float* dg = s.dg.data() + row * G;
-    const float* gates = tape.gates.data() + row * G;
+    const float* gates = tape.gates.empty() ? nullptr : tape.gates.data() + row * G;
     switch (cell.type) {
       case CellType::Lstm:
-        rebuild_tanh_c(layout, tape, H, part, k, rows, tanh_c.data());
-        kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H, tanh_c.data(), dh_raw,
+        rebuild_after_step(layout, tape.c_prev, tape.c_last, H, part, k, rows, after.data());
+        kernels::tanh(after.data(), after.data(), rows * H);
+        kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H, after.data(), dh_raw,
                                dc, dg);
         backward_product(direct, rows, G, Hout, dg, G, w.w_hh, 0.0f, dh);
         break;
@@ -259,7 +269,8 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
       }
       case CellType::RnnTanh:
       case CellType::RnnRelu:
-        kernels::rnn_backward(rows, H, cell.type == CellType::RnnRelu, gates, dh, dg);
+        rebuild_after_step(layout, tape.h_prev, tape.h_last, H, part, k, rows, after.data());
+        kernels::rnn_backward(rows, H, cell.type == CellType::RnnRelu, after.data(), dh, dg);
         backward_product(direct, rows, G, H, dg, G, w.w_hh, 0.0f, dh);
         break;
     }
@@ -387,10 +398,10 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
     std::vector<float*> p(D);
     for (int64_t d = 0; d < D; ++d) {
       DirectionTape* dt = tape != nullptr ? &tape->dirs[l * D + d] : nullptr;
-      if (dt != nullptr) {
-        allocate_tape(cell, layout, *dt);
+      if (dt != nullptr) allocate_tape(cell, layout, *dt);
+      if (dt != nullptr && !dt->gates.empty()) {
         p[d] = dt->gates.data();
-      } else {
+      } else {  // inference, or a vanilla RNN, whose tape keeps no gates
         projections[d] = FloatBuffer(N * G);
         p[d] = projections[d].data();
       }

@@ -66,11 +66,12 @@ struct DirectionGrads {
 
 // What backward needs from one direction of one layer (all [N, *] in step-row order).
 struct DirectionTape {
-  FloatBuffer gates;   // [N, G*H] gate activations (RNN: h_t before projection)
+  FloatBuffer gates;   // LSTM, GRU: [N, G*H] gate activations (RNN: none, h_t is rebuilt)
   FloatBuffer hn;      // GRU: [N, H] W_hn h + b_hn (the hidden side of the n gate)
   FloatBuffer h_prev;  // [N, H_out] state entering the step
   FloatBuffer c_prev;  // LSTM: [N, H]
   FloatBuffer c_last;  // LSTM: [B, H] the cell state after the last step (every sequence's c_n)
+  FloatBuffer h_last;  // RNN: [B, H] the hidden state after the last step
   FloatBuffer h_raw;   // LSTM with projection: [N, H] o*tanh(c), the projection's input
 };
 
