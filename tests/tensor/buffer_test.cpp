@@ -55,9 +55,7 @@ TEST(FloatBuffer, FreedBlocksAreReusedUpToTheLimit) {
   }
   set_buffer_cache_limit(0);  // lowering the limit frees what no longer fits
   EXPECT_EQ(cached_buffer_bytes(), 0u);
-  {
-    FloatBuffer c(kLarge);
-  }
+  { FloatBuffer c(kLarge); }
   EXPECT_EQ(cached_buffer_bytes(), 0u);  // a full cache returns blocks to the system
   set_buffer_cache_limit(limit);
 }
