@@ -59,15 +59,21 @@ void few_rows(int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
   }
 }
 
-void leftover_rows(int64_t rows, int64_t K, int64_t N, const float* v, int64_t ldv,
-                   const float* w, int64_t ldw, float* y, int64_t ldy) {
+void leftover_rows(int64_t rows, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
+                   int64_t ldw, float* y, int64_t ldy) {
   switch (rows) {
-    case 1: return few_rows<1>(K, N, v, ldv, w, ldw, y, ldy);
-    case 2: return few_rows<2>(K, N, v, ldv, w, ldw, y, ldy);
-    case 3: return few_rows<3>(K, N, v, ldv, w, ldw, y, ldy);
-    case 4: return few_rows<4>(K, N, v, ldv, w, ldw, y, ldy);
-    case 5: return few_rows<5>(K, N, v, ldv, w, ldw, y, ldy);
-    default: return;
+    case 1:
+      return few_rows<1>(K, N, v, ldv, w, ldw, y, ldy);
+    case 2:
+      return few_rows<2>(K, N, v, ldv, w, ldw, y, ldy);
+    case 3:
+      return few_rows<3>(K, N, v, ldv, w, ldw, y, ldy);
+    case 4:
+      return few_rows<4>(K, N, v, ldv, w, ldw, y, ldy);
+    case 5:
+      return few_rows<5>(K, N, v, ldv, w, ldw, y, ldy);
+    default:
+      return;
   }
 }
 
@@ -89,6 +95,19 @@ void step_matmul_acc(int64_t B, int64_t K, int64_t N, const float* v, int64_t ld
     few_rows<kRows>(K, N - j, v + b * ldv, ldv, w + j, N, y + b * ldy + j, ldy);
   }
   leftover_rows(B - full_rows, K, N, v + full_rows * ldv, ldv, w, N, y + full_rows * ldy, ldy);
+}
+
+// In 16 x 16 tiles, so that reads and writes both stay within a few cache lines.
+void transpose(int64_t rows, int64_t cols, const float* w, float* wt) {
+  constexpr int64_t kTile = 16;
+  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    for (int64_t k0 = 0; k0 < cols; k0 += kTile) {
+      for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r) {
+        for (int64_t k = k0; k < std::min(cols, k0 + kTile); ++k)
+          wt[k * rows + r] = w[r * cols + k];
+      }
+    }
+  }
 }
 
 }  // namespace recur::kernels

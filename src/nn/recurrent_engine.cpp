@@ -80,18 +80,9 @@ void backward_product(bool direct, int64_t bs, int64_t K, int64_t N, const float
   }
 }
 
-// W^T of a row-major [rows, cols] matrix, in 16 x 16 tiles so that reads and writes both stay
-// within a few cache lines.
 FloatBuffer transposed(const float* w, int64_t rows, int64_t cols) {
-  constexpr int64_t kTile = 16;
   FloatBuffer t(rows * cols);
-  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-    for (int64_t k0 = 0; k0 < cols; k0 += kTile) {
-      for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r) {
-        for (int64_t k = k0; k < std::min(cols, k0 + kTile); ++k) t[k * rows + r] = w[r * cols + k];
-      }
-    }
-  }
+  kernels::transpose(rows, cols, w, t.data());
   return t;
 }
 
@@ -139,9 +130,11 @@ void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t r
 void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape& tape) {
   const int64_t rows = layout.rows, batch = layout.batch;
   const int64_t H = cell.hidden;
-  const bool rnn = cell.type == CellType::RnnTanh || cell.type == CellType::RnnRelu;
-  if (!rnn) tape.gates = FloatBuffer(rows * cell.gates());
-  if (rnn) tape.h_last = FloatBuffer(batch * H);
+  if (cell.type == CellType::RnnTanh || cell.type == CellType::RnnRelu) {
+    tape.h_last = FloatBuffer(batch * H);  // backward rebuilds h_t (the gates) from h_prev
+  } else {
+    tape.gates = FloatBuffer(rows * cell.gates());
+  }
   tape.h_prev = FloatBuffer(rows * cell.out());
   if (cell.type == CellType::Gru) tape.hn = FloatBuffer(rows * cell.hidden);
   if (cell.lstm()) {
@@ -232,7 +225,8 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
   const int64_t T = layout.steps(), lo = part.begin;
   const bool direct = use_direct_steps(cell, layout.batch);
   FloatBuffer dr(cell.proj > 0 ? (part.end - lo) * H : 0);
-  FloatBuffer after((part.end - lo) * H);  // tanh(c_t) (LSTM) or h_t (RNN), rebuilt per step
+  // tanh(c_t) (LSTM) or h_t (RNN), rebuilt per step; GRU's tape keeps what it needs.
+  FloatBuffer after(cell.type == CellType::Gru ? 0 : (part.end - lo) * H);
   dh += lo * Hout;
   if (dc != nullptr) dc += lo * H;
   for (int64_t k = T - 1; k >= 0; --k) {

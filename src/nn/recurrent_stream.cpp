@@ -11,26 +11,10 @@ namespace recur::nn {
 
 namespace {
 
-// Below this batch the BLAS call overhead dominates a step; the direct kernel wins (the stream's
-// products are [B, K] x [K, G] with K, G in the hundreds).
-constexpr int64_t kDirectBatch = 4;
-
 std::vector<float> transposed(const Tensor& w) {
-  const int64_t rows = w.size(0), cols = w.size(1);
-  std::vector<float> t(rows * cols);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t k = 0; k < cols; ++k) t[k * rows + r] = w.data()[r * cols + k];
-  }
+  std::vector<float> t(w.numel());
+  kernels::transpose(w.size(0), w.size(1), w.data(), t.data());
   return t;
-}
-
-// y [B, n] += v [B, K] * wt [K, n].
-void matmul_acc(int64_t B, int64_t K, int64_t n, const float* v, const float* wt, float* y) {
-  if (B <= kDirectBatch) {
-    kernels::step_matmul_acc(B, K, n, v, K, wt, y, n);
-  } else {
-    kernels::gemm(kernels::Trans::No, kernels::Trans::No, B, n, K, 1.0f, v, K, wt, n, 1.0f, y, n);
-  }
 }
 
 }  // namespace
@@ -49,6 +33,7 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
   out_ = layer.output_hidden_size();
   gates_ = gate_count(type_) * hidden_;
   const detail::CellSpec cell{type_, hidden_, o.proj_size};
+  direct_ = detail::use_direct_steps(cell, batch_);
   for (int64_t l = 0; l < o.num_layers; ++l) {
     const auto& p = layer.parameters_of(l, 0);
     Layer s;
@@ -73,30 +58,41 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
   if (o.proj_size > 0) raw_buf_.resize(batch_ * hidden_);
 }
 
+// y [B, n] += v [B, K] * wt [K, n]: the direct kernel for small layers, as the engine decides.
+void RecurrentStream::matmul_acc(int64_t K, int64_t n, const float* v, const float* wt,
+                                 float* y) const {
+  if (direct_) {
+    kernels::step_matmul_acc(batch_, K, n, v, K, wt, y, n);
+  } else {
+    kernels::gemm(kernels::Trans::No, kernels::Trans::No, batch_, n, K, 1.0f, v, K, wt, n, 1.0f, y,
+                  n);
+  }
+}
+
 void RecurrentStream::layer_step(Layer& s, const float* x) {
   const int64_t B = batch_, G = gates_, H = hidden_;
   float* gates = gates_buf_.data();
   for (int64_t b = 0; b < B; ++b) std::copy(s.bias.begin(), s.bias.end(), gates + b * G);
-  matmul_acc(B, s.input_size, G, x, s.w_ih_t.data(), gates);
+  matmul_acc(s.input_size, G, x, s.w_ih_t.data(), gates);
   switch (type_) {
     case CellType::Lstm:
-      matmul_acc(B, out_, G, s.h.data(), s.w_hh_t.data(), gates);
+      matmul_acc(out_, G, s.h.data(), s.w_hh_t.data(), gates);
       if (!s.w_hr_t.empty()) {
         kernels::lstm_forward(B, H, gates, s.c.data(), raw_buf_.data(), H, nullptr);
         std::fill(s.h.begin(), s.h.end(), 0.0f);
-        matmul_acc(B, H, out_, raw_buf_.data(), s.w_hr_t.data(), s.h.data());
+        matmul_acc(H, out_, raw_buf_.data(), s.w_hr_t.data(), s.h.data());
       } else {
         kernels::lstm_forward(B, H, gates, s.c.data(), s.h.data(), H, nullptr);
       }
       break;
     case CellType::Gru:
       std::fill(gh_buf_.begin(), gh_buf_.end(), 0.0f);
-      matmul_acc(B, H, G, s.h.data(), s.w_hh_t.data(), gh_buf_.data());
+      matmul_acc(H, G, s.h.data(), s.w_hh_t.data(), gh_buf_.data());
       kernels::gru_forward(B, H, gates, gh_buf_.data(), s.b_hn.data(), s.h.data(), nullptr);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:
-      matmul_acc(B, H, G, s.h.data(), s.w_hh_t.data(), gates);
+      matmul_acc(H, G, s.h.data(), s.w_hh_t.data(), gates);
       kernels::rnn_forward(B, H, type_ == CellType::RnnRelu, gates, s.h.data(), H);
       break;
   }
@@ -115,7 +111,9 @@ Tensor RecurrentStream::step(const Tensor& x_t) {
   if (!x_t.defined()) throw ValueError("RecurrentStream input: undefined tensor");
   check_shape(x_t, {batch_, layers_[0].input_size}, "RecurrentStream input");
   const float* y = step(x_t.data());
-  return Tensor::from_vector({batch_, out_}, std::vector<float>(y, y + batch_ * out_));
+  Tensor out = Tensor::empty({batch_, out_});
+  std::copy(y, y + batch_ * out_, out.data());
+  return out;
 }
 
 void RecurrentStream::reset() {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace recur::kernels {
@@ -63,6 +64,17 @@ TEST(StepMatmul, NoRowsOrColumnsIsANoOp) {
   step_matmul_acc(0, 2, 2, v.data(), 2, w.data(), y.data(), 2);
   step_matmul_acc(2, 2, 0, v.data(), 2, w.data(), y.data(), 2);
   for (float x : y) EXPECT_EQ(x, 2.0f);
+}
+
+TEST(StepMatmul, TransposeAcrossTileEdges) {
+  for (auto [rows, cols] : {std::pair<int64_t, int64_t>{1, 1}, {17, 5}, {64, 256}, {33, 40}}) {
+    std::vector<float> w(rows * cols), wt(rows * cols);
+    for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i);
+    transpose(rows, cols, w.data(), wt.data());
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t k = 0; k < cols; ++k) ASSERT_EQ(wt[k * rows + r], w[r * cols + k]);
+    }
+  }
 }
 
 }  // namespace

@@ -13,4 +13,8 @@ namespace recur::kernels {
 void step_matmul_acc(int64_t B, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
                      float* y, int64_t ldy);
 
+// wt [cols, rows] = w^T for a row-major w [rows, cols]: turns a PyTorch weight [N, K] into the
+// [K, N] layout step_matmul_acc reads.
+void transpose(int64_t rows, int64_t cols, const float* w, float* wt);
+
 }  // namespace recur::kernels

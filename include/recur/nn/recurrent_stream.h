@@ -52,9 +52,11 @@ class RecurrentStream {
     std::vector<float> h, c;    // state [B, H_out], [B, H]
   };
   void layer_step(Layer& layer, const float* x);
+  void matmul_acc(int64_t K, int64_t n, const float* v, const float* wt, float* y) const;
 
   CellType type_;
   int64_t hidden_ = 0, out_ = 0, gates_ = 0, batch_ = 0;
+  bool direct_ = false;  // per-step products through the direct kernel (small layers)
   std::vector<Layer> layers_;
   std::vector<float> gates_buf_, gh_buf_, raw_buf_;  // per-step scratch, preallocated
 };
