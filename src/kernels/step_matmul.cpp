@@ -1,6 +1,8 @@
 #include "recur/kernels/step_matmul.h"
 
 #include <algorithm>
+#include <cstring>
+#include <new>
 
 #include "vec_math.h"
 
@@ -9,104 +11,158 @@ namespace recur::kernels {
 namespace {
 
 namespace hn = simd::hn;
-using simd::D;
-using simd::V;
 
-// The main register block: kRows x 2 vectors of accumulators (12 of the 16 AVX2 registers,
-// leaving room for the two loaded vectors of w and the broadcast), the BLIS layout for AVX2.
+constexpr int64_t kPanel = PackedMatrix::kPanelWidth;
+// A panel is two 8-lane vectors (AVX2's width; wider targets use their 256-bit half).
+using DV = hn::CappedTag<float, 8>;
+using VV = hn::Vec<DV>;
+constexpr int64_t kVecs = kPanel / static_cast<int64_t>(hn::MaxLanes(DV()));
+
+// The main register block: kRows rows x one panel = 12 accumulators of the 16 AVX2 registers,
+// leaving room for the panel's two loaded vectors and the broadcast (BLIS's AVX2 shape).
 constexpr int64_t kRows = 6;
-constexpr int64_t kVecs = 2;
+// Rows of a panel multiplied in one pass: 256 x 16 floats = 16 KiB, which stays in the 32 KiB
+// L1 while every row block reuses it.
+constexpr int64_t kDepth = 256;
 
-// y[0:rows, 0:vecs lanes] += v[0:rows, 0:K] w[0:K, 0:vecs lanes], accumulated in registers.
-template <int64_t rows, int64_t vecs>
-HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, int64_t ldw, float* y,
-                      int64_t ldy) {
-  const D d;
-  const int64_t L = static_cast<int64_t>(hn::Lanes(d));
-  V acc[rows][vecs];
+// y[0:rows, 0:panels*kPanel] += v[0:rows, 0:K] * the K rows of `panels` consecutive panels,
+// accumulated in registers.
+template <int64_t rows, int64_t panels>
+HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, int64_t panel_stride,
+                      float* y, int64_t ldy) {
+  const DV d;
+  constexpr int64_t L = kPanel / kVecs;
+  constexpr int64_t cols = panels * kVecs;
+  VV acc[rows][cols];
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < vecs; ++c) acc[r][c] = hn::LoadU(d, y + r * ldy + c * L);
+    for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::LoadU(d, y + r * ldy + c * L);
   }
   for (int64_t k = 0; k < K; ++k) {
-    V wk[vecs];
-    for (int64_t c = 0; c < vecs; ++c) wk[c] = hn::LoadU(d, w + k * ldw + c * L);
+    VV wk[cols];
+    for (int64_t p = 0; p < panels; ++p) {
+      for (int64_t c = 0; c < kVecs; ++c) {
+        wk[p * kVecs + c] = hn::Load(d, w + p * panel_stride + k * kPanel + c * L);
+      }
+    }
     for (int64_t r = 0; r < rows; ++r) {
-      const V s = hn::Set(d, v[r * ldv + k]);
-      for (int64_t c = 0; c < vecs; ++c) acc[r][c] = hn::MulAdd(s, wk[c], acc[r][c]);
+      const VV s = hn::Set(d, v[r * ldv + k]);
+      for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::MulAdd(s, wk[c], acc[r][c]);
     }
   }
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < vecs; ++c) hn::StoreU(acc[r][c], d, y + r * ldy + c * L);
+    for (int64_t c = 0; c < cols; ++c) hn::StoreU(acc[r][c], d, y + r * ldy + c * L);
   }
 }
 
-// `rows` (< kRows) rows over all N columns. Few rows give few accumulators per block, and an
-// FMA chain must wait for its previous result, so these blocks are wider: about 8-12
-// independent accumulators each (one row: 8 vectors), then single vectors, then scalars.
+// The last panel when N is not a multiple of kPanel: through a full-width copy of y's columns,
+// so that nothing past column N is read or written.
 template <int64_t rows>
-void few_rows(int64_t K, int64_t N, const float* v, int64_t ldv, const float* w, int64_t ldw,
-              float* y, int64_t ldy) {
-  constexpr int64_t vecs = rows == 1 ? 8 : rows <= 3 ? 4 : rows == 4 ? 3 : 2;
-  const int64_t L = static_cast<int64_t>(hn::Lanes(D()));
-  int64_t j = 0;
-  for (; j + vecs * L <= N; j += vecs * L) block<rows, vecs>(K, v, ldv, w + j, ldw, y + j, ldy);
-  for (; j + L <= N; j += L) block<rows, 1>(K, v, ldv, w + j, ldw, y + j, ldy);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t k = 0; k < K; ++k) {
-      const float s = v[r * ldv + k];
-      for (int64_t jj = j; jj < N; ++jj) y[r * ldy + jj] += s * w[k * ldw + jj];
-    }
+void partial_panel(int64_t K, int64_t width, const float* v, int64_t ldv, const float* w,
+                   float* y, int64_t ldy) {
+  alignas(64) float tile[rows * kPanel] = {};
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(tile + r * kPanel, y + r * ldy, width * 4);
+  block<rows, 1>(K, v, ldv, w, 0, tile, kPanel);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(y + r * ldy, tile + r * kPanel, width * 4);
+}
+
+// `rows` (<= kRows) rows over every panel, for K rows of w starting at w.data. Fewer rows give
+// fewer accumulators per panel, and an FMA chain must wait for its previous result, so they
+// take several panels per pass: 8-12 independent accumulators each.
+template <int64_t rows>
+void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, float* y,
+               int64_t ldy) {
+  constexpr int64_t group = rows == 1 ? 4 : rows <= 3 ? 2 : 1;
+  const int64_t full = w.cols / kPanel;
+  int64_t p = 0;
+  for (; p + group <= full; p += group) {
+    block<rows, group>(K, v, ldv, w.data + p * w.panel_stride, w.panel_stride, y + p * kPanel,
+                       ldy);
+  }
+  for (; p < full; ++p) {
+    block<rows, 1>(K, v, ldv, w.data + p * w.panel_stride, 0, y + p * kPanel, ldy);
+  }
+  if (full * kPanel < w.cols) {
+    partial_panel<rows>(K, w.cols - full * kPanel, v, ldv, w.data + full * w.panel_stride, y + full * kPanel,
+                        ldy);
   }
 }
 
-void leftover_rows(int64_t rows, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
-                   int64_t ldw, float* y, int64_t ldy) {
+void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const PackedRows& w,
+                   float* y, int64_t ldy) {
   switch (rows) {
     case 1:
-      return few_rows<1>(K, N, v, ldv, w, ldw, y, ldy);
+      return row_block<1>(K, v, ldv, w, y, ldy);
     case 2:
-      return few_rows<2>(K, N, v, ldv, w, ldw, y, ldy);
+      return row_block<2>(K, v, ldv, w, y, ldy);
     case 3:
-      return few_rows<3>(K, N, v, ldv, w, ldw, y, ldy);
+      return row_block<3>(K, v, ldv, w, y, ldy);
     case 4:
-      return few_rows<4>(K, N, v, ldv, w, ldw, y, ldy);
+      return row_block<4>(K, v, ldv, w, y, ldy);
     case 5:
-      return few_rows<5>(K, N, v, ldv, w, ldw, y, ldy);
+      return row_block<5>(K, v, ldv, w, y, ldy);
     default:
       return;
   }
 }
 
-}  // namespace
-
-void step_matmul_acc(int64_t B, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
-                     float* y, int64_t ldy) {
-  const int64_t slab = kVecs * static_cast<int64_t>(hn::Lanes(D()));
-  const int64_t full_rows = B / kRows * kRows;
-  // Column slab outermost: its K x slab part of w stays in L1 while every row block uses it.
-  int64_t j = 0;
-  for (; j + slab <= N; j += slab) {
+// The full row blocks, panel by panel: one panel's K rows serve every row block while in L1.
+void full_row_blocks(int64_t full_rows, int64_t K, const float* v, int64_t ldv,
+                     const PackedRows& w, float* y, int64_t ldy) {
+  const int64_t full = w.cols / kPanel;
+  for (int64_t p = 0; p < full; ++p) {
     for (int64_t b = 0; b < full_rows; b += kRows) {
-      block<kRows, kVecs>(K, v + b * ldv, ldv, w + j, N, y + b * ldy + j, ldy);
+      block<kRows, 1>(K, v + b * ldv, ldv, w.data + p * w.panel_stride, 0,
+                      y + b * ldy + p * kPanel, ldy);
     }
   }
-  // The columns past the last slab, for the full row blocks, then the leftover rows.
+  if (full * kPanel == w.cols) return;
   for (int64_t b = 0; b < full_rows; b += kRows) {
-    few_rows<kRows>(K, N - j, v + b * ldv, ldv, w + j, N, y + b * ldy + j, ldy);
+    partial_panel<kRows>(K, w.cols - full * kPanel, v + b * ldv, ldv,
+                         w.data + full * w.panel_stride, y + b * ldy + full * kPanel, ldy);
   }
-  leftover_rows(B - full_rows, K, N, v + full_rows * ldv, ldv, w, N, y + full_rows * ldy, ldy);
 }
 
-// In 16 x 16 tiles, so that reads and writes both stay within a few cache lines.
-void transpose(int64_t rows, int64_t cols, const float* w, float* wt) {
-  constexpr int64_t kTile = 16;
-  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-    for (int64_t k0 = 0; k0 < cols; k0 += kTile) {
-      for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r) {
-        for (int64_t k = k0; k < std::min(cols, k0 + kTile); ++k)
-          wt[k * rows + r] = w[r * cols + k];
-      }
-    }
+}  // namespace
+
+PackedMatrix::PackedMatrix(int64_t K, int64_t N) : rows_(K), cols_(N) {
+  const int64_t floats = K * ((N + kPanel - 1) / kPanel) * kPanel;
+  const size_t bytes = static_cast<size_t>(std::max<int64_t>(1, floats)) * sizeof(float);
+  data_.reset(static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+  if (data_ == nullptr) throw std::bad_alloc();
+  std::fill(data_.get(), data_.get() + floats, 0.0f);
+}
+
+PackedMatrix PackedMatrix::from_rows(int64_t K, int64_t N, const float* w) {
+  PackedMatrix m(K, N);
+  for (int64_t j0 = 0; j0 < N; j0 += kPanel) {
+    float* panel = m.panel(j0 / kPanel);
+    const int64_t width = std::min(kPanel, N - j0);
+    for (int64_t k = 0; k < K; ++k) std::copy(w + k * N + j0, w + k * N + j0 + width, panel + k * kPanel);
+  }
+  return m;
+}
+
+PackedMatrix PackedMatrix::from_transposed(int64_t N, int64_t K, const float* W) {
+  PackedMatrix m(K, N);
+  for (int64_t j = 0; j < N; ++j) {
+    float* panel = m.panel(j / kPanel) + j % kPanel;
+    for (int64_t k = 0; k < K; ++k) panel[k * kPanel] = W[j * K + k];
+  }
+  return m;
+}
+
+PackedRows PackedMatrix::slice(int64_t k_begin, int64_t k_end) const {
+  return PackedRows{data_.get() + k_begin * kPanel, k_end - k_begin, cols_, rows_ * kPanel};
+}
+
+void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
+                     int64_t ldy) {
+  const int64_t full_rows = B / kRows * kRows;
+  for (int64_t k0 = 0; k0 < w.rows; k0 += kDepth) {
+    const int64_t K = std::min(kDepth, w.rows - k0);
+    const PackedRows part{w.data + k0 * kPanel, K, w.cols, w.panel_stride};
+    full_row_blocks(full_rows, K, v + k0, ldv, part, y, ldy);
+    leftover_rows(B - full_rows, K, v + full_rows * ldv + k0, ldv, part, y + full_rows * ldy, ldy);
   }
 }
 

@@ -24,12 +24,12 @@ struct Part {
 // Smallest batch slice worth a thread of its own.
 constexpr int64_t kMinPartRows = 4;
 
-// How many slices of the batch each direction's time loop is cut into. Small layers (the
-// direct per-step kernel) get one per spare thread: a step is too small to split across
+// How many slices of the batch each direction's time loop is cut into. Layers on the packed
+// per-step kernel get one per spare thread: a step is too small to split across
 // threads, whole sequences are not. Large layers keep the batch whole and let the BLAS thread
 // each step's product.
 int64_t batch_slices(const CellSpec& cell, int64_t batch, int64_t directions) {
-  if (!use_direct_steps(cell, batch)) return 1;
+  if (!use_packed_steps(cell, batch, directions)) return 1;
   const int64_t spare = kernels::num_threads() / directions;
   return std::max<int64_t>(1, std::min(spare, batch / kMinPartRows));
 }
@@ -54,36 +54,56 @@ void for_each_part(int64_t directions, int64_t slices, int64_t batch, const Fn& 
   for (int64_t k = 0; k < parts; ++k) run(k);
 }
 
-// Measured on the 2-core dev machine: below ~1M multiply-adds per step the BLAS call (and its
-// 2-thread split) costs more than the direct kernel.
-constexpr int64_t kDirectStepMacs = int64_t{1} << 20;
+// Measured on the 2-core dev machine: below ~1M multiply-adds per step a threaded BLAS call
+// costs more than the single-threaded packed kernel.
+constexpr int64_t kBlasStepMacs = int64_t{1} << 20;
 
-// y [bs, N] = beta * y + v [bs, K] W^T with W [N, K]; wt = W^T selects the direct kernel.
+// y [bs, N] = beta * y + v [bs, K] op(W), v's rows ldv apart: by the per-step kernel when
+// `packed` holds op(W), else by the BLAS on W (w [N, K] forward, op = transpose; w [K, N]
+// backward).
+void step_product(Trans op, int64_t bs, int64_t K, int64_t N, const float* v, int64_t ldv,
+                  const float* w, const kernels::PackedRows* packed, float beta, float* y) {
+  if (packed != nullptr) {
+    if (beta == 0.0f) std::fill(y, y + bs * N, 0.0f);
+    kernels::step_matmul_acc(bs, v, ldv, *packed, y, N);
+  } else {
+    gemm(Trans::No, op, bs, N, K, 1.0f, v, ldv, w, op == Trans::Yes ? K : N, beta, y, N);
+  }
+}
+
 void forward_product(int64_t bs, int64_t K, int64_t N, const float* v, const float* w,
-                     const float* wt, float beta, float* y) {
-  if (wt != nullptr) {
-    if (beta == 0.0f) std::fill(y, y + bs * N, 0.0f);
-    kernels::step_matmul_acc(bs, K, N, v, K, wt, y, N);
-  } else {
-    gemm(Trans::No, Trans::Yes, bs, N, K, 1.0f, v, K, w, K, beta, y, N);
-  }
+                     const kernels::PackedMatrix* packed, float beta, float* y) {
+  const kernels::PackedRows rows = packed != nullptr ? packed->all() : kernels::PackedRows{};
+  step_product(Trans::Yes, bs, K, N, v, K, w, packed != nullptr ? &rows : nullptr, beta, y);
 }
 
-// y [bs, N] = beta * y + v [bs, K] W with W [K, N]; v's rows are ldv apart.
-void backward_product(bool direct, int64_t bs, int64_t K, int64_t N, const float* v, int64_t ldv,
-                      const float* w, float beta, float* y) {
-  if (direct) {
-    if (beta == 0.0f) std::fill(y, y + bs * N, 0.0f);
-    kernels::step_matmul_acc(bs, K, N, v, ldv, w, y, N);
-  } else {
-    gemm(Trans::No, Trans::No, bs, N, K, 1.0f, v, ldv, w, N, beta, y, N);
-  }
+// As forward_product for rows [k0, k0 + K) of a backward weight w [*, N].
+void backward_product(int64_t bs, int64_t k0, int64_t K, int64_t N, const float* v, int64_t ldv,
+                      const float* w, const kernels::PackedMatrix* packed, float beta, float* y) {
+  const kernels::PackedRows rows =
+      packed != nullptr ? packed->slice(k0, k0 + K) : kernels::PackedRows{};
+  step_product(Trans::No, bs, K, N, v, ldv, w + k0 * N, packed != nullptr ? &rows : nullptr, beta,
+               y);
 }
 
-FloatBuffer transposed(const float* w, int64_t rows, int64_t cols) {
-  FloatBuffer t(rows * cols);
-  kernels::transpose(rows, cols, w, t.data());
-  return t;
+// The per-step kernel's weights of one direction: W_hh, and W_hr with a projection.
+struct PackedStepWeights {
+  kernels::PackedMatrix hh, hr;
+};
+
+// Packs w's recurrent weights for the forward (op(W) = W^T) or the backward (op(W) = W)
+// products, and points `w` at them.
+void pack_step_weights(const CellSpec& cell, bool forward, DirectionWeights& w,
+                       PackedStepWeights& packed) {
+  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
+  packed.hh = forward ? kernels::PackedMatrix::from_transposed(G, Hout, w.w_hh)
+                      : kernels::PackedMatrix::from_rows(G, Hout, w.w_hh);
+  w.hh_packed = &packed.hh;
+  if (cell.proj > 0) {
+    packed.hr = forward ? kernels::PackedMatrix::from_transposed(Hout, H, w.w_hr)
+                        : kernels::PackedMatrix::from_rows(Hout, H, w.w_hr);
+    w.hr_packed = &packed.hr;
+  }
 }
 
 // Step index of the k-th step a direction processes (forward: k, reverse: T-1-k).
@@ -223,7 +243,6 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
                         const float* dy, float* dh, float* dc, DirectionGradScratch& s) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   const int64_t T = layout.steps(), lo = part.begin;
-  const bool direct = use_direct_steps(cell, layout.batch);
   FloatBuffer dr(cell.proj > 0 ? (part.end - lo) * H : 0);
   // tanh(c_t) (LSTM) or h_t (RNN), rebuilt per step; GRU's tape keeps what it needs.
   FloatBuffer after(cell.type == CellType::Gru ? 0 : (part.end - lo) * H);
@@ -239,7 +258,7 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
     const float* dh_raw = dh;
     if (cell.proj > 0) {
       std::copy(dh, dh + rows * Hout, s.dh.data() + row * Hout);
-      backward_product(direct, rows, Hout, H, dh, Hout, w.w_hr, 0.0f, dr.data());
+      backward_product(rows, 0, Hout, H, dh, Hout, w.w_hr, w.hr_packed, 0.0f, dr.data());
       dh_raw = dr.data();
     }
     float* dg = s.dg.data() + row * G;
@@ -250,22 +269,22 @@ void direction_backward(const CellSpec& cell, const StepLayout& layout, const Di
         kernels::tanh(after.data(), after.data(), rows * H);
         kernels::lstm_backward(rows, H, gates, tape.c_prev.data() + row * H, after.data(), dh_raw,
                                dc, dg);
-        backward_product(direct, rows, G, Hout, dg, G, w.w_hh, 0.0f, dh);
+        backward_product(rows, 0, G, Hout, dg, G, w.w_hh, w.hh_packed, 0.0f, dh);
         break;
       case CellType::Gru: {
         float* dgh_n = s.dgh_n.data() + row * H;
         kernels::gru_backward(rows, H, gates, tape.hn.data() + row * H,
                               tape.h_prev.data() + row * H, dh, dg, dgh_n);
         // dh += [dg_r, dg_z, dgh_n] W_hh, as the r/z rows and the n rows of W_hh.
-        backward_product(direct, rows, 2 * H, H, dg, G, w.w_hh, 1.0f, dh);
-        backward_product(direct, rows, H, H, dgh_n, H, w.w_hh + 2 * H * H, 1.0f, dh);
+        backward_product(rows, 0, 2 * H, H, dg, G, w.w_hh, w.hh_packed, 1.0f, dh);
+        backward_product(rows, 2 * H, H, H, dgh_n, H, w.w_hh, w.hh_packed, 1.0f, dh);
         break;
       }
       case CellType::RnnTanh:
       case CellType::RnnRelu:
         rebuild_after_step(layout, tape.h_prev, tape.h_last, H, part, k, rows, after.data());
         kernels::rnn_backward(rows, H, cell.type == CellType::RnnRelu, after.data(), dh, dg);
-        backward_product(direct, rows, G, H, dg, G, w.w_hh, 0.0f, dh);
+        backward_product(rows, 0, G, H, dg, G, w.w_hh, w.hh_packed, 0.0f, dh);
         break;
     }
   }
@@ -313,8 +332,9 @@ void apply_dropout(float p, Generator& gen, FloatBuffer& v, FloatBuffer& mask) {
 
 }  // namespace
 
-bool use_direct_steps(const CellSpec& cell, int64_t batch) {
-  return batch * cell.gates() * cell.out() < kDirectStepMacs;
+bool use_packed_steps(const CellSpec& cell, int64_t batch, int64_t directions) {
+  const bool blas_threads = kernels::num_threads() / directions > 1;
+  return !blas_threads || batch * cell.gates() * cell.out() < kBlasStepMacs;
 }
 
 StepLayout StepLayout::dense(int64_t steps, int64_t batch) {
@@ -348,22 +368,22 @@ void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, f
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   switch (cell.type) {
     case CellType::Lstm:
-      forward_product(bs, Hout, G, h, w.w_hh, w.w_hh_t, 1.0f, gates);
+      forward_product(bs, Hout, G, h, w.w_hh, w.hh_packed, 1.0f, gates);
       if (cell.proj > 0) {
         kernels::lstm_forward(bs, H, gates, c, h_raw, H, save_c_prev);
-        forward_product(bs, H, Hout, h_raw, w.w_hr, w.w_hr_t, 0.0f, h);
+        forward_product(bs, H, Hout, h_raw, w.w_hr, w.hr_packed, 0.0f, h);
       } else {
         kernels::lstm_forward(bs, H, gates, c, h, H, save_c_prev);
       }
       break;
     case CellType::Gru:
-      forward_product(bs, H, G, h, w.w_hh, w.w_hh_t, 0.0f, gh);
+      forward_product(bs, H, G, h, w.w_hh, w.hh_packed, 0.0f, gh);
       kernels::gru_forward(bs, H, gates, gh, w.b_hh != nullptr ? w.b_hh + 2 * H : nullptr, h,
                            save_hn);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:
-      forward_product(bs, H, G, h, w.w_hh, w.w_hh_t, 1.0f, gates);
+      forward_product(bs, H, G, h, w.w_hh, w.hh_packed, 1.0f, gates);
       kernels::rnn_forward(bs, H, cell.type == CellType::RnnRelu, gates, h, H);
       break;
   }
@@ -401,18 +421,10 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
       }
       input_projection(cell, weights[l * D + d], N, I, input, p[d]);
     }
-    // Transposed recurrent weights for the direct per-step kernel (small problems only).
     std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
-    std::vector<FloatBuffer> transposes(2 * D);
-    if (use_direct_steps(cell, B)) {
-      for (int64_t d = 0; d < D; ++d) {
-        transposes[2 * d] = transposed(w[d].w_hh, G, Hout);
-        w[d].w_hh_t = transposes[2 * d].data();
-        if (cell.proj > 0) {
-          transposes[2 * d + 1] = transposed(w[d].w_hr, Hout, cell.hidden);
-          w[d].w_hr_t = transposes[2 * d + 1].data();
-        }
-      }
+    std::vector<PackedStepWeights> packed(D);
+    if (use_packed_steps(cell, B, D)) {
+      for (int64_t d = 0; d < D; ++d) pack_step_weights(cell, true, w[d], packed[d]);
     }
     for_each_part(D, batch_slices(cell, B, D), B, [&](const Part& part) {
       const int64_t s = l * D + part.direction;
@@ -446,9 +458,14 @@ void stack_backward(const StackSpec& spec, const StepLayout& layout, const float
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t I = spec.layer_input_size(l);
     const float* input = l == 0 ? x : tape.layer_inputs[l].data();
+    std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
+    std::vector<PackedStepWeights> packed(D);
+    if (use_packed_steps(cell, B, D)) {
+      for (int64_t d = 0; d < D; ++d) pack_step_weights(cell, false, w[d], packed[d]);
+    }
     for_each_part(D, slices, B, [&](const Part& part) {
       const int64_t s = l * D + part.direction;
-      direction_backward(cell, layout, weights[s], tape.dirs[s], part, D, dy_layer,
+      direction_backward(cell, layout, w[part.direction], tape.dirs[s], part, D, dy_layer,
                          dh + s * B * Hout, cell.lstm() ? dc + s * B * H : nullptr,
                          scratch[part.direction]);
     });

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "recur/kernels/step_matmul.h"
 #include "recur/nn/recurrent_layer.h"
 #include "recur/tensor/buffer.h"
 #include "recur/tensor/random.h"
@@ -45,15 +46,18 @@ struct DirectionWeights {
   const float* b_ih = nullptr;  // [G*H]
   const float* b_hh = nullptr;  // [G*H]
   const float* w_hr = nullptr;  // [P, H]
-  // Transposed copies ([H_out, G*H], [H, P]) when the per-step products use the direct
-  // small-matrix kernel instead of the BLAS (see use_direct_steps); null otherwise.
-  const float* w_hh_t = nullptr;
-  const float* w_hr_t = nullptr;
+  // W_hh and W_hr packed for the per-step kernel when the steps use it instead of the BLAS
+  // (see use_packed_steps); null otherwise. Forward packs W^T ([H_out, G*H], [H, P]), backward
+  // W itself ([G*H, H_out], [P, H]).
+  const kernels::PackedMatrix* hh_packed = nullptr;
+  const kernels::PackedMatrix* hr_packed = nullptr;
 };
 
-// True when a step's recurrent product is small enough (batch x G*H x H_out) that the direct
-// single-threaded kernel beats a BLAS call (whose threading and setup dominate there).
-bool use_direct_steps(const CellSpec& cell, int64_t batch);
+// True when the per-step recurrent products run on the single-threaded packed kernel
+// (kernels/step_matmul.h): always when each direction has one thread, which the kernel beats
+// the BLAS on at every size measured; with more threads per direction, when a step is small
+// enough (batch x G*H x H_out) that the BLAS's threading and setup cost more than they gain.
+bool use_packed_steps(const CellSpec& cell, int64_t batch, int64_t directions);
 
 // Gradients of one direction's parameters, written (not accumulated); null = not wanted.
 struct DirectionGrads {

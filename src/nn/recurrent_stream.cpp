@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "recur/kernels/gemm.h"
 #include "recur/kernels/rnn_gates.h"
 #include "recur/kernels/step_matmul.h"
 #include "recurrent_engine.h"
@@ -11,10 +10,8 @@ namespace recur::nn {
 
 namespace {
 
-std::vector<float> transposed(const Tensor& w) {
-  std::vector<float> t(w.numel());
-  kernels::transpose(w.size(0), w.size(1), w.data(), t.data());
-  return t;
+kernels::PackedMatrix packed_transpose(const Tensor& w) {
+  return kernels::PackedMatrix::from_transposed(w.size(0), w.size(1), w.data());
 }
 
 }  // namespace
@@ -33,14 +30,13 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
   out_ = layer.output_hidden_size();
   gates_ = gate_count(type_) * hidden_;
   const detail::CellSpec cell{type_, hidden_, o.proj_size};
-  direct_ = detail::use_direct_steps(cell, batch_);
   for (int64_t l = 0; l < o.num_layers; ++l) {
     const auto& p = layer.parameters_of(l, 0);
     Layer s;
     s.input_size = p.weight_ih.size(1);
-    s.w_ih_t = transposed(p.weight_ih);
-    s.w_hh_t = transposed(p.weight_hh);
-    if (p.weight_hr.defined()) s.w_hr_t = transposed(p.weight_hr);
+    s.w_ih = packed_transpose(p.weight_ih);
+    s.w_hh = packed_transpose(p.weight_hh);
+    if (p.weight_hr.defined()) s.w_hr = packed_transpose(p.weight_hr);
     const detail::DirectionWeights w{nullptr, nullptr,
                                      p.bias_ih.defined() ? p.bias_ih.data() : nullptr,
                                      p.bias_hh.defined() ? p.bias_hh.data() : nullptr, nullptr};
@@ -58,41 +54,36 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
   if (o.proj_size > 0) raw_buf_.resize(batch_ * hidden_);
 }
 
-// y [B, n] += v [B, K] * wt [K, n]: the direct kernel for small layers, as the engine decides.
-void RecurrentStream::matmul_acc(int64_t K, int64_t n, const float* v, const float* wt,
-                                 float* y) const {
-  if (direct_) {
-    kernels::step_matmul_acc(batch_, K, n, v, K, wt, y, n);
-  } else {
-    kernels::gemm(kernels::Trans::No, kernels::Trans::No, batch_, n, K, 1.0f, v, K, wt, n, 1.0f, y,
-                  n);
-  }
+// y [B, n] += v [B, K] * w [K, n]. Always the single-threaded packed kernel: a stream's step
+// is one small product, below what a threaded BLAS call pays for.
+void RecurrentStream::matmul_acc(const float* v, const kernels::PackedMatrix& w, float* y) const {
+  kernels::step_matmul_acc(batch_, v, w.rows(), w.all(), y, w.cols());
 }
 
 void RecurrentStream::layer_step(Layer& s, const float* x) {
   const int64_t B = batch_, G = gates_, H = hidden_;
   float* gates = gates_buf_.data();
   for (int64_t b = 0; b < B; ++b) std::copy(s.bias.begin(), s.bias.end(), gates + b * G);
-  matmul_acc(s.input_size, G, x, s.w_ih_t.data(), gates);
+  matmul_acc(x, s.w_ih, gates);
   switch (type_) {
     case CellType::Lstm:
-      matmul_acc(out_, G, s.h.data(), s.w_hh_t.data(), gates);
-      if (!s.w_hr_t.empty()) {
+      matmul_acc(s.h.data(), s.w_hh, gates);
+      if (!s.w_hr.empty()) {
         kernels::lstm_forward(B, H, gates, s.c.data(), raw_buf_.data(), H, nullptr);
         std::fill(s.h.begin(), s.h.end(), 0.0f);
-        matmul_acc(H, out_, raw_buf_.data(), s.w_hr_t.data(), s.h.data());
+        matmul_acc(raw_buf_.data(), s.w_hr, s.h.data());
       } else {
         kernels::lstm_forward(B, H, gates, s.c.data(), s.h.data(), H, nullptr);
       }
       break;
     case CellType::Gru:
       std::fill(gh_buf_.begin(), gh_buf_.end(), 0.0f);
-      matmul_acc(H, G, s.h.data(), s.w_hh_t.data(), gh_buf_.data());
+      matmul_acc(s.h.data(), s.w_hh, gh_buf_.data());
       kernels::gru_forward(B, H, gates, gh_buf_.data(), s.b_hn.data(), s.h.data(), nullptr);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:
-      matmul_acc(H, G, s.h.data(), s.w_hh_t.data(), gates);
+      matmul_acc(s.h.data(), s.w_hh, gates);
       kernels::rnn_forward(B, H, type_ == CellType::RnnRelu, gates, s.h.data(), H);
       break;
   }

@@ -38,9 +38,10 @@ Tensor difference_loss(const char* name, const Tensor& pred, const Tensor& targe
       [p = pred.detach(), t = target.detach(), reduction, slope](const Grads& g, const Node& node) {
         const ops_detail::LossGrad up(g[0], reduction, p.numel());
         Tensor dpred = Tensor::empty(p.shape());
-        for (int64_t i = 0; i < p.numel(); ++i) {
-          dpred.data()[i] = up.at(i) * slope(p.data()[i] - t.data()[i]);
-        }
+        const float* pv = p.data();
+        const float* tv = t.data();
+        float* out = dpred.data();
+        for (int64_t i = 0, n = p.numel(); i < n; ++i) out[i] = up.at(i) * slope(pv[i] - tv[i]);
         Tensor dtarget;
         if (node.needs_input_grad(1)) {
           dtarget = ops_detail::map_unary(dpred, [](float v) { return -v; });

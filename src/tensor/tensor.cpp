@@ -73,10 +73,7 @@ int64_t flat_index(const Shape& shape, std::initializer_list<int64_t> index) {
 
 }  // namespace
 
-TensorImpl& Tensor::impl() const {
-  if (!impl_) throw Error("use of an undefined Tensor");
-  return *impl_;
-}
+void Tensor::throw_undefined() { throw Error("use of an undefined Tensor"); }
 
 Tensor Tensor::empty(const Shape& shape) { return Tensor(make_impl(shape)); }
 Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }

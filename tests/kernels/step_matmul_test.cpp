@@ -1,7 +1,7 @@
 // kernels::step_matmul_acc against a naive double-precision loop: every row count around the
-// register blocks (1-13 rows, 30-33), widths that are and are not a multiple of the vector
-// slab, K down to 1, leading dimensions wider than the matrices; y accumulates, and columns
-// outside the product (padding) are never written.
+// register blocks (1-13 rows, 30-33), widths that are and are not a multiple of the panel, K
+// down to 1 and past the depth block (256), leading dimensions wider than the matrices, both
+// packings and row slices; y accumulates, and columns outside the product are never written.
 #include "recur/kernels/step_matmul.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +9,6 @@
 #include <cmath>
 #include <random>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace recur::kernels {
@@ -22,16 +21,31 @@ std::vector<float> random_values(int64_t n, std::mt19937& rng) {
   return v;
 }
 
-void check(int64_t B, int64_t K, int64_t N, int64_t pad) {
+enum class Packing { Rows, Transposed };
+
+// y += v * w[k0:k0+K, :] for w [k_total, N] held as a PackedMatrix built one way or the other.
+void check(int64_t B, int64_t K, int64_t N, int64_t pad, Packing packing = Packing::Rows,
+           int64_t k0 = 0, int64_t k_total = -1) {
+  if (k_total < 0) k_total = K;
   SCOPED_TRACE("B=" + std::to_string(B) + " K=" + std::to_string(K) + " N=" + std::to_string(N) +
-               " pad=" + std::to_string(pad));
+               " pad=" + std::to_string(pad) + " k0=" + std::to_string(k0) +
+               (packing == Packing::Rows ? " rows" : " transposed"));
   std::mt19937 rng(static_cast<unsigned>(B * 7919 + K * 131 + N));
   const int64_t ldv = K + pad, ldy = N + pad;
   const auto v = random_values(B * ldv, rng);
-  const auto w = random_values(K * N, rng);
+  const auto w = random_values(k_total * N, rng);  // w[k, j]
+  std::vector<float> wt(w.size());                 // W = w^T, [N, k_total]
+  for (int64_t k = 0; k < k_total; ++k) {
+    for (int64_t j = 0; j < N; ++j) wt[j * k_total + k] = w[k * N + j];
+  }
+  const PackedMatrix packed = packing == Packing::Rows
+                                  ? PackedMatrix::from_rows(k_total, N, w.data())
+                                  : PackedMatrix::from_transposed(N, k_total, wt.data());
+  ASSERT_EQ(packed.rows(), k_total);
+  ASSERT_EQ(packed.cols(), N);
   auto y = random_values(B * ldy, rng);
   const auto y0 = y;
-  step_matmul_acc(B, K, N, v.data(), ldv, w.data(), y.data(), ldy);
+  step_matmul_acc(B, v.data(), ldv, packed.slice(k0, k0 + K), y.data(), ldy);
   for (int64_t b = 0; b < B; ++b) {
     for (int64_t j = 0; j < ldy; ++j) {
       if (j >= N) {
@@ -39,7 +53,7 @@ void check(int64_t B, int64_t K, int64_t N, int64_t pad) {
         continue;
       }
       double expected = y0[b * ldy + j];
-      for (int64_t k = 0; k < K; ++k) expected += double(v[b * ldv + k]) * w[k * N + j];
+      for (int64_t k = 0; k < K; ++k) expected += double(v[b * ldv + k]) * w[(k0 + k) * N + j];
       ASSERT_NEAR(y[b * ldy + j], expected, 1e-5 * (K + 1)) << "row " << b << " column " << j;
     }
   }
@@ -53,28 +67,40 @@ TEST(StepMatmul, MatchesNaiveProductOverBlockBoundaries) {
   }
 }
 
+TEST(StepMatmul, DepthPastOneBlock) {
+  for (int64_t B : {1, 6, 7}) {
+    for (int64_t K : {255, 256, 257, 600}) check(B, K, 40, 0);
+  }
+}
+
 TEST(StepMatmul, RespectsLeadingDimensions) {
   for (int64_t B : {1, 5, 6, 9}) {
     for (int64_t N : {8, 19, 64}) check(B, 17, N, 5);
   }
 }
 
-TEST(StepMatmul, NoRowsOrColumnsIsANoOp) {
-  std::vector<float> v(4, 1.0f), w(4, 1.0f), y(4, 2.0f);
-  step_matmul_acc(0, 2, 2, v.data(), 2, w.data(), y.data(), 2);
-  step_matmul_acc(2, 2, 0, v.data(), 2, w.data(), y.data(), 2);
-  for (float x : y) EXPECT_EQ(x, 2.0f);
+TEST(StepMatmul, TransposedPackingMultipliesByTheTranspose) {
+  for (int64_t B : {1, 4, 6, 13}) {
+    for (int64_t N : {5, 16, 33, 96}) check(B, 24, N, 2, Packing::Transposed);
+  }
 }
 
-TEST(StepMatmul, TransposeAcrossTileEdges) {
-  for (auto [rows, cols] : {std::pair<int64_t, int64_t>{1, 1}, {17, 5}, {64, 256}, {33, 40}}) {
-    std::vector<float> w(rows * cols), wt(rows * cols);
-    for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i);
-    transpose(rows, cols, w.data(), wt.data());
-    for (int64_t r = 0; r < rows; ++r) {
-      for (int64_t k = 0; k < cols; ++k) ASSERT_EQ(wt[k * rows + r], w[r * cols + k]);
-    }
+TEST(StepMatmul, RowSliceUsesOnlyThoseRows) {
+  // GRU's backward multiplies by rows [0, 2H) and [2H, 3H) of one packed W_hh.
+  for (int64_t B : {1, 3, 6, 8}) {
+    check(B, 10, 24, 0, Packing::Rows, 0, 30);
+    check(B, 10, 24, 0, Packing::Rows, 20, 30);
+    check(B, 7, 17, 1, Packing::Transposed, 5, 12);
   }
+}
+
+TEST(StepMatmul, NoRowsOrColumnsIsANoOp) {
+  std::vector<float> v(4, 1.0f), w(4, 1.0f), y(4, 2.0f);
+  const PackedMatrix two = PackedMatrix::from_rows(2, 2, w.data());
+  const PackedMatrix none = PackedMatrix::from_rows(2, 0, w.data());
+  step_matmul_acc(0, v.data(), 2, two.all(), y.data(), 2);
+  step_matmul_acc(2, v.data(), 2, none.all(), y.data(), 2);
+  for (float x : y) EXPECT_EQ(x, 2.0f);
 }
 
 }  // namespace

@@ -1,20 +1,59 @@
-// The per-step recurrent product for small problems: y[b, 0:N] += sum_k v[b, k] * w[k, 0:N]
-// for b < B, with w row-major [K, N] (the transposed weight for h W_hh^T; W_hh itself for
-// dgates W_hh). A time step of a small recurrent layer (the stock-forecasting LSTM: 32 x 64 x
-// 256) is too small for a BLAS call to pay for its setup and threading, and OpenBLAS has no
-// path for such shapes that beats a register-blocked kernel (docs/KERNELS.md has the numbers).
-// Always single-threaded, so it can run inside a parallel region or next to one.
+// The per-step recurrent product y[b, 0:N] += sum_k v[b, k] * w[k, 0:N] for b < B, with the
+// weight packed once per sequence (PackedMatrix) and reused by every time step.
+//
+// A recurrent layer multiplies the same weight (W_hh^T forward, W_hh backward) by a new small
+// matrix at every step. A BLAS call repacks the weight on each call and has no fast path for a
+// few batch rows; read unpacked, rows of the weight that lie 4 KiB apart share one L1 cache set
+// and evict each other. Packing into contiguous column panels once removes both costs
+// (docs/KERNELS.md has the numbers). Always single-threaded, so it can run inside a parallel
+// region or next to one.
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 
 namespace recur::kernels {
 
-void step_matmul_acc(int64_t B, int64_t K, int64_t N, const float* v, int64_t ldv, const float* w,
-                     float* y, int64_t ldy);
+// Rows [k_begin, k_end) of a packed matrix: what step_matmul_acc multiplies by.
+struct PackedRows {
+  const float* data = nullptr;  // first panel's row k_begin
+  int64_t rows = 0;             // k_end - k_begin
+  int64_t cols = 0;             // N
+  int64_t panel_stride = 0;     // floats from one panel to the next
+};
 
-// wt [cols, rows] = w^T for a row-major w [rows, cols]: turns a PyTorch weight [N, K] into the
-// [K, N] layout step_matmul_acc reads.
-void transpose(int64_t rows, int64_t cols, const float* w, float* wt);
+// A [K, N] matrix as panels of kPanelWidth columns, each panel's K rows contiguous; the last
+// panel is zero-padded to full width.
+class PackedMatrix {
+ public:
+  static constexpr int64_t kPanelWidth = 16;
+
+  PackedMatrix() = default;
+  // Packs w, row-major [K, N].
+  static PackedMatrix from_rows(int64_t K, int64_t N, const float* w);
+  // Packs W^T for W row-major [N, K], as a PyTorch weight is stored: products become v W^T.
+  static PackedMatrix from_transposed(int64_t N, int64_t K, const float* W);
+
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  bool empty() const { return data_ == nullptr; }
+  PackedRows all() const { return slice(0, rows_); }
+  PackedRows slice(int64_t k_begin, int64_t k_end) const;
+
+ private:
+  PackedMatrix(int64_t K, int64_t N);
+  float* panel(int64_t p) { return data_.get() + p * rows_ * kPanelWidth; }
+
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  int64_t rows_ = 0, cols_ = 0;
+  std::unique_ptr<float[], Free> data_;  // 64-byte aligned: a panel row is one cache line
+};
+
+// y [B, N] (rows ldy apart) += v [B, K] (rows ldv apart) * w [K, N].
+void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
+                     int64_t ldy);
 
 }  // namespace recur::kernels

@@ -9,7 +9,7 @@
 //   for (...) { Tensor y = stream.step(x_t); }   // x_t [1, I] -> y [1, H_out]
 //
 // The stream copies the weights at construction into the layout its per-step kernel wants
-// (transposed, biases folded), so later changes to the layer's weights are not seen: build a
+// (packed, biases folded; kernels/step_matmul.h), so later changes to the layer's weights are not seen: build a
 // new stream after training further. All buffers are allocated once; the raw step() overload
 // does no heap allocation at all.
 #pragma once
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "recur/kernels/step_matmul.h"
 #include "recur/nn/recurrent_layer.h"
 
 namespace recur::nn {
@@ -44,19 +45,18 @@ class RecurrentStream {
  private:
   struct Layer {
     int64_t input_size = 0;
-    std::vector<float> w_ih_t;  // [I, G] = W_ih^T
-    std::vector<float> w_hh_t;  // [H_out, G] = W_hh^T
-    std::vector<float> w_hr_t;  // [H, P] = W_hr^T (projection)
+    kernels::PackedMatrix w_ih;  // W_ih^T [I, G]
+    kernels::PackedMatrix w_hh;  // W_hh^T [H_out, G]
+    kernels::PackedMatrix w_hr;  // W_hr^T [H, P] (projection)
     std::vector<float> bias;    // [G] folded bias (see the engine)
     std::vector<float> b_hn;    // GRU: [H]
     std::vector<float> h, c;    // state [B, H_out], [B, H]
   };
   void layer_step(Layer& layer, const float* x);
-  void matmul_acc(int64_t K, int64_t n, const float* v, const float* wt, float* y) const;
+  void matmul_acc(const float* v, const kernels::PackedMatrix& w, float* y) const;
 
   CellType type_;
   int64_t hidden_ = 0, out_ = 0, gates_ = 0, batch_ = 0;
-  bool direct_ = false;  // per-step products through the direct kernel (small layers)
   std::vector<Layer> layers_;
   std::vector<float> gates_buf_, gh_buf_, raw_buf_;  // per-step scratch, preallocated
 };

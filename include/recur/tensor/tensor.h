@@ -109,10 +109,15 @@ class Tensor {
   // Without an argument the tensor must hold one element and the seed gradient is 1.
   void backward(const Tensor& grad_output = Tensor()) const;
 
-  TensorImpl& impl() const;
+  // Inline because every data() goes through it; the error path stays out of line.
+  TensorImpl& impl() const {
+    if (impl_ == nullptr) [[unlikely]] throw_undefined();
+    return *impl_;
+  }
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
 
  private:
+  [[noreturn]] static void throw_undefined();
   std::shared_ptr<TensorImpl> impl_;
 };
 
