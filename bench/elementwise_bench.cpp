@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "recur/kernels/activations.h"
+#include "recur/kernels/rnn_gates.h"
 
 namespace {
 
@@ -48,6 +49,25 @@ RECUR_ELEMENTWISE_BENCH(Tanh, recur::kernels::tanh);
 RECUR_ELEMENTWISE_BENCH(StdTanh, std_tanh);
 RECUR_ELEMENTWISE_BENCH(Gelu, recur::kernels::gelu);
 RECUR_ELEMENTWISE_BENCH(StdGelu, std_gelu);
+
+// One time step's fused LSTM gate pass (kernels/rnn_gates.h) on S2's step, B=64, H=256:
+// 3 sigmoids, 2 tanh and the state update per hidden unit. Items = hidden units.
+void BM_LstmGateStep(benchmark::State& state) {
+  const int64_t B = state.range(0), H = state.range(1);
+  std::vector<float> pre(static_cast<size_t>(B * 4 * H)), gates(pre.size());
+  std::vector<float> c(static_cast<size_t>(B * H), 0.5f), h(c.size());
+  for (size_t i = 0; i < pre.size(); ++i) pre[i] = -4.0f + 8.0f * static_cast<float>(i % 977) / 977;
+  for (auto _ : state) {
+    state.PauseTiming();
+    gates = pre;  // the kernel overwrites pre-activations with activations
+    state.ResumeTiming();
+    recur::kernels::lstm_forward(B, H, gates.data(), c.data(), h.data(), H, nullptr);
+    benchmark::DoNotOptimize(h.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * B * H);
+}
+BENCHMARK(BM_LstmGateStep)->Args({64, 256})->Args({32, 64});
 
 }  // namespace
 
