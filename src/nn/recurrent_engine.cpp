@@ -25,9 +25,9 @@ struct Part {
 constexpr int64_t kMinPartRows = 4;
 
 // How many slices of the batch each direction's time loop is cut into. Layers on the packed
-// per-step kernel get one per spare thread: a step is too small to split across
-// threads, whole sequences are not. Large layers keep the batch whole and let the BLAS thread
-// each step's product.
+// per-step kernel get one per spare thread: rows are independent sequences, so each slice runs
+// its whole time loop with no synchronisation per step, reading the same packed weights. A
+// layer whose steps go to the BLAS keeps the batch whole and lets the BLAS thread each step.
 int64_t batch_slices(const CellSpec& cell, int64_t batch, int64_t directions) {
   if (!use_packed_steps(cell, batch, directions)) return 1;
   const int64_t spare = kernels::num_threads() / directions;
@@ -55,7 +55,7 @@ void for_each_part(int64_t directions, int64_t slices, int64_t batch, const Fn& 
 }
 
 // Measured on the 2-core dev machine: below ~1M multiply-adds per step a threaded BLAS call
-// costs more than the single-threaded packed kernel.
+// costs more than the single-threaded packed kernel (used where the batch cannot be sliced).
 constexpr int64_t kBlasStepMacs = int64_t{1} << 20;
 
 // y [bs, N] = beta * y + v [bs, K] op(W), v's rows ldv apart: by the per-step kernel when
@@ -333,8 +333,9 @@ void apply_dropout(float p, Generator& gen, FloatBuffer& v, FloatBuffer& mask) {
 }  // namespace
 
 bool use_packed_steps(const CellSpec& cell, int64_t batch, int64_t directions) {
-  const bool blas_threads = kernels::num_threads() / directions > 1;
-  return !blas_threads || batch * cell.gates() * cell.out() < kBlasStepMacs;
+  const bool spare_threads = kernels::num_threads() / directions > 1;
+  const bool sliceable = batch >= 2 * kMinPartRows;
+  return !spare_threads || sliceable || batch * cell.gates() * cell.out() < kBlasStepMacs;
 }
 
 StepLayout StepLayout::dense(int64_t steps, int64_t batch) {

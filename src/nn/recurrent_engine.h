@@ -54,9 +54,10 @@ struct DirectionWeights {
 };
 
 // True when the per-step recurrent products run on the single-threaded packed kernel
-// (kernels/step_matmul.h): always when each direction has one thread, which the kernel beats
-// the BLAS on at every size measured; with more threads per direction, when a step is small
-// enough (batch x G*H x H_out) that the BLAS's threading and setup cost more than they gain.
+// (kernels/step_matmul.h), which beats the BLAS on every step size measured: whenever a
+// direction has one thread, or enough batch rows to give each of its threads a slice (see
+// batch_slices in the .cpp). Otherwise (a thread to spare but a batch too small to cut) the
+// BLAS threads each step when the step is large (batch x G*H x H_out >= 2^20 multiply-adds).
 bool use_packed_steps(const CellSpec& cell, int64_t batch, int64_t directions);
 
 // Gradients of one direction's parameters, written (not accumulated); null = not wanted.

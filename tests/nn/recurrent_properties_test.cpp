@@ -201,6 +201,38 @@ INSTANTIATE_TEST_SUITE_P(Cells, ThreadCountInvariant,
                          ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru),
                          cell_label);
 
+// A batch too small to slice with a step too large for the packed kernel on a spare thread:
+// with two threads the per-step products go to the threaded BLAS, with one to the packed
+// kernel (recurrent_engine.h, use_packed_steps). Both paths give the same forward and backward.
+std::vector<std::vector<float>> large_step_run(CellType type, int threads) {
+  kernels::set_num_threads(threads);
+  Generator gen(5);
+  nn::RecurrentOptions o = small_options(1);
+  o.hidden_size = 512;
+  nn::RecurrentLayer layer(type, o, gen);
+  Tensor x = Tensor::uniform({4, 6, 3}, -1, 1, gen).set_requires_grad(true);
+  auto out = layer.forward(x);
+  sum(out.output).backward();
+  std::vector<std::vector<float>> all{out.output.to_vector(), x.grad().to_vector()};
+  for (const auto& [name, p] : layer.named_parameters()) all.push_back(p.grad().to_vector());
+  return all;
+}
+
+TEST_P(ThreadCountInvariant, BlasStepsMatchPackedSteps) {
+  const int before = kernels::num_threads();
+  const auto packed = large_step_run(GetParam(), 1);
+  const auto blas = large_step_run(GetParam(), 2);
+  kernels::set_num_threads(before);
+  ASSERT_EQ(packed.size(), blas.size());
+  for (size_t i = 0; i < packed.size(); ++i) {
+    ASSERT_EQ(packed[i].size(), blas[i].size());
+    for (size_t j = 0; j < packed[i].size(); ++j) {
+      ASSERT_NEAR(packed[i][j], blas[i][j], 1e-5f * (1.0f + std::fabs(packed[i][j])))
+          << "tensor " << i << " element " << j;
+    }
+  }
+}
+
 TEST(RecurrentStream, RejectsBidirectional) {
   nn::LSTM lstm(small_options(1, true));
   EXPECT_THROW(nn::RecurrentStream(lstm, 1), ValueError);
