@@ -70,12 +70,32 @@ void BM_StepMatmulForward(benchmark::State& s) {
       2.0 * B * N * H, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
+// The input projection through the packed kernel: P[T*B,4H] += X[T*B,I] * W_ih^T; args as
+// BM_InputProjection (T*B, I, H), against which it is compared.
+void BM_PackedInputProjection(benchmark::State& s) {
+  const int64_t M = s.range(0), I = s.range(1), N = 4 * s.range(2);
+  const auto x = random_vector(M * I), w = random_vector(N * I);
+  const auto packed = recur::kernels::PackedMatrix::from_transposed(N, I, w.data());
+  std::vector<float> y(static_cast<size_t>(M * N));
+  for (auto _ : s) {
+    recur::kernels::step_matmul_acc(M, x.data(), I, packed.all(), y.data(), N);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  s.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * M * N * I, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+
 BENCHMARK(BM_StepMatmulForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_RecurrentForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_RecurrentBackward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_WeightGradient)->ArgsProduct({{6400}, {64, 128, 256, 512}});
 BENCHMARK(BM_InputProjection)->ArgsProduct({{6400}, {128, 512}, {256, 512}});
 BENCHMARK(BM_InputProjection)->ArgsProduct({{960}, {1, 64}, {64}});
+BENCHMARK(BM_InputProjection)->ArgsProduct({{800}, {128, 256}, {128}});
+BENCHMARK(BM_PackedInputProjection)->ArgsProduct({{6400}, {128, 512}, {256, 512}});
+BENCHMARK(BM_PackedInputProjection)->ArgsProduct({{960}, {1, 64}, {64}});
+BENCHMARK(BM_PackedInputProjection)->ArgsProduct({{800}, {128, 256}, {128}});
 
 }  // namespace
 

@@ -86,9 +86,11 @@ void backward_product(int64_t bs, int64_t k0, int64_t K, int64_t N, const float*
                y);
 }
 
-// The per-step kernel's weights of one direction: W_hh, and W_hr with a projection.
+// The per-step kernel's weights of one direction: W_hh, and W_hr with a projection; forward
+// also W_ih^T and the folded bias, for the per-step input projection (GateInput).
 struct PackedStepWeights {
-  kernels::PackedMatrix hh, hr;
+  kernels::PackedMatrix hh, hr, ih;
+  std::vector<float> bias;
 };
 
 // Packs w's recurrent weights for the forward (op(W) = W^T) or the backward (op(W) = W)
@@ -146,6 +148,21 @@ void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t r
        G);
 }
 
+// Where a direction's gate pre-activations come from. Either all of P = X W_ih^T + bias was
+// computed before the time loop (one GEMM, `p` [N, G*H]), or each step computes its rows
+// x_t W_ih^T + bias with the packed kernel just before using them (`w_ih` set): for a small
+// layer this beats a BLAS call and keeps P_t in cache between its product and the gate pass,
+// and each batch slice projects its own rows. Per step, `p` is the tape's gate buffer when training keeps
+// one, else null and each part uses a small scratch.
+struct GateInput {
+  float* p = nullptr;
+  const float* x = nullptr;                   // layer input [N, I] (per step)
+  int64_t input_size = 0;                     // I
+  const kernels::PackedMatrix* w_ih = nullptr;  // W_ih^T packed (per step)
+  const float* bias = nullptr;                // [G*H] folded (per step)
+  bool per_step() const { return w_ih != nullptr; }
+};
+
 // Sizes a tape for one direction of one layer.
 void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape& tape) {
   const int64_t rows = layout.rows, batch = layout.batch;
@@ -168,10 +185,11 @@ void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape
 // projection; h, c are the direction's whole state; y is the layer output [N, D*H_out], of which
 // this direction writes columns [d*H_out, (d+1)*H_out).
 void direction_forward(const CellSpec& cell, const StepLayout& layout, const DirectionWeights& w,
-                       const Part& part, int64_t directions, float* p, float* h, float* c, float* y,
-                       DirectionTape* tape) {
+                       const Part& part, int64_t directions, const GateInput& in, float* h,
+                       float* c, float* y, DirectionTape* tape) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
   const int64_t T = layout.steps(), lo = part.begin;
+  FloatBuffer p_scratch(in.p == nullptr ? (part.end - lo) * G : 0);
   FloatBuffer gh_scratch(cell.type == CellType::Gru ? (part.end - lo) * G : 0);
   FloatBuffer raw_scratch(cell.proj > 0 && tape == nullptr ? (part.end - lo) * H : 0);
   h += lo * Hout;
@@ -191,7 +209,13 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
       if (!tape->h_raw.empty()) h_raw = tape->h_raw.data() + row * H;
       if (cell.lstm()) save_c_prev = tape->c_prev.data() + row * H;
     }
-    step_forward(cell, w, rows, p + row * G, gh, h, c, h_raw, save_c_prev, save_hn);
+    float* gates = in.p != nullptr ? in.p + row * G : p_scratch.data();
+    if (in.per_step()) {
+      for (int64_t r = 0; r < rows; ++r) std::copy(in.bias, in.bias + G, gates + r * G);
+      kernels::step_matmul_acc(rows, in.x + row * in.input_size, in.input_size, in.w_ih->all(),
+                               gates, G);
+    }
+    step_forward(cell, w, rows, gates, gh, h, c, h_raw, save_c_prev, save_hn);
     copy_rows(rows, Hout, h, Hout, y + row * directions * Hout + part.direction * Hout,
               directions * Hout);
   }
@@ -410,26 +434,33 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
     const bool top = l == L - 1;
     if (!top) layer_out = FloatBuffer(N * D * Hout);
     float* out = top ? y : layer_out.data();
-    std::vector<float*> p(D);
+    std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
+    const bool packed_steps = use_packed_steps(cell, B, D);
+    // Measured: per step pays off for small projections (S1: 4-5%); above ~2^20 multiply-adds
+    // per step the one GEMM over all steps is faster (10-15% on S3).
+    const bool project_per_step = packed_steps && B * G * I < kBlasStepMacs;
+    std::vector<PackedStepWeights> packed(D);
+    std::vector<GateInput> in(D);
     for (int64_t d = 0; d < D; ++d) {
       DirectionTape* dt = tape != nullptr ? &tape->dirs[l * D + d] : nullptr;
       if (dt != nullptr) allocate_tape(cell, layout, *dt);
-      if (dt != nullptr && !dt->gates.empty()) {
-        p[d] = dt->gates.data();
-      } else {  // inference, or a vanilla RNN, whose tape keeps no gates
-        projections[d] = FloatBuffer(N * G);
-        p[d] = projections[d].data();
+      if (dt != nullptr && !dt->gates.empty()) in[d].p = dt->gates.data();
+      if (packed_steps) pack_step_weights(cell, true, w[d], packed[d]);
+      if (project_per_step) {
+        packed[d].ih = kernels::PackedMatrix::from_transposed(G, I, w[d].w_ih);
+        packed[d].bias = folded_bias(cell, w[d]);
+        in[d] = GateInput{in[d].p, input, I, &packed[d].ih, packed[d].bias.data()};
+        continue;
       }
-      input_projection(cell, weights[l * D + d], N, I, input, p[d]);
-    }
-    std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
-    std::vector<PackedStepWeights> packed(D);
-    if (use_packed_steps(cell, B, D)) {
-      for (int64_t d = 0; d < D; ++d) pack_step_weights(cell, true, w[d], packed[d]);
+      if (in[d].p == nullptr) {  // inference, or a vanilla RNN, whose tape keeps no gates
+        projections[d] = FloatBuffer(N * G);
+        in[d].p = projections[d].data();
+      }
+      input_projection(cell, w[d], N, I, input, in[d].p);
     }
     for_each_part(D, batch_slices(cell, B, D), B, [&](const Part& part) {
       const int64_t s = l * D + part.direction;
-      direction_forward(cell, layout, w[part.direction], part, D, p[part.direction],
+      direction_forward(cell, layout, w[part.direction], part, D, in[part.direction],
                         h + s * B * Hout, cell.lstm() ? c + s * B * cell.hidden : nullptr, out,
                         tape != nullptr ? &tape->dirs[s] : nullptr);
     });

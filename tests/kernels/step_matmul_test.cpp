@@ -1,6 +1,6 @@
 // kernels::step_matmul_acc against a naive double-precision loop: every row count around the
 // register blocks (1-13 rows, 30-33), widths that are and are not a multiple of the panel, K
-// down to 1 and past the depth block (256), leading dimensions wider than the matrices, both
+// down to 1 and past the depth block (512), leading dimensions wider than the matrices, both
 // packings and row slices; y accumulates, and columns outside the product are never written.
 #include "recur/kernels/step_matmul.h"
 
@@ -69,7 +69,7 @@ TEST(StepMatmul, MatchesNaiveProductOverBlockBoundaries) {
 
 TEST(StepMatmul, DepthPastOneBlock) {
   for (int64_t B : {1, 6, 7}) {
-    for (int64_t K : {255, 256, 257, 600}) check(B, K, 40, 0);
+    for (int64_t K : {511, 512, 513, 1100}) check(B, K, 40, 0);
   }
 }
 
