@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <vector>
 
 #include "vec_math.h"
 
@@ -26,10 +27,14 @@ constexpr int64_t kRows = 6;
 constexpr int64_t kDepth = 256;
 
 // y[0:rows, 0:panels*kPanel] += v[0:rows, 0:K] * the K rows of `panels` consecutive panels,
-// accumulated in registers.
+// accumulated in registers. v[r, k] is at v[r * ldv + k], or, for a row block packed by
+// pack_row_blocks (ldv == kPackedV), at v[k * kRows + r].
+constexpr int64_t kPackedV = 0;
+
 template <int64_t rows, int64_t panels>
 HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, int64_t panel_stride,
                       float* y, int64_t ldy) {
+  const int64_t v_row = ldv == kPackedV ? 1 : ldv, v_k = ldv == kPackedV ? kRows : 1;
   const DV d;
   constexpr int64_t L = kPanel / kVecs;
   constexpr int64_t cols = panels * kVecs;
@@ -45,7 +50,7 @@ HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, in
       }
     }
     for (int64_t r = 0; r < rows; ++r) {
-      const VV s = hn::Set(d, v[r * ldv + k]);
+      const VV s = hn::Set(d, v[r * v_row + k * v_k]);
       for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::MulAdd(s, wk[c], acc[r][c]);
     }
   }
@@ -105,11 +110,28 @@ void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const P
   }
 }
 
+// Copies the first full_rows rows of v, kRows at a time, k-major ([block][k][kRows]): the
+// broadcasts of a register block then read one contiguous stream instead of kRows rows.
+const float* pack_row_blocks(int64_t full_rows, int64_t K, const float* v, int64_t ldv) {
+  thread_local std::vector<float> packed;
+  packed.resize(static_cast<size_t>(full_rows * K));
+  for (int64_t b = 0; b < full_rows; b += kRows) {
+    float* out = packed.data() + b * K;
+    for (int64_t r = 0; r < kRows; ++r) {
+      const float* row = v + (b + r) * ldv;
+      for (int64_t k = 0; k < K; ++k) out[k * kRows + r] = row[k];
+    }
+  }
+  return packed.data();
+}
+
 // The full row blocks, panel by panel and, within a panel, kDepth rows of it at a time: that
 // part of the panel serves every row block while in L1, and the panel's y columns (B x 16) stay
 // in L1 from one depth block to the next.
 void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const PackedRows& w,
                      float* y, int64_t ldy) {
+  if (full_rows == 0) return;
+  const float* vp = pack_row_blocks(full_rows, w.rows, v, ldv);
   const int64_t full = w.cols / kPanel;
   const int64_t width = w.cols - full * kPanel;  // of a last, partial panel
   for (int64_t p = 0; p <= full; ++p) {
@@ -118,12 +140,12 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Packe
       const int64_t K = std::min(kDepth, w.rows - k0);
       const float* panel = w.data + p * w.panel_stride + k0 * kPanel;
       for (int64_t b = 0; b < full_rows; b += kRows) {
-        const float* vb = v + b * ldv + k0;
+        const float* vb = vp + b * w.rows + k0 * kRows;
         float* yb = y + b * ldy + p * kPanel;
         if (p < full) {
-          block<kRows, 1>(K, vb, ldv, panel, 0, yb, ldy);
+          block<kRows, 1>(K, vb, kPackedV, panel, 0, yb, ldy);
         } else {
-          partial_panel<kRows>(K, width, vb, ldv, panel, yb, ldy);
+          partial_panel<kRows>(K, width, vb, kPackedV, panel, yb, ldy);
         }
       }
     }
