@@ -62,8 +62,8 @@ HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, in
 // The last panel when N is not a multiple of kPanel: through a full-width copy of y's columns,
 // so that nothing past column N is read or written.
 template <int64_t rows>
-void partial_panel(int64_t K, int64_t width, const float* v, int64_t ldv, const float* w,
-                   float* y, int64_t ldy) {
+void partial_panel(int64_t K, int64_t width, const float* v, int64_t ldv, const float* w, float* y,
+                   int64_t ldy) {
   alignas(64) float tile[rows * kPanel] = {};
   for (int64_t r = 0; r < rows; ++r) std::memcpy(tile + r * kPanel, y + r * ldy, width * 4);
   block<rows, 1>(K, v, ldv, w, 0, tile, kPanel);
@@ -74,21 +74,19 @@ void partial_panel(int64_t K, int64_t width, const float* v, int64_t ldv, const 
 // fewer accumulators per panel, and an FMA chain must wait for its previous result, so they
 // take several panels per pass: 8-12 independent accumulators each.
 template <int64_t rows>
-void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, float* y,
-               int64_t ldy) {
+void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
   constexpr int64_t group = rows == 1 ? 4 : rows <= 3 ? 2 : 1;
   const int64_t full = w.cols / kPanel;
   int64_t p = 0;
   for (; p + group <= full; p += group) {
-    block<rows, group>(K, v, ldv, w.data + p * w.panel_stride, w.panel_stride, y + p * kPanel,
-                       ldy);
+    block<rows, group>(K, v, ldv, w.data + p * w.panel_stride, w.panel_stride, y + p * kPanel, ldy);
   }
   for (; p < full; ++p) {
     block<rows, 1>(K, v, ldv, w.data + p * w.panel_stride, 0, y + p * kPanel, ldy);
   }
   if (full * kPanel < w.cols) {
-    partial_panel<rows>(K, w.cols - full * kPanel, v, ldv, w.data + full * w.panel_stride, y + full * kPanel,
-                        ldy);
+    partial_panel<rows>(K, w.cols - full * kPanel, v, ldv, w.data + full * w.panel_stride,
+                        y + full * kPanel, ldy);
   }
 }
 
@@ -128,8 +126,8 @@ const float* pack_row_blocks(int64_t full_rows, int64_t K, const float* v, int64
 // The full row blocks, panel by panel and, within a panel, kDepth rows of it at a time: that
 // part of the panel serves every row block while in L1, and the panel's y columns (B x 16) stay
 // in L1 from one depth block to the next.
-void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const PackedRows& w,
-                     float* y, int64_t ldy) {
+void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const PackedRows& w, float* y,
+                     int64_t ldy) {
   if (full_rows == 0) return;
   const float* vp = pack_row_blocks(full_rows, w.rows, v, ldv);
   const int64_t full = w.cols / kPanel;
@@ -167,7 +165,8 @@ PackedMatrix PackedMatrix::from_rows(int64_t K, int64_t N, const float* w) {
   for (int64_t j0 = 0; j0 < N; j0 += kPanel) {
     float* panel = m.panel(j0 / kPanel);
     const int64_t width = std::min(kPanel, N - j0);
-    for (int64_t k = 0; k < K; ++k) std::copy(w + k * N + j0, w + k * N + j0 + width, panel + k * kPanel);
+    for (int64_t k = 0; k < K; ++k)
+      std::copy(w + k * N + j0, w + k * N + j0 + width, panel + k * kPanel);
   }
   return m;
 }

@@ -152,14 +152,14 @@ void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t r
 // computed before the time loop (one GEMM, `p` [N, G*H]), or each step computes its rows
 // x_t W_ih^T + bias with the packed kernel just before using them (`w_ih` set): for a small
 // layer this beats a BLAS call and keeps P_t in cache between its product and the gate pass,
-// and each batch slice projects its own rows. Per step, `p` is the tape's gate buffer when training keeps
-// one, else null and each part uses a small scratch.
+// and each batch slice projects its own rows. Per step, `p` is the tape's gate buffer when training
+// keeps one, else null and each part uses a small scratch.
 struct GateInput {
   float* p = nullptr;
-  const float* x = nullptr;                   // layer input [N, I] (per step)
-  int64_t input_size = 0;                     // I
+  const float* x = nullptr;                     // layer input [N, I] (per step)
+  int64_t input_size = 0;                       // I
   const kernels::PackedMatrix* w_ih = nullptr;  // W_ih^T packed (per step)
-  const float* bias = nullptr;                // [G*H] folded (per step)
+  const float* bias = nullptr;                  // [G*H] folded (per step)
   bool per_step() const { return w_ih != nullptr; }
 };
 

@@ -27,10 +27,14 @@ using nn::CellType;
 // "rnn_tanh", "lstm", ...: readable test names for suites over cell types.
 std::string cell_label(const ::testing::TestParamInfo<CellType>& info) {
   switch (info.param) {
-    case CellType::RnnTanh: return "rnn_tanh";
-    case CellType::RnnRelu: return "rnn_relu";
-    case CellType::Lstm: return "lstm";
-    case CellType::Gru: return "gru";
+    case CellType::RnnTanh:
+      return "rnn_tanh";
+    case CellType::RnnRelu:
+      return "rnn_relu";
+    case CellType::Lstm:
+      return "lstm";
+    case CellType::Gru:
+      return "gru";
   }
   return "unknown";
 }

@@ -9,9 +9,9 @@
 //   for (...) { Tensor y = stream.step(x_t); }   // x_t [1, I] -> y [1, H_out]
 //
 // The stream copies the weights at construction into the layout its per-step kernel wants
-// (packed, biases folded; kernels/step_matmul.h), so later changes to the layer's weights are not seen: build a
-// new stream after training further. All buffers are allocated once; the raw step() overload
-// does no heap allocation at all.
+// (packed, biases folded; kernels/step_matmul.h), so later changes to the layer's weights are not
+// seen: build a new stream after training further. All buffers are allocated once; the raw step()
+// overload does no heap allocation at all.
 #pragma once
 
 #include <cstdint>
@@ -48,9 +48,9 @@ class RecurrentStream {
     kernels::PackedMatrix w_ih;  // W_ih^T [I, G]
     kernels::PackedMatrix w_hh;  // W_hh^T [H_out, G]
     kernels::PackedMatrix w_hr;  // W_hr^T [H, P] (projection)
-    std::vector<float> bias;    // [G] folded bias (see the engine)
-    std::vector<float> b_hn;    // GRU: [H]
-    std::vector<float> h, c;    // state [B, H_out], [B, H]
+    std::vector<float> bias;     // [G] folded bias (see the engine)
+    std::vector<float> b_hn;     // GRU: [H]
+    std::vector<float> h, c;     // state [B, H_out], [B, H]
   };
   void layer_step(Layer& layer, const float* x);
   void matmul_acc(const float* v, const kernels::PackedMatrix& w, float* y) const;

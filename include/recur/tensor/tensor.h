@@ -111,7 +111,8 @@ class Tensor {
 
   // Inline because every data() goes through it; the error path stays out of line.
   TensorImpl& impl() const {
-    if (impl_ == nullptr) [[unlikely]] throw_undefined();
+    if (impl_ == nullptr) [[unlikely]]
+      throw_undefined();
     return *impl_;
   }
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
