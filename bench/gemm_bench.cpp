@@ -54,36 +54,28 @@ void BM_InputProjection(benchmark::State& s) {
   run(s, Trans::No, Trans::Yes, s.range(0), 4 * s.range(2), s.range(1));
 }
 
-// The same per-step product through recur's kernel (kernels/step_matmul.h) with W_hh packed
-// once, as a layer's time loop does: y[B,4H] += h[B,H] * W_hh^T.
-void BM_StepMatmulForward(benchmark::State& s) {
-  const int64_t B = s.range(0), H = s.range(1), N = 4 * H;
-  const auto v = random_vector(B * H), w = random_vector(N * H);
-  const auto packed = recur::kernels::PackedMatrix::from_transposed(N, H, w.data());
-  std::vector<float> y(static_cast<size_t>(B * N));
-  for (auto _ : s) {
-    recur::kernels::step_matmul_acc(B, v.data(), H, packed.all(), y.data(), N);
-    benchmark::DoNotOptimize(y.data());
-    benchmark::ClobberMemory();
-  }
-  s.counters["GFLOP/s"] = benchmark::Counter(
-      2.0 * B * N * H, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
-}
-
-// The input projection through the packed kernel: P[T*B,4H] += X[T*B,I] * W_ih^T; args as
-// BM_InputProjection (T*B, I, H), against which it is compared.
-void BM_PackedInputProjection(benchmark::State& s) {
-  const int64_t M = s.range(0), I = s.range(1), N = 4 * s.range(2);
-  const auto x = random_vector(M * I), w = random_vector(N * I);
-  const auto packed = recur::kernels::PackedMatrix::from_transposed(N, I, w.data());
+// y[M,N] += v[M,K] * W^T through recur's packed kernel (kernels/step_matmul.h), W [N,K] packed
+// once, as a layer packs its weights once per sequence.
+void run_packed(benchmark::State& s, int64_t M, int64_t K, int64_t N) {
+  const auto v = random_vector(M * K), w = random_vector(N * K);
+  const auto packed = recur::kernels::PackedMatrix::from_transposed(N, K, w.data());
   std::vector<float> y(static_cast<size_t>(M * N));
   for (auto _ : s) {
-    recur::kernels::step_matmul_acc(M, x.data(), I, packed.all(), y.data(), N);
+    recur::kernels::step_matmul_acc(M, v.data(), K, packed.all(), y.data(), N);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
   s.counters["GFLOP/s"] = benchmark::Counter(
-      2.0 * M * N * I, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+      2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+
+// The per-step product y[B,4H] += h[B,H] * W_hh^T; args: B, H (as BM_RecurrentForward).
+void BM_StepMatmulForward(benchmark::State& s) {
+  run_packed(s, s.range(0), s.range(1), 4 * s.range(1));
+}
+// The input projection P[T*B,4H] += X[T*B,I] * W_ih^T; args: T*B, I, H (as BM_InputProjection).
+void BM_PackedInputProjection(benchmark::State& s) {
+  run_packed(s, s.range(0), s.range(1), 4 * s.range(2));
 }
 
 BENCHMARK(BM_StepMatmulForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
