@@ -108,6 +108,12 @@ void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const P
   }
 }
 
+// Rows multiplied by every panel before the next rows start (a multiple of kRows): a step's
+// batch is one chunk; a whole input projection (thousands of rows) goes chunk by chunk so that
+// the chunk's rows of v, packed (96 x K floats, 96 KiB for K = 256), stay in L2 while every
+// panel passes over them.
+constexpr int64_t kChunkRows = 96;
+
 // Copies the first full_rows rows of v, kRows at a time, k-major ([block][k][kRows]): the
 // broadcasts of a register block then read one contiguous stream instead of kRows rows.
 const float* pack_row_blocks(int64_t full_rows, int64_t K, const float* v, int64_t ldv) {
@@ -187,7 +193,9 @@ PackedRows PackedMatrix::slice(int64_t k_begin, int64_t k_end) const {
 void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
                      int64_t ldy) {
   const int64_t full_rows = B / kRows * kRows;
-  full_row_blocks(full_rows, v, ldv, w, y, ldy);
+  for (int64_t b = 0; b < full_rows; b += kChunkRows) {
+    full_row_blocks(std::min(kChunkRows, full_rows - b), v + b * ldv, ldv, w, y + b * ldy, ldy);
+  }
   // The last B % kRows rows are one pass over the panels, with nothing to reuse between passes.
   leftover_rows(B - full_rows, w.rows, v + full_rows * ldv, ldv, w, y + full_rows * ldy, ldy);
 }

@@ -1,7 +1,8 @@
 // kernels::step_matmul_acc against a naive double-precision loop: every row count around the
-// register blocks (1-13 rows, 30-33), widths that are and are not a multiple of the panel, K
-// down to 1 and past the depth block (512), leading dimensions wider than the matrices, both
-// packings and row slices; y accumulates, and columns outside the product are never written.
+// register blocks (1-13 rows, 30-33) and the row chunks (95-200), widths that are and are not a
+// multiple of the panel, K down to 1 and past the depth block (512), leading dimensions wider than
+// the matrices, both packings and row slices; y accumulates, and columns outside the product are
+// never written.
 #include "recur/kernels/step_matmul.h"
 
 #include <gtest/gtest.h>
@@ -71,6 +72,11 @@ TEST(StepMatmul, DepthPastOneBlock) {
   for (int64_t B : {1, 6, 7}) {
     for (int64_t K : {511, 512, 513, 1100}) check(B, K, 40, 0);
   }
+}
+
+TEST(StepMatmul, ManyRowsGoChunkByChunk) {
+  // A whole input projection: rows past the 96-row chunk, with and without leftover rows.
+  for (int64_t B : {95, 96, 97, 192, 200}) check(B, 20, 40, 3);
 }
 
 TEST(StepMatmul, RespectsLeadingDimensions) {
