@@ -86,8 +86,9 @@ void backward_product(int64_t bs, int64_t k0, int64_t K, int64_t N, const float*
                y);
 }
 
-// The per-step kernel's weights of one direction: W_hh, and W_hr with a projection; forward
-// also W_ih^T and the folded bias, for the per-step input projection (GateInput).
+// What a direction's time loop reads besides the parameters: W_hh, and W_hr with a projection,
+// packed for the per-step kernel; forward also the folded bias and, for the per-step input
+// projection, W_ih^T (GateInput).
 struct PackedStepWeights {
   kernels::PackedMatrix hh, hr, ih;
   std::vector<float> bias;
@@ -138,28 +139,28 @@ void column_sums(int64_t rows, int64_t width, const float* m, int64_t ld, float*
   }
 }
 
-// P[r, :] = x[r, :] W_ih^T + bias for every row: the one input-projection GEMM of a direction.
+// P[r, :] = x[r, :] W_ih^T for every row: the one input-projection GEMM of a direction. The
+// bias is added per step (GateInput), to rows already in cache, instead of being written into
+// all of P first, which made the GEMM read P back (two passes over T*B*G*H floats).
 void input_projection(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
                       int64_t input_size, const float* x, float* p) {
   const int64_t G = cell.gates();
-  const std::vector<float> bias = folded_bias(cell, w);
-  for (int64_t r = 0; r < rows; ++r) std::copy(bias.begin(), bias.end(), p + r * G);
-  gemm(Trans::No, Trans::Yes, rows, G, input_size, 1.0f, x, input_size, w.w_ih, input_size, 1.0f, p,
+  gemm(Trans::No, Trans::Yes, rows, G, input_size, 1.0f, x, input_size, w.w_ih, input_size, 0.0f, p,
        G);
 }
 
-// Where a direction's gate pre-activations come from. Either all of P = X W_ih^T + bias was
-// computed before the time loop (one GEMM, `p` [N, G*H]), or each step computes its rows
-// x_t W_ih^T + bias with the packed kernel just before using them (`w_ih` set): for a small
-// layer this beats a BLAS call and keeps P_t in cache between its product and the gate pass,
-// and each batch slice projects its own rows. Per step, `p` is the tape's gate buffer when training
-// keeps one, else null and each part uses a small scratch.
+// Where a direction's gate pre-activations come from. Either all of P = X W_ih^T was computed
+// before the time loop (one GEMM, `p` [N, G*H]) and each step adds the bias to its rows, or
+// each step computes its rows x_t W_ih^T + bias with the packed kernel just before using them
+// (`w_ih` set): for a small layer this beats a BLAS call and keeps P_t in cache between its product
+// and the gate pass, and each batch slice projects its own rows. Per step, `p` is the tape's gate
+// buffer when training keeps one, else null and each part uses a small scratch.
 struct GateInput {
   float* p = nullptr;
   const float* x = nullptr;                     // layer input [N, I] (per step)
   int64_t input_size = 0;                       // I
   const kernels::PackedMatrix* w_ih = nullptr;  // W_ih^T packed (per step)
-  const float* bias = nullptr;                  // [G*H] folded (per step)
+  const float* bias = nullptr;                  // [G*H] folded
   bool per_step() const { return w_ih != nullptr; }
 };
 
@@ -214,6 +215,8 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
       for (int64_t r = 0; r < rows; ++r) std::copy(in.bias, in.bias + G, gates + r * G);
       kernels::step_matmul_acc(rows, in.x + row * in.input_size, in.input_size, in.w_ih->all(),
                                gates, G);
+    } else {
+      add_rows(rows, G, in.bias, 0, gates, G);
     }
     step_forward(cell, w, rows, gates, gh, h, c, h_raw, save_c_prev, save_hn);
     copy_rows(rows, Hout, h, Hout, y + row * directions * Hout + part.direction * Hout,
@@ -446,10 +449,11 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
       if (dt != nullptr) allocate_tape(cell, layout, *dt);
       if (dt != nullptr && !dt->gates.empty()) in[d].p = dt->gates.data();
       if (packed_steps) pack_step_weights(cell, true, w[d], packed[d]);
+      packed[d].bias = folded_bias(cell, w[d]);
+      in[d].bias = packed[d].bias.data();
       if (project_per_step) {
         packed[d].ih = kernels::PackedMatrix::from_transposed(G, I, w[d].w_ih);
-        packed[d].bias = folded_bias(cell, w[d]);
-        in[d] = GateInput{in[d].p, input, I, &packed[d].ih, packed[d].bias.data()};
+        in[d] = GateInput{in[d].p, input, I, &packed[d].ih, in[d].bias};
         continue;
       }
       if (in[d].p == nullptr) {  // inference, or a vanilla RNN, whose tape keeps no gates
