@@ -22,19 +22,21 @@ constexpr int64_t kVecs = kPanel / static_cast<int64_t>(hn::MaxLanes(DV()));
 // The main register block: kRows rows x one panel = 12 accumulators of the 16 AVX2 registers,
 // leaving room for the panel's two loaded vectors and the broadcast (BLIS's AVX2 shape).
 constexpr int64_t kRows = 6;
-// Rows of a panel multiplied in one pass: 512 x 16 floats = 32 KiB, the whole L1. Measured on
-// the S3 step (64 x 512 x 2048): 67 GFLOP/s against 57 with 256-row blocks, which reload y.
+// Rows of a panel multiplied in one pass: 256 x 16 floats = 16 KiB, which stay in L1 while
+// every row block uses them.
 constexpr int64_t kDepth = 256;
 
-// y[0:rows, 0:panels*kPanel] += v[0:rows, 0:K] * the K rows of `panels` consecutive panels,
-// accumulated in registers. v[r, k] is at v[r * ldv + k], or, for a row block packed by
-// pack_row_blocks (ldv == kPackedV), at v[k * kRows + r].
-constexpr int64_t kPackedV = 0;
+// Where a register block finds v[r, k]: at v[r * row + k * k_step]. Rows of v as given are
+// {ldv, 1}; a row block packed by pack_row_blocks is {1, kRows}.
+struct VStrides {
+  int64_t row, k_step;
+};
 
+// y[0:rows, 0:panels*kPanel] += v[0:rows, 0:K] * the K rows of `panels` consecutive panels,
+// accumulated in registers.
 template <int64_t rows, int64_t panels>
-HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, int64_t panel_stride,
+HWY_INLINE void block(int64_t K, const float* v, VStrides vs, const float* w, int64_t panel_stride,
                       float* y, int64_t ldy) {
-  const int64_t v_row = ldv == kPackedV ? 1 : ldv, v_k = ldv == kPackedV ? kRows : 1;
   const DV d;
   constexpr int64_t L = kPanel / kVecs;
   constexpr int64_t cols = panels * kVecs;
@@ -50,7 +52,7 @@ HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, in
       }
     }
     for (int64_t r = 0; r < rows; ++r) {
-      const VV s = hn::Set(d, v[r * v_row + k * v_k]);
+      const VV s = hn::Set(d, v[r * vs.row + k * vs.k_step]);
       for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::MulAdd(s, wk[c], acc[r][c]);
     }
   }
@@ -62,11 +64,11 @@ HWY_INLINE void block(int64_t K, const float* v, int64_t ldv, const float* w, in
 // The last panel when N is not a multiple of kPanel: through a full-width copy of y's columns,
 // so that nothing past column N is read or written.
 template <int64_t rows>
-void partial_panel(int64_t K, int64_t width, const float* v, int64_t ldv, const float* w, float* y,
+void partial_panel(int64_t K, int64_t width, const float* v, VStrides vs, const float* w, float* y,
                    int64_t ldy) {
   alignas(64) float tile[rows * kPanel] = {};
   for (int64_t r = 0; r < rows; ++r) std::memcpy(tile + r * kPanel, y + r * ldy, width * 4);
-  block<rows, 1>(K, v, ldv, w, 0, tile, kPanel);
+  block<rows, 1>(K, v, vs, w, 0, tile, kPanel);
   for (int64_t r = 0; r < rows; ++r) std::memcpy(y + r * ldy, tile + r * kPanel, width * 4);
 }
 
@@ -77,15 +79,16 @@ template <int64_t rows>
 void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
   constexpr int64_t group = rows == 1 ? 4 : rows <= 3 ? 2 : 1;
   const int64_t full = w.cols / kPanel;
+  const VStrides vs{ldv, 1};
   int64_t p = 0;
   for (; p + group <= full; p += group) {
-    block<rows, group>(K, v, ldv, w.data + p * w.panel_stride, w.panel_stride, y + p * kPanel, ldy);
+    block<rows, group>(K, v, vs, w.data + p * w.panel_stride, w.panel_stride, y + p * kPanel, ldy);
   }
   for (; p < full; ++p) {
-    block<rows, 1>(K, v, ldv, w.data + p * w.panel_stride, 0, y + p * kPanel, ldy);
+    block<rows, 1>(K, v, vs, w.data + p * w.panel_stride, 0, y + p * kPanel, ldy);
   }
   if (full * kPanel < w.cols) {
-    partial_panel<rows>(K, w.cols - full * kPanel, v, ldv, w.data + full * w.panel_stride,
+    partial_panel<rows>(K, w.cols - full * kPanel, v, vs, w.data + full * w.panel_stride,
                         y + full * kPanel, ldy);
   }
 }
@@ -136,6 +139,7 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Packe
                      int64_t ldy) {
   if (full_rows == 0) return;
   const float* vp = pack_row_blocks(full_rows, w.rows, v, ldv);
+  const VStrides packed_v{1, kRows};
   const int64_t full = w.cols / kPanel;
   const int64_t width = w.cols - full * kPanel;  // of a last, partial panel
   for (int64_t p = 0; p <= full; ++p) {
@@ -147,9 +151,9 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Packe
         const float* vb = vp + b * w.rows + k0 * kRows;
         float* yb = y + b * ldy + p * kPanel;
         if (p < full) {
-          block<kRows, 1>(K, vb, kPackedV, panel, 0, yb, ldy);
+          block<kRows, 1>(K, vb, packed_v, panel, 0, yb, ldy);
         } else {
-          partial_panel<kRows>(K, width, vb, kPackedV, panel, yb, ldy);
+          partial_panel<kRows>(K, width, vb, packed_v, panel, yb, ldy);
         }
       }
     }

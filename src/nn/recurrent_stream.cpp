@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "recur/kernels/rnn_gates.h"
 #include "recur/kernels/step_matmul.h"
 #include "recurrent_engine.h"
 
@@ -41,10 +40,7 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
                                      p.bias_ih.defined() ? p.bias_ih.data() : nullptr,
                                      p.bias_hh.defined() ? p.bias_hh.data() : nullptr, nullptr};
     s.bias = detail::folded_bias(cell, w);
-    if (type_ == CellType::Gru) {
-      s.b_hn.assign(hidden_, 0.0f);
-      if (w.b_hh != nullptr) std::copy(w.b_hh + 2 * hidden_, w.b_hh + 3 * hidden_, s.b_hn.begin());
-    }
+    if (type_ == CellType::Gru && w.b_hh != nullptr) s.b_hh.assign(w.b_hh, w.b_hh + gates_);
     s.h.assign(batch_ * out_, 0.0f);
     if (type_ == CellType::Lstm) s.c.assign(batch_ * hidden_, 0.0f);
     layers_.push_back(std::move(s));
@@ -61,32 +57,18 @@ void RecurrentStream::matmul_acc(const float* v, const kernels::PackedMatrix& w,
 }
 
 void RecurrentStream::layer_step(Layer& s, const float* x) {
-  const int64_t B = batch_, G = gates_, H = hidden_;
+  const int64_t B = batch_, G = gates_;
   float* gates = gates_buf_.data();
   for (int64_t b = 0; b < B; ++b) std::copy(s.bias.begin(), s.bias.end(), gates + b * G);
   matmul_acc(x, s.w_ih, gates);
-  switch (type_) {
-    case CellType::Lstm:
-      matmul_acc(s.h.data(), s.w_hh, gates);
-      if (!s.w_hr.empty()) {
-        kernels::lstm_forward(B, H, gates, s.c.data(), raw_buf_.data(), H, nullptr);
-        std::fill(s.h.begin(), s.h.end(), 0.0f);
-        matmul_acc(raw_buf_.data(), s.w_hr, s.h.data());
-      } else {
-        kernels::lstm_forward(B, H, gates, s.c.data(), s.h.data(), H, nullptr);
-      }
-      break;
-    case CellType::Gru:
-      std::fill(gh_buf_.begin(), gh_buf_.end(), 0.0f);
-      matmul_acc(s.h.data(), s.w_hh, gh_buf_.data());
-      kernels::gru_forward(B, H, gates, gh_buf_.data(), s.b_hn.data(), s.h.data(), nullptr);
-      break;
-    case CellType::RnnTanh:
-    case CellType::RnnRelu:
-      matmul_acc(s.h.data(), s.w_hh, gates);
-      kernels::rnn_forward(B, H, type_ == CellType::RnnRelu, gates, s.h.data(), H);
-      break;
-  }
+  // The rest of the step is the engine's, on this layer's own packed copies.
+  detail::DirectionWeights w;
+  w.b_hh = s.b_hh.empty() ? nullptr : s.b_hh.data();
+  w.hh_packed = &s.w_hh;
+  w.hr_packed = s.w_hr.empty() ? nullptr : &s.w_hr;
+  const detail::CellSpec cell{type_, hidden_, s.w_hr.empty() ? 0 : out_};
+  detail::step_forward(cell, w, B, gates, gh_buf_.data(), s.h.data(), s.c.data(), raw_buf_.data(),
+                       nullptr, nullptr);
 }
 
 const float* RecurrentStream::step(const float* x_t) {

@@ -49,7 +49,7 @@ class RecurrentStream {
     kernels::PackedMatrix w_hh;  // W_hh^T [H_out, G]
     kernels::PackedMatrix w_hr;  // W_hr^T [H, P] (projection)
     std::vector<float> bias;     // [G] folded bias (see the engine)
-    std::vector<float> b_hn;     // GRU: [H]
+    std::vector<float> b_hh;     // GRU: [G] (its n part stays out of the folded bias)
     std::vector<float> h, c;     // state [B, H_out], [B, H]
   };
   void layer_step(Layer& layer, const float* x);
