@@ -3,7 +3,8 @@
 //   infer  : layer.forward(x) with gradients off
 //   train  : gradients dropped, forward, mse_loss against a fixed target over all outputs,
 //            backward (no optimizer step; x does not require grad)
-//   stream : --steps single-step calls of a RecurrentStream carrying the state, per step
+//   stream : --steps single-step calls of a RecurrentStream carrying the state, per step (with
+//            --threads N > 1 each step is split between N cores, see recurrent_stream.h)
 // Warm-up calls, then timed calls until at least --reps calls and --min-time seconds (at most
 // --max-reps). Reports median, min/max and quartiles per call, the memory the first call adds
 // at its peak (resident set; bench/memory compares it with PyTorch's), and GFLOP/s with
@@ -175,7 +176,7 @@ Workload make_workload(const BenchArgs& args, nn::CellType type, Generator& gen)
     };
   } else if (args.mode == "stream") {
     w.layer->eval();
-    w.stream = std::make_shared<nn::RecurrentStream>(*w.layer, args.batch);
+    w.stream = std::make_shared<nn::RecurrentStream>(*w.layer, args.batch, kernels::num_threads());
     w.x = Tensor::uniform({args.stream_steps, args.batch, args.input}, -1, 1, gen);
     w.call = [&stream = *w.stream, x = w.x, steps = args.stream_steps] {
       stream.reset();

@@ -114,12 +114,6 @@ int64_t step_at(int64_t k, int64_t steps, int64_t direction) {
   return direction == 0 ? k : steps - 1 - k;
 }
 
-// dst[r, 0:width] = src[r, 0:width] for r < rows, with leading dimensions.
-void copy_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst,
-               int64_t ldd) {
-  for (int64_t r = 0; r < rows; ++r) std::copy(src + r * lds, src + r * lds + width, dst + r * ldd);
-}
-
 void add_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst, int64_t ldd) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* s = src + r * lds;
@@ -212,7 +206,7 @@ void direction_forward(const CellSpec& cell, const StepLayout& layout, const Dir
     }
     float* gates = in.p != nullptr ? in.p + row * G : p_scratch.data();
     if (in.per_step()) {
-      for (int64_t r = 0; r < rows; ++r) std::copy(in.bias, in.bias + G, gates + r * G);
+      copy_rows(rows, G, in.bias, 0, gates, G);
       kernels::step_matmul_acc(rows, in.x + row * in.input_size, in.input_size, in.w_ih->all(),
                                gates, G);
     } else {
@@ -391,12 +385,25 @@ std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w) 
   return bias;
 }
 
+void copy_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst,
+               int64_t ldd) {
+  for (int64_t r = 0; r < rows; ++r) std::copy(src + r * lds, src + r * lds + width, dst + r * ldd);
+}
+
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
                   float* gh, float* h, float* c, float* h_raw, float* save_c_prev, float* save_hn) {
-  const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out();
+  const bool gru = cell.type == CellType::Gru;
+  forward_product(bs, cell.out(), cell.gates(), h, w.w_hh, w.hh_packed, gru ? 0.0f : 1.0f,
+                  gru ? gh : gates);
+  step_gates(cell, w, bs, gates, gh, h, c, h_raw, save_c_prev, save_hn);
+}
+
+void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
+                const float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
+                float* save_hn) {
+  const int64_t H = cell.hidden, Hout = cell.out();
   switch (cell.type) {
     case CellType::Lstm:
-      forward_product(bs, Hout, G, h, w.w_hh, w.hh_packed, 1.0f, gates);
       if (cell.proj > 0) {
         kernels::lstm_forward(bs, H, gates, c, h_raw, H, save_c_prev);
         forward_product(bs, H, Hout, h_raw, w.w_hr, w.hr_packed, 0.0f, h);
@@ -405,13 +412,11 @@ void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, f
       }
       break;
     case CellType::Gru:
-      forward_product(bs, H, G, h, w.w_hh, w.hh_packed, 0.0f, gh);
       kernels::gru_forward(bs, H, gates, gh, w.b_hh != nullptr ? w.b_hh + 2 * H : nullptr, h,
                            save_hn);
       break;
     case CellType::RnnTanh:
     case CellType::RnnRelu:
-      forward_product(bs, H, G, h, w.w_hh, w.hh_packed, 1.0f, gates);
       kernels::rnn_forward(bs, H, cell.type == CellType::RnnRelu, gates, h, H);
       break;
   }

@@ -97,6 +97,10 @@ struct StackTape {
   std::vector<DirectionTape> dirs;        // [layer * D + direction]
 };
 
+// dst[r, 0:width] = src[r, 0:width] for r < rows, with leading dimensions (lds = 0 copies one
+// row into every row).
+void copy_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst, int64_t ldd);
+
 // One time step of one direction for rows [0, bs): gates [bs, G*H] hold the input projection
 // (with the folded biases) and are turned into activations; h [bs, H_out] and c [bs, H] are
 // updated in place. gh is [bs, 3H] scratch for GRU, h_raw [bs, H] scratch for a projection.
@@ -104,6 +108,14 @@ struct StackTape {
 // save_c_prev (nullable) keeps c for backward.
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
                   float* gh, float* h, float* c, float* h_raw, float* save_c_prev, float* save_hn);
+
+// The part of step_forward after the recurrent product h W_hh^T, which gates (LSTM, RNN) or gh
+// (GRU) already hold: the gate pass, and a projection's product. A streaming step that splits
+// the units of a layer between threads computes its own slice of that product (from all of h)
+// and then runs this on the slice as on a narrower cell.
+void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
+                const float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
+                float* save_hn);
 
 // Bias row added to the input projection: b_ih + b_hh, except GRU's n gate which keeps b_hn
 // apart (it sits inside r * (W_hn h + b_hn)). Zeros without bias.

@@ -138,23 +138,31 @@ INSTANTIATE_TEST_SUITE_P(Cells, PackedEqualsSeparate,
 
 class StreamEqualsSequence : public ::testing::TestWithParam<CellType> {};
 
-TEST_P(StreamEqualsSequence, StepByStep) {
+// Feeds a 3-layer layer's input step by step (hidden units split between `threads` threads) and
+// checks every output, the final state, a reset of one sequence and a state set from outside
+// against the whole-sequence layer. Returns the step outputs.
+std::vector<float> check_stream(CellType type, int64_t B, int64_t hidden, int64_t proj,
+                                int threads) {
   Generator gen(5);
   nn::RecurrentOptions o = small_options(3);
-  if (GetParam() == CellType::Lstm) o.proj_size = 3;
-  nn::RecurrentLayer layer(GetParam(), o, gen);
-  const int64_t T = 40, B = 6;
+  o.hidden_size = hidden;
+  o.proj_size = proj;
+  nn::RecurrentLayer layer(type, o, gen);
+  const int64_t T = 40;
   Tensor x = Tensor::uniform({T, B, 3}, -1, 1, gen);
   NoGradGuard no_grad;
   auto full = layer.forward(x);
-  nn::RecurrentStream stream(layer, B);
+  nn::RecurrentStream stream(layer, B, threads);
   const int64_t W = layer.output_hidden_size();
+  std::vector<float> outputs;
   for (int64_t t = 0; t < T; ++t) {
     Tensor y = stream.step(x.row(t).clone());
     expect_near_all(y, full.output.row(t).clone(), 1e-6f, "step " + std::to_string(t));
+    const auto v = y.to_vector();
+    outputs.insert(outputs.end(), v.begin(), v.end());
   }
   expect_near_all(stream.h(), full.h_n, 1e-6f, "h_n");
-  if (GetParam() == CellType::Lstm) expect_near_all(stream.c(), full.c_n, 1e-6f, "c_n");
+  if (type == CellType::Lstm) expect_near_all(stream.c(), full.c_n, 1e-6f, "c_n");
   // Resetting one sequence restarts it from zero state and leaves the others alone.
   stream.reset(2);
   Tensor h = stream.h();
@@ -164,6 +172,30 @@ TEST_P(StreamEqualsSequence, StepByStep) {
       EXPECT_NEAR(h.at({l, 1, j}), full.h_n.at({l, 1, j}), 1e-6f);
     }
   }
+  // A state set from outside is where the next step starts: h_n and c_n of the sequence give
+  // the step after it.
+  Tensor x_next = Tensor::uniform({1, B, 3}, -1, 1, gen);
+  auto after = layer.forward(x_next, full.h_n, full.c_n);
+  stream.set_state(full.h_n, full.c_n);
+  expect_near_all(stream.step(x_next.row(0).clone()), after.output.row(0).clone(), 1e-6f,
+                  "step after set_state");
+  return outputs;
+}
+
+TEST_P(StreamEqualsSequence, StepByStep) {
+  check_stream(GetParam(), 6, 4, GetParam() == CellType::Lstm ? 3 : 0, 1);
+}
+
+// 80 units on two threads: slices of 32 and 48 (boundaries on 16-unit multiples). With 3
+// sequences the vanilla RNN's first layer (input 3) is too small to split and runs whole while
+// its upper layers split. The split changes no sum, so the outputs are the one-thread stream's
+// to the bit.
+TEST_P(StreamEqualsSequence, UnitsSplitAcrossThreads) {
+  const auto split = check_stream(GetParam(), 3, 80, 0, 2);
+  const auto single = check_stream(GetParam(), 3, 80, 0, 1);
+  EXPECT_EQ(split, single);
+  // A projection keeps the layer on one thread (the projection needs every unit first).
+  if (GetParam() == CellType::Lstm) check_stream(GetParam(), 3, 80, 3, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, StreamEqualsSequence,

@@ -12,12 +12,21 @@
 // (packed, biases folded; kernels/step_matmul.h), so later changes to the layer's weights are not
 // seen: build a new stream after training further. All buffers are allocated once; the raw step()
 // overload does no heap allocation at all.
+//
+// With threads > 1 the units of every layer are split between that many cores (each computes its
+// units' gates from the whole previous state, with a barrier between layers; kernels/step_team.h):
+// a step for a few sequences is bound by reading the weights from cache, and each core then reads
+// only its share. The result is the same as with one thread. The team's threads spin for a short
+// while after each step and then sleep. A layer with a projection (proj_size), or too few units to
+// share (under 32 per thread), runs on one thread.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "recur/kernels/step_matmul.h"
+#include "recur/kernels/step_team.h"
 #include "recur/nn/recurrent_layer.h"
 
 namespace recur::nn {
@@ -25,7 +34,7 @@ namespace recur::nn {
 class RecurrentStream {
  public:
   // ValueError for a bidirectional layer (its reverse direction needs the whole sequence).
-  RecurrentStream(const RecurrentLayer& layer, int64_t batch_size);
+  RecurrentStream(const RecurrentLayer& layer, int64_t batch_size, int threads = 1);
 
   // x_t [B, I] -> output of the top layer for this step, [B, H_out]. Not tracked by autograd.
   Tensor step(const Tensor& x_t);
@@ -43,22 +52,29 @@ class RecurrentStream {
   int64_t batch_size() const { return batch_; }
 
  private:
+  // The units [begin, end) of one layer that one thread computes, as a cell of its own: its
+  // rows of the weights (gate-major, packed), and scratch for its step.
+  struct Slice {
+    int64_t begin = 0, end = 0;
+    kernels::PackedMatrix w_ih;                 // [I, gates of the slice]
+    kernels::PackedMatrix w_hh;                 // [H_out, gates of the slice]: reads all of h
+    kernels::PackedMatrix w_hr;                 // projection (a single slice holds all units)
+    std::vector<float> bias, b_hh;              // folded bias; GRU's b_hh (its n part stays apart)
+    std::vector<float> gates, gh, h, c, h_raw;  // [B, *] scratch
+  };
   struct Layer {
     int64_t input_size = 0;
-    kernels::PackedMatrix w_ih;  // W_ih^T [I, G]
-    kernels::PackedMatrix w_hh;  // W_hh^T [H_out, G]
-    kernels::PackedMatrix w_hr;  // W_hr^T [H, P] (projection)
-    std::vector<float> bias;     // [G] folded bias (see the engine)
-    std::vector<float> b_hh;     // GRU: [G] (its n part stays out of the folded bias)
-    std::vector<float> h, c;     // state [B, H_out], [B, H]
+    std::vector<Slice> slices;
+    std::vector<float> h[2];  // [B, H_out]: h[current_] is the state, the other the next one
+    std::vector<float> c;     // [B, H]
   };
-  void layer_step(Layer& layer, const float* x);
-  void matmul_acc(const float* v, const kernels::PackedMatrix& w, float* y) const;
+  void slice_step(Layer& layer, Slice& s, const float* x);
 
   CellType type_;
-  int64_t hidden_ = 0, out_ = 0, gates_ = 0, batch_ = 0;
+  int64_t hidden_ = 0, out_ = 0, proj_ = 0, batch_ = 0;
+  int current_ = 0;
   std::vector<Layer> layers_;
-  std::vector<float> gates_buf_, gh_buf_, raw_buf_;  // per-step scratch, preallocated
+  std::unique_ptr<kernels::StepTeam> team_;  // null with one slice per layer
 };
 
 }  // namespace recur::nn
