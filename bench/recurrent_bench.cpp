@@ -73,12 +73,13 @@ void BM_S1_TrainStep(benchmark::State& state) { train_step(state, kS1); }
 void BM_S2_Forward(benchmark::State& state) { forward(state, kS2); }
 void BM_S2_TrainStep(benchmark::State& state) { train_step(state, kS2); }
 
-// S5: one streaming step (raw, allocation-free overload) at B=1, I=32, H=128.
+// S5: one streaming step (raw, allocation-free overload) at B=1, I=32, H=128; args: cell,
+// threads the stream splits the step between.
 void BM_S5_StreamStep(benchmark::State& state) {
   recur::Generator gen(1);
   const CellType cell = cell_of(state.range(0));
   auto layer = make_layer(cell, {1, 1, 32, 128, 1}, gen);
-  recur::nn::RecurrentStream stream(layer, 1);
+  recur::nn::RecurrentStream stream(layer, 1, static_cast<int>(state.range(1)));
   Tensor x = Tensor::uniform({1, 32}, -1, 1, gen);
   for (auto _ : state) benchmark::DoNotOptimize(stream.step(x.data()));
   set_label(state, cell);
@@ -99,7 +100,7 @@ BENCHMARK(BM_S1_Forward)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_S1_TrainStep)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_S2_Forward)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_S2_TrainStep)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_S5_StreamStep)->DenseRange(0, 2)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_S5_StreamStep)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_S5_StreamStepTensor)->Arg(0)->Unit(benchmark::kNanosecond);
 
 }  // namespace
