@@ -11,7 +11,7 @@ namespace recur::nn {
 namespace {
 
 // Multiply-adds per step below which a slice is not worth a thread: the hand-over to a thread
-// and the barrier cost ~0.2 us, and run-to-run jitter doubles when a step needs both cores.
+// and the barrier cost 0.2-0.4 us, and run-to-run jitter doubles when a step needs both cores.
 // Measured at B = 1, H = 128, I = 32 on two cores: the LSTM (82k) 4.8 -> 2.6 us and the GRU (61k)
 // 3.6 -> 2.1-2.5 us with two slices, the vanilla RNN (20k) 1.2 -> 1.0-2.4 us (kept whole).
 constexpr int64_t kMinSliceMacs = 16384;
@@ -114,8 +114,11 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
   if (gru) std::fill(s.gh.begin(), s.gh.end(), 0.0f);
   kernels::step_matmul_acc(B, layer.h[current_].data(), out_, s.w_hh.all(),
                            gru ? s.gh.data() : gates, width);
-  // The slice's own state, into its contiguous scratch and back.
-  detail::copy_rows(B, out_units, layer.h[current_].data() + s.begin, out_, s.h.data(), out_units);
+  // The slice's own state, into its contiguous scratch and back. Of the gate passes only GRU's
+  // reads h (h' = n + z (h - n)); the others only write it.
+  if (gru) {
+    detail::copy_rows(B, units, layer.h[current_].data() + s.begin, out_, s.h.data(), units);
+  }
   if (!s.c.empty())
     detail::copy_rows(B, units, layer.c.data() + s.begin, hidden_, s.c.data(), units);
   detail::DirectionWeights w;

@@ -17,8 +17,8 @@
 // units' gates from the whole previous state, with a barrier between layers; kernels/step_team.h):
 // a step for a few sequences is bound by reading the weights from cache, and each core then reads
 // only its share. The result is the same as with one thread. The team's threads spin for a short
-// while after each step and then sleep. A layer with a projection (proj_size), or too few units to
-// share (under 32 per thread), runs on one thread.
+// while after each step and then sleep. A layer with a projection (proj_size), or too little work
+// to share (under 16k multiply-adds or 16 units per thread), runs on one thread.
 #pragma once
 
 #include <cstdint>
