@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=build-fuzz
-all_targets=(safetensors_fuzz)
+cores=$(nproc)  # before OMP_NUM_THREADS=1 below, which nproc would report instead
+all_targets=(csv_fuzz safetensors_fuzz npy_fuzz config_fuzz checkpoint_fuzz)
 
 # The largest input each target tries: a few times its largest seed, so mutations can grow it
 # without spending the time budget on megabyte inputs.
@@ -40,7 +41,7 @@ build_targets() {
   cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
     "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DRECUR_FUZZ=ON -DRECUR_BUILD_TESTS=OFF \
     -DRECUR_BUILD_BENCH=OFF -DRECUR_BUILD_EXAMPLES=OFF "${launcher[@]}" >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target "$@"
+  cmake --build "$build" -j "$cores" --target "$@"
 }
 
 # Leaks fail a run; the suppressions cover system libraries' lifetime caches (as in the tests).
@@ -83,7 +84,7 @@ fuzz_one() {
 
 # The targets run side by side, one per core.
 for target in "${targets[@]}"; do
-  while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+  while [ "$(jobs -rp | wc -l)" -ge "$cores" ]; do wait -n || true; done
   fuzz_one "$target" &
 done
 wait
