@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "number_flags.h"
 #include "recur/apps/forecast/pipeline.h"
 #include "recur/kernels/parallel.h"
 
@@ -11,6 +12,7 @@ namespace {
 
 using namespace recur;
 using json = nlohmann::json;
+using cli::Bounds;
 
 // Flags every forecast subcommand has.
 struct CommonFlags {
@@ -20,13 +22,20 @@ struct CommonFlags {
 };
 
 void add_common(CLI::App& cmd, CommonFlags& f) {
-  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)");
+  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)")
+      ->check(cli::whole_number(0, 4096));
   cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
   cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
 }
 
 void apply_threads(const CommonFlags& f) {
   if (f.threads > 0) kernels::set_num_threads(f.threads);
+}
+
+// Data warnings go to stderr whatever the output format (stdout may be JSON), unless --quiet.
+void print_warnings(const CommonFlags& f, const std::vector<std::string>& warnings) {
+  if (f.quiet) return;
+  for (const std::string& w : warnings) std::cerr << "warning: " << w << "\n";
 }
 
 // The options of `train`, kept as CLI11 options so that only flags given explicitly override
@@ -47,6 +56,10 @@ struct TrainFlags {
   int season = 5, moving_average = 20, ar_order = 5;
   CommonFlags common;
 };
+
+using forecast::kLimits;
+
+CLI::Validator within(forecast::Range range) { return cli::whole_number(range.min, range.max); }
 
 bool given(const CLI::App& cmd, const std::string& name) { return cmd.count(name) > 0; }
 
@@ -113,10 +126,14 @@ json rows_json(const std::vector<forecast::ReportRow>& rows) {
 }
 
 void add_baseline_flags(CLI::App& cmd, TrainFlags& f) {
-  cmd.add_option("--season", f.season, "seasonal-naive period in rows (default 5: a week)");
-  cmd.add_option("--ma-window", f.moving_average, "moving-average baseline window (default 20)");
-  cmd.add_option("--ar-order", f.ar_order, "order p of the AR(p) baseline (default 5)");
-  cmd.add_option("--level", f.level, "prediction-interval level (default 0.9)");
+  cmd.add_option("--season", f.season, "seasonal-naive period in rows (default 5: a week)")
+      ->check(cli::whole_number(1, 100000));
+  cmd.add_option("--ma-window", f.moving_average, "moving-average baseline window (default 20)")
+      ->check(cli::whole_number(1, 100000));
+  cmd.add_option("--ar-order", f.ar_order, "order p of the AR(p) baseline (default 5)")
+      ->check(cli::whole_number(1, 1000));
+  cmd.add_option("--level", f.level, "prediction-interval level (default 0.9)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
 }
 
 void add_train(CLI::App& forecast, TrainFlags& f) {
@@ -135,35 +152,57 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
   cmd->add_option("--config", f.config_file, "a config.json to start from; flags override it")
       ->check(CLI::ExistingFile);
   cmd->add_option("--target", f.target, "price column to forecast (default close)");
-  cmd->add_option("--target-kind", f.target_kind, "price | difference | log_return");
+  cmd->add_option("--target-kind", f.target_kind, "price | difference | log_return")
+      ->check(CLI::IsMember({"price", "difference", "log_return"}));
   cmd->add_option("--features", f.features,
                   "model inputs: columns or derived (return, log_return, log_volume, hl_range, "
                   "ma<N>, dow_onehot, dow_sincos); default: the target itself");
   cmd->add_option("--symbol", f.symbol, "ticker to keep from a long-format file");
   cmd->add_option("--date-column", f.date_column, "name of the date column (default date)");
-  cmd->add_option("--missing", f.missing, "error | ffill (forward-fill missing values)");
-  cmd->add_option("--window", f.window, "input window length W in rows (default 30)");
-  cmd->add_option("--horizon", f.horizon, "days ahead H (default 1)");
-  cmd->add_option("--model", f.cell, "lstm | gru | rnn (default lstm)");
-  cmd->add_option("--hidden", f.hidden, "hidden size (default 64)");
-  cmd->add_option("--layers", f.layers, "stacked layers (default 2)");
+  cmd->add_option("--missing", f.missing, "error | ffill (forward-fill missing values)")
+      ->check(CLI::IsMember({"error", "ffill"}));
+  cmd->add_option("--window", f.window, "input window length W in rows (default 30)")
+      ->check(within(kLimits.window));
+  cmd->add_option("--horizon", f.horizon, "days ahead H (default 1)")
+      ->check(within(kLimits.horizon));
+  cmd->add_option("--model", f.cell, "lstm | gru | rnn (default lstm)")
+      ->check(CLI::IsMember({"lstm", "gru", "rnn"}));
+  cmd->add_option("--hidden", f.hidden, "hidden size (default 64)")
+      ->check(within(kLimits.hidden_size));
+  cmd->add_option("--layers", f.layers, "stacked layers (default 2)")
+      ->check(within(kLimits.num_layers));
   cmd->add_flag("--bidirectional", f.bidirectional, "read the window in both directions");
-  cmd->add_option("--dropout", f.dropout, "dropout between layers (default 0)");
-  cmd->add_option("--head", f.head, "point | gaussian | quantile (intervals with the last two)");
-  cmd->add_option("--quantiles", f.quantiles, "quantiles of the quantile head (must hold 0.5)");
-  cmd->add_option("--strategy", f.strategy, "direct | recursive multi-step forecasts");
-  cmd->add_option("--input-scaler", f.input_scaler, "standard | minmax | robust | none");
-  cmd->add_option("--target-scaler", f.target_scaler, "standard | minmax | robust | none");
-  cmd->add_option("--epochs", f.epochs, "maximum epochs (default 50)");
-  cmd->add_option("--batch-size", f.batch, "mini-batch size (default 32)");
-  cmd->add_option("--lr", f.lr, "Adam learning rate (default 1e-3)");
-  cmd->add_option("--patience", f.patience, "early-stopping patience in epochs (default 8)");
-  cmd->add_option("--clip-grad-norm", f.clip, "gradient-norm clipping, 0 = off (default 1)");
-  cmd->add_option("--seed", f.seed, "random seed (default 0): same seed, same result");
-  cmd->add_option("--val-fraction", f.val_fraction, "validation share (default 0.15)");
-  cmd->add_option("--test-fraction", f.test_fraction, "test share (default 0.15)");
-  cmd->add_option("--gap", f.gap, "rows left out between splits (default 0)");
-  cmd->add_flag("--resume", f.resume, "continue an interrupted run from its checkpoint");
+  cmd->add_option("--dropout", f.dropout, "dropout between layers (default 0)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
+  cmd->add_option("--head", f.head, "point | gaussian | quantile (intervals with the last two)")
+      ->check(CLI::IsMember({"point", "gaussian", "quantile"}));
+  cmd->add_option("--quantiles", f.quantiles, "quantiles of the quantile head (must hold 0.5)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_option("--strategy", f.strategy, "direct | recursive multi-step forecasts")
+      ->check(CLI::IsMember({"direct", "recursive"}));
+  cmd->add_option("--input-scaler", f.input_scaler, "standard | minmax | robust | none")
+      ->check(CLI::IsMember({"standard", "minmax", "robust", "none"}));
+  cmd->add_option("--target-scaler", f.target_scaler, "standard | minmax | robust | none")
+      ->check(CLI::IsMember({"standard", "minmax", "robust", "none"}));
+  cmd->add_option("--epochs", f.epochs, "maximum epochs (default 50)")
+      ->check(within(kLimits.epochs));
+  cmd->add_option("--batch-size", f.batch, "mini-batch size (default 32)")
+      ->check(within(kLimits.batch_size));
+  cmd->add_option("--lr", f.lr, "Adam learning rate (default 1e-3)")
+      ->check(cli::real_number(0.0, kLimits.max_lr, Bounds::kOpenMin));
+  cmd->add_option("--patience", f.patience, "early-stopping patience in epochs (default 8)")
+      ->check(within(kLimits.epochs));
+  cmd->add_option("--clip-grad-norm", f.clip, "gradient-norm clipping, 0 = off (default 1)")
+      ->check(cli::real_number(0.0));
+  cmd->add_option("--seed", f.seed, "random seed (default 0): same seed, same result")
+      ->check(cli::whole_number(0));
+  cmd->add_option("--val-fraction", f.val_fraction, "validation share (default 0.15)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_option("--test-fraction", f.test_fraction, "test share (default 0.15)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_option("--gap", f.gap, "rows left out between splits (default 0)")
+      ->check(within(kLimits.gap));
+  cmd->add_flag("--resume", f.resume, "continue an interrupted run (its checkpoint in <out>.partial/)");
   add_baseline_flags(*cmd, f);
   add_common(*cmd, f.common);
   cmd->callback([cmd, &f] {
@@ -179,13 +218,15 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                                                    ? train::ProgressStyle::Quiet
                                                    : train::ProgressStyle::Auto};
       const forecast::RunResult r = forecast::train_run(options);
+      print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
         std::cout << json{{"run", f.out},
                           {"metrics", rows_json(r.rows)},
                           {"verdict", r.verdict},
                           {"epochs", r.epochs_run},
                           {"best_epoch", r.best_epoch},
-                          {"files", r.files}}
+                          {"files", r.files},
+                          {"warnings", r.warnings}}
                          .dump(2)
                   << "\n";
       } else if (!f.common.quiet) {
@@ -217,12 +258,14 @@ void add_predict(CLI::App& forecast, RunFlags& f) {
   cmd->add_option("--data", f.data, "CSV with at least `window` rows, newest last")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--level", f.level, "prediction-interval level (default 0.9)");
+  cmd->add_option("--level", f.level, "prediction-interval level (default 0.9)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
   add_common(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast predict", [&] {
       apply_threads(f.common);
       const forecast::Prediction p = forecast::predict_run(f.model, f.data, f.level);
+      print_warnings(f.common, p.warnings);
       if (f.common.json_output) {
         json rows = json::array();
         for (const auto& r : p.rows) {
@@ -233,7 +276,8 @@ void add_predict(CLI::App& forecast, RunFlags& f) {
         std::cout << json{{"last_date", p.last_date},
                           {"last_price", p.last_price},
                           {"interval_level", p.interval_level},
-                          {"forecast", rows}}
+                          {"forecast", rows},
+                          {"warnings", p.warnings}}
                          .dump(2)
                   << "\n";
         return;
@@ -266,8 +310,13 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
       apply_threads(f.common);
       const forecast::RunResult r =
           forecast::evaluate_run(f.model, f.data, baselines_of(f.baselines), f.baselines.level);
+      print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
-        std::cout << json{{"metrics", rows_json(r.rows)}, {"verdict", r.verdict}}.dump(2) << "\n";
+        std::cout << json{{"metrics", rows_json(r.rows)},
+                          {"verdict", r.verdict},
+                          {"warnings", r.warnings}}
+                         .dump(2)
+                  << "\n";
       } else if (!f.common.quiet) {
         std::cout << forecast::format_table(r.rows) << "\n" << r.verdict << "\n";
       }
@@ -295,11 +344,15 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
   cmd->add_option("--data", f.run.data, "CSV of daily prices")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--initial", f.initial, "first origin as a share of the rows (default 0.5)");
-  cmd->add_option("--step", f.step, "rows between origins (default 20)");
+  cmd->add_option("--initial", f.initial, "first origin as a share of the rows (default 0.5)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_option("--step", f.step, "rows between origins (default 20)")
+      ->check(cli::whole_number(1, 1000000000));
   cmd->add_option("--refit-every", f.refit_every,
-                  "retrain the network every N rows (0: use the trained network)");
-  cmd->add_option("--window-type", f.window, "expanding | rolling training window");
+                  "retrain the network every N rows (0: use the trained network)")
+      ->check(cli::whole_number(0, 1000000000));
+  cmd->add_option("--window-type", f.window, "expanding | rolling training window")
+      ->check(CLI::IsMember({"expanding", "rolling"}));
   add_baseline_flags(*cmd, f.run.baselines);
   add_common(*cmd, f.run.common);
   cmd->callback([&f] {
@@ -322,8 +375,10 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       options.progress = f.run.common.quiet || f.run.common.json_output
                              ? train::ProgressStyle::Quiet
                              : train::ProgressStyle::Auto;
+      const forecast::BacktestRun run = forecast::backtest_run(options);
+      print_warnings(f.run.common, run.warnings);
       std::vector<forecast::ReportRow> rows;
-      for (const auto& r : forecast::backtest_run(options)) {
+      for (const auto& r : run.results) {
         rows.push_back(
             {"backtest (" + std::to_string(r.folds.size()) + " folds)", r.model, r.aggregate});
       }

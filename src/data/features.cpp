@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "recur/io/csv.h"
+#include "recur/io/json_fields.h"
 #include "recur/tensor/error.h"
 
 namespace recur::data {
@@ -140,15 +141,16 @@ nlohmann::json feature_spec_to_json(const FeatureSpec& spec) {
 }
 
 FeatureSpec feature_spec_from_json(const nlohmann::json& j) {
-  try {
-    FeatureSpec spec;
-    spec.target_column = j.at("target_column").get<std::string>();
-    spec.target = parse_target_kind(j.at("target").get<std::string>());
-    spec.inputs = j.at("inputs").get<std::vector<std::string>>();
-    return spec;
-  } catch (const nlohmann::json::exception& e) {
-    throw ValueError(std::string("feature spec JSON: ") + e.what());
+  const std::string where = "config: features";
+  if (!j.is_object()) throw ValueError(where + ": expected an object, got " + io::json_excerpt(j));
+  for (const char* key : {"target_column", "target", "inputs"}) {
+    if (!j.contains(key)) throw ValueError(where + ": field '" + key + "' is required");
   }
+  FeatureSpec spec;
+  spec.target_column = io::json_string(j, "target_column", "", where);
+  spec.target = parse_target_kind(io::json_string(j, "target", "", where));
+  spec.inputs = io::json_strings(j, "inputs", {}, where);
+  return spec;
 }
 
 FeatureFrame build_features(const PriceTable& table, const FeatureSpec& spec) {

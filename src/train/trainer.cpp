@@ -210,7 +210,9 @@ void Trainer::save_checkpoint(const History& history, const TensorMap& best,
   if (plateau_ != nullptr) state["plateau"] = plateau_->state_dict();
   if (options_.generator != nullptr) state["generator"] = options_.generator->state();
   io::save_safetensors(options_.checkpoint_path, tensors,
-                       {{"format", "recur.checkpoint.v1"}, {"state", state.dump()}});
+                       {{"format", "recur.checkpoint.v1"},
+                        {"state", state.dump()},
+                        {"run_identity", json(options_.run_identity).dump()}});
 }
 
 bool Trainer::load_checkpoint(History& history, TensorMap& best, int64_t& bad_epochs) {
@@ -222,6 +224,7 @@ bool Trainer::load_checkpoint(History& history, TensorMap& best, int64_t& bad_ep
       state_text == file.metadata.end()) {
     throw TrainingError(options_.checkpoint_path + ": not a recur training checkpoint");
   }
+  check_run_identity(file.metadata);
   try {
     const json state = json::parse(state_text->second);
     model_.load_state_dict(take_prefixed(file.tensors, "model."));
@@ -249,6 +252,35 @@ bool Trainer::load_checkpoint(History& history, TensorMap& best, int64_t& bad_ep
     throw TrainingError(options_.checkpoint_path + ": damaged checkpoint state: " + e.what());
   }
   return true;
+}
+
+void Trainer::check_run_identity(const std::map<std::string, std::string>& metadata) const {
+  std::map<std::string, std::string> saved;
+  const auto it = metadata.find("run_identity");
+  try {
+    if (it != metadata.end())
+      saved = json::parse(it->second).get<std::map<std::string, std::string>>();
+  } catch (const json::exception&) {
+    throw TrainingError(options_.checkpoint_path + ": damaged checkpoint (run_identity)");
+  }
+  std::string changed;
+  auto value = [](const std::map<std::string, std::string>& m, const std::string& key) {
+    const auto found = m.find(key);
+    return found == m.end() ? std::string("(none)") : found->second;
+  };
+  std::map<std::string, std::string> keys = saved;
+  keys.insert(options_.run_identity.begin(), options_.run_identity.end());
+  for (const auto& [key, unused] : keys) {
+    const std::string before = value(saved, key), now = value(options_.run_identity, key);
+    if (before != now) {
+      changed += (changed.empty() ? "" : "; ") + key + " was " + before + ", now " + now;
+    }
+  }
+  if (!changed.empty()) {
+    throw TrainingError(options_.checkpoint_path +
+                        ": cannot resume: the checkpoint was written for other data or settings (" +
+                        changed + "). Run again without --resume to start afresh.");
+  }
 }
 
 void Trainer::write_metrics(const History& history) const {

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,11 @@ struct TrainerOptions {
   // The generator the model draws from while training (dropout). Saved in checkpoints so a
   // resumed run draws the same numbers.
   Generator* generator = nullptr;
+  // What makes this run this run, as named values (e.g. {"data": "<hash of the rows>",
+  // "training.lr": "0.001"}): saved in every checkpoint, and resuming from a checkpoint whose
+  // values differ is a TrainingError naming each one that changed, so a resumed run can never
+  // silently continue on other data or settings.
+  std::map<std::string, std::string> run_identity;
 };
 
 struct History {
@@ -80,6 +86,7 @@ class Trainer {
   double train_epoch(const DataLoader& loader, int64_t epoch, double& mean_grad_norm);
   void save_checkpoint(const History& history, const TensorMap& best, int64_t bad_epochs) const;
   bool load_checkpoint(History& history, TensorMap& best, int64_t& bad_epochs);
+  void check_run_identity(const std::map<std::string, std::string>& metadata) const;
   void write_metrics(const History& history) const;
 
   nn::Module& model_;

@@ -1,11 +1,14 @@
 #include "recur/apps/forecast/forecast_config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "recur/io/atomic_file.h"
+#include "recur/io/json_fields.h"
 #include "recur/tensor/error.h"
 
 namespace recur::forecast {
@@ -16,15 +19,11 @@ using json = nlohmann::json;
 
 constexpr const char* kFormat = "recur.forecast.v1";
 
+// A whole-number field of any integer type, read through io::json_whole.
 template <class T>
-T field(const json& j, const char* name, const T& fallback) {
-  if (!j.contains(name)) return fallback;
-  try {
-    return j.at(name).get<T>();
-  } catch (const json::exception&) {
-    throw ValueError(std::string("config: field '") + name +
-                     "' has the wrong type: " + j.at(name).dump());
-  }
+T whole(const json& j, const char* key, T fallback, Range range, const std::string& where) {
+  return static_cast<T>(
+      io::json_whole(j, key, static_cast<int64_t>(fallback), range.min, range.max, where));
 }
 
 std::string missing_name(data::MissingValues m) {
@@ -86,14 +85,27 @@ int64_t ForecastConfig::head_outputs() const {
 
 void ForecastConfig::validate() const {
   auto fail = [](const std::string& what) { throw ValueError("config: " + what); };
-  if (window < 1) fail("window must be at least 1");
-  if (horizon < 1) fail("horizon must be at least 1");
+  auto check_range = [&](const char* name, int64_t value, Range range) {
+    if (value < range.min || value > range.max) {
+      fail(std::string(name) + " must be in [" + std::to_string(range.min) + ", " +
+           std::to_string(range.max) + "], got " + std::to_string(value));
+    }
+  };
+  // size_t fields are compared as unsigned first: a wrapped -5 is huge, not negative.
+  auto check_size = [&](const char* name, size_t value, Range range) {
+    if (value > static_cast<size_t>(range.max)) {
+      fail(std::string(name) + " must be in [" + std::to_string(range.min) + ", " +
+           std::to_string(range.max) + "], got " + std::to_string(value));
+    }
+    check_range(name, static_cast<int64_t>(value), range);
+  };
+  check_size("window", window, kLimits.window);
+  check_size("horizon", horizon, kLimits.horizon);
   if (model.cell != "lstm" && model.cell != "gru" && model.cell != "rnn") {
     fail("model.cell must be lstm, gru or rnn, got '" + model.cell + "'");
   }
-  if (model.hidden_size < 1 || model.num_layers < 1) {
-    fail("model.hidden_size and model.num_layers must be at least 1");
-  }
+  check_range("model.hidden_size", model.hidden_size, kLimits.hidden_size);
+  check_range("model.num_layers", model.num_layers, kLimits.num_layers);
   if (!(model.dropout >= 0.0f && model.dropout < 1.0f)) fail("model.dropout must be in [0, 1)");
   if (model.head == HeadKind::kQuantile) {
     for (double q : model.quantiles) {
@@ -117,8 +129,16 @@ void ForecastConfig::validate() const {
     }
     if (model.head != HeadKind::kPoint) fail("the recursive strategy needs the point head");
   }
-  if (training.epochs < 0 || training.batch_size < 1 || !(training.lr > 0)) {
-    fail("training.epochs >= 0, training.batch_size >= 1 and training.lr > 0 are required");
+  check_range("training.epochs", training.epochs, kLimits.epochs);
+  check_range("training.patience", training.patience, kLimits.epochs);
+  check_range("training.batch_size", training.batch_size, kLimits.batch_size);
+  check_size("training.gap", training.gap, kLimits.gap);
+  if (!(training.lr > 0 && training.lr <= kLimits.max_lr)) {
+    fail("training.lr must be in (0, " + std::to_string(kLimits.max_lr) + "], got " +
+         std::to_string(training.lr));
+  }
+  if (!(training.clip_grad_norm >= 0 && std::isfinite(training.clip_grad_norm))) {
+    fail("training.clip_grad_norm must be a finite number >= 0 (0: no clipping)");
   }
   if (!(training.val_fraction > 0 && training.test_fraction > 0 &&
         training.val_fraction + training.test_fraction < 1)) {
@@ -162,40 +182,48 @@ json to_json(const ForecastConfig& c) {
 ForecastConfig config_from_json(const json& j) {
   if (!j.is_object()) throw ValueError("config: expected a JSON object");
   if (j.contains("format") && j.at("format") != kFormat) {
-    throw ValueError("config: unknown format " + j.at("format").dump() + " (expected \"" + kFormat +
-                     "\")");
+    throw ValueError("config: unknown format " + io::json_excerpt(j.at("format")) +
+                     " (expected \"" + kFormat + "\")");
   }
   ForecastConfig c;
-  const json data_j = j.value("data", json::object());
-  c.date_column = field<std::string>(data_j, "date_column", c.date_column);
-  c.symbol = field<std::string>(data_j, "symbol", c.symbol);
-  c.missing = parse_missing(field<std::string>(data_j, "missing", "error"));
+  const json& data_j = io::json_object(j, "data", "config");
+  c.date_column = io::json_string(data_j, "date_column", c.date_column, "config: data");
+  c.symbol = io::json_string(data_j, "symbol", c.symbol, "config: data");
+  c.missing = parse_missing(io::json_string(data_j, "missing", "error", "config: data"));
   if (!j.contains("features")) throw ValueError("config: field 'features' is required");
   c.features = data::feature_spec_from_json(j.at("features"));
-  c.window = field<size_t>(j, "window", c.window);
-  c.horizon = field<size_t>(j, "horizon", c.horizon);
-  const json m = j.value("model", json::object());
-  c.model.cell = field<std::string>(m, "cell", c.model.cell);
-  c.model.hidden_size = field<int64_t>(m, "hidden_size", c.model.hidden_size);
-  c.model.num_layers = field<int64_t>(m, "num_layers", c.model.num_layers);
-  c.model.bidirectional = field<bool>(m, "bidirectional", c.model.bidirectional);
-  c.model.dropout = field<float>(m, "dropout", c.model.dropout);
-  c.model.head = parse_head(field<std::string>(m, "head", "point"));
-  c.model.strategy = parse_strategy(field<std::string>(m, "strategy", "direct"));
-  c.model.quantiles = field<std::vector<double>>(m, "quantiles", c.model.quantiles);
-  c.input_scaler = data::parse_scaler_kind(field<std::string>(j, "input_scaler", "standard"));
-  c.target_scaler = data::parse_scaler_kind(field<std::string>(j, "target_scaler", "standard"));
+  c.window = whole(j, "window", c.window, kLimits.window, "config");
+  c.horizon = whole(j, "horizon", c.horizon, kLimits.horizon, "config");
+  const json& m = io::json_object(j, "model", "config");
+  const std::string where_m = "config: model";
+  c.model.cell = io::json_string(m, "cell", c.model.cell, where_m);
+  c.model.hidden_size = whole(m, "hidden_size", c.model.hidden_size, kLimits.hidden_size, where_m);
+  c.model.num_layers = whole(m, "num_layers", c.model.num_layers, kLimits.num_layers, where_m);
+  c.model.bidirectional = io::json_bool(m, "bidirectional", c.model.bidirectional, where_m);
+  c.model.dropout =
+      static_cast<float>(io::json_real(m, "dropout", c.model.dropout, 0.0, 1.0, where_m));
+  c.model.head = parse_head(io::json_string(m, "head", "point", where_m));
+  c.model.strategy = parse_strategy(io::json_string(m, "strategy", "direct", where_m));
+  c.model.quantiles = io::json_reals(m, "quantiles", c.model.quantiles, where_m);
+  c.input_scaler =
+      data::parse_scaler_kind(io::json_string(j, "input_scaler", "standard", "config"));
+  c.target_scaler =
+      data::parse_scaler_kind(io::json_string(j, "target_scaler", "standard", "config"));
   if (j.contains("scalers")) c.scalers = data::FrameScalers::from_json(j.at("scalers"));
-  const json t = j.value("training", json::object());
-  c.training.epochs = field<int64_t>(t, "epochs", c.training.epochs);
-  c.training.batch_size = field<int64_t>(t, "batch_size", c.training.batch_size);
-  c.training.lr = field<double>(t, "lr", c.training.lr);
-  c.training.patience = field<int64_t>(t, "patience", c.training.patience);
-  c.training.clip_grad_norm = field<double>(t, "clip_grad_norm", c.training.clip_grad_norm);
-  c.training.seed = field<uint64_t>(t, "seed", c.training.seed);
-  c.training.val_fraction = field<double>(t, "val_fraction", c.training.val_fraction);
-  c.training.test_fraction = field<double>(t, "test_fraction", c.training.test_fraction);
-  c.training.gap = field<size_t>(t, "gap", c.training.gap);
+  const json& t = io::json_object(j, "training", "config");
+  const std::string where_t = "config: training";
+  TrainingConfig& tc = c.training;
+  tc.epochs = whole(t, "epochs", tc.epochs, kLimits.epochs, where_t);
+  tc.batch_size = whole(t, "batch_size", tc.batch_size, kLimits.batch_size, where_t);
+  tc.lr = io::json_real(t, "lr", tc.lr, 0.0, kLimits.max_lr, where_t);
+  tc.patience = whole(t, "patience", tc.patience, kLimits.epochs, where_t);
+  tc.clip_grad_norm = io::json_real(t, "clip_grad_norm", tc.clip_grad_norm, 0.0,
+                                    std::numeric_limits<double>::max(), where_t);
+  tc.seed = static_cast<uint64_t>(whole(t, "seed", static_cast<int64_t>(tc.seed),
+                                        {0, std::numeric_limits<int64_t>::max()}, where_t));
+  tc.val_fraction = io::json_real(t, "val_fraction", tc.val_fraction, 0.0, 1.0, where_t);
+  tc.test_fraction = io::json_real(t, "test_fraction", tc.test_fraction, 0.0, 1.0, where_t);
+  tc.gap = whole(t, "gap", tc.gap, kLimits.gap, where_t);
   c.validate();
   return c;
 }
@@ -207,12 +235,14 @@ ForecastConfig load_config(const std::string& path) {
   try {
     j = json::parse(in);
   } catch (const json::exception& e) {
-    throw IoError(path + ": not valid JSON: " + e.what());
+    throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
   }
   try {
     return config_from_json(j);
   } catch (const ValueError& e) {
     throw ValueError(path + ": " + e.what());
+  } catch (const json::exception& e) {
+    throw ValueError(path + ": " + io::json_error_text(e));
   }
 }
 

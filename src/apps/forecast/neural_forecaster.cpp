@@ -70,7 +70,8 @@ void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation)
        .metrics_json = {},
        .progress = options_.progress,
        .progress_stream = options_.progress_stream,
-       .generator = generator_.get()});
+       .generator = generator_.get(),
+       .run_identity = options_.run_identity});
   history_ = trainer.fit(train_loader, val_loader.get());
   net_->eval();
 }

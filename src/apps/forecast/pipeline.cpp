@@ -3,15 +3,18 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "recur/apps/forecast/metrics.h"
 #include "recur/apps/forecast/neural_forecaster.h"
 #include "recur/apps/forecast/plot.h"
+#include "recur/data/outliers.h"
 #include "recur/data/splits.h"
 #include "recur/data/windows.h"
 #include "recur/io/atomic_file.h"
+#include "recur/io/run_folder.h"
 #include "recur/nn/module.h"
 
 namespace recur::forecast {
@@ -25,11 +28,17 @@ std::string in_dir(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
 }
 
-data::FeatureFrame load_frame(const std::string& path, const ForecastConfig& config) {
-  const data::PriceTable table = data::load_price_table(
+// The data a command works on, and what the loader had to say about it.
+struct LoadedData {
+  data::FeatureFrame frame;
+  std::vector<std::string> warnings;
+};
+
+LoadedData load_data(const std::string& path, const ForecastConfig& config) {
+  data::PriceTable table = data::load_price_table(
       path,
       {.date_column = config.date_column, .symbol = config.symbol, .missing = config.missing});
-  return data::build_features(table, config.features);
+  return {data::build_features(table, config.features), std::move(table.warnings)};
 }
 
 data::Splits splits_of(const data::FeatureFrame& frame, const ForecastConfig& config) {
@@ -45,22 +54,29 @@ struct Scored {
   std::vector<BacktestResult> test;  // per method, model first
 };
 
-Scored score_all(NeuralForecaster& model, const data::FeatureFrame& frame,
-                 const data::Splits& splits, const BaselineOptions& baseline_options, int horizon,
+// The baselines learn from the training prices only, as the network does. Fitted before the
+// network trains: a baseline that cannot fit (a training split shorter than its window, a constant
+// series) then fails the run before any time is spent or any file is written.
+std::vector<std::unique_ptr<Forecaster>> fit_baselines(const BaselineOptions& options,
+                                                       const data::FeatureFrame& frame,
+                                                       const data::Splits& splits) {
+  std::vector<std::unique_ptr<Forecaster>> baselines = make_baselines(options);
+  for (auto& b : baselines) {
+    b->fit(std::span<const double>(frame.price.data(), splits.train.end));
+  }
+  return baselines;
+}
+
+Scored score_all(NeuralForecaster& model, const std::vector<std::unique_ptr<Forecaster>>& baselines,
+                 const data::FeatureFrame& frame, const data::Splits& splits, int horizon,
                  double level) {
   const std::vector<double>& prices = frame.price;
   const std::span<const double> train(prices.data() + splits.train.begin, splits.train.size());
   const double scale = mase_scale(train);
   std::vector<Forecaster*> methods{&model};
-  std::vector<std::unique_ptr<Forecaster>> baselines = make_baselines(baseline_options);
-  for (auto& b : baselines) {
-    // Baselines learn from the training prices only, as the network does.
-    b->fit(std::span<const double>(prices.data(), splits.train.end));
-    methods.push_back(b.get());
-  }
+  for (const auto& b : baselines) methods.push_back(b.get());
   Scored scored;
   for (const auto& [name, split] : {std::pair{"validation", splits.val}, {"test", splits.test}}) {
-    if (split.size() < static_cast<size_t>(horizon)) continue;
     for (Forecaster* m : methods) {
       BacktestResult r = evaluate_split(*m, prices, split.begin, split.end, horizon, scale, level);
       scored.rows.push_back({name, m->name(), r.aggregate});
@@ -68,6 +84,73 @@ Scored score_all(NeuralForecaster& model, const data::FeatureFrame& frame,
     }
   }
   return scored;
+}
+
+// Validation and test must each hold a forecast, or the run would have nothing to report.
+void check_splits(const data::Splits& splits, const ForecastConfig& config,
+                  const std::string& data_path) {
+  for (const auto& [name, split] : {std::pair{"validation", splits.val}, {"test", splits.test}}) {
+    if (split.size() < config.horizon) {
+      throw ValueError(data_path + ": the " + name + " split has " + std::to_string(split.size()) +
+                       " rows, fewer than the horizon (" + std::to_string(config.horizon) +
+                       "): use more data, a smaller --gap (" + std::to_string(config.training.gap) +
+                       ") or larger --val-fraction/--test-fraction");
+    }
+  }
+}
+
+// Loader notes and the training rows' extreme moves (data/outliers.h states the rule).
+std::vector<std::string> data_warnings(const LoadedData& data, const data::Splits& splits) {
+  std::vector<std::string> warnings = data.warnings;
+  const data::FeatureFrame& frame = data.frame;
+  for (const data::ExtremeMove& m : data::find_extreme_moves(frame.price, splits.train)) {
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "%s: %s: the price moves from %.6g to %.6g in one row, %.0f robust standard "
+                  "deviations from the typical move (the limit is %.0f): check the data",
+                  frame.source.c_str(), frame.dates[m.row].str().c_str(), m.from, m.to, m.robust_z,
+                  data::kExtremeMoveLimit);
+    warnings.push_back(line);
+  }
+  return warnings;
+}
+
+// FNV-1a over the bytes of the rows a run uses: another file, a changed value or an added row all
+// give another value.
+std::string fingerprint(const data::FeatureFrame& frame) {
+  uint64_t hash = 1469598103934665603ull;
+  auto mix = [&](const void* data, size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
+  };
+  for (const data::Date& d : frame.dates) {
+    const int32_t days = d.days_since_1970();
+    mix(&days, sizeof(days));
+  }
+  mix(frame.price.data(), frame.price.size() * sizeof(double));
+  for (const auto& column : frame.inputs) mix(column.data(), column.size() * sizeof(double));
+  char text[96];
+  std::snprintf(text, sizeof(text), "%zu rows %s..%s, hash %016llx", frame.rows(),
+                frame.rows() ? frame.dates.front().str().c_str() : "",
+                frame.rows() ? frame.dates.back().str().c_str() : "",
+                static_cast<unsigned long long>(hash));
+  return text;
+}
+
+// What a checkpoint must match to be resumed: the data, and every setting but the epoch budget
+// (raising it to train longer is what resuming is for).
+std::map<std::string, std::string> run_identity(const data::FeatureFrame& frame,
+                                                const ForecastConfig& config) {
+  std::map<std::string, std::string> identity{{"data", fingerprint(frame)}};
+  json settings = to_json(config);
+  settings.erase("recur_version");
+  settings.erase("scalers");  // fitted from the data, which the fingerprint covers
+  settings["training"].erase("epochs");
+  const json flat = settings.flatten();
+  for (const auto& [key, value] : flat.items()) {
+    identity[key.substr(1)] = value.dump();  // "/training/lr" -> "training/lr"
+  }
+  return identity;
 }
 
 json metrics_to_json(const Metrics& m) {
@@ -193,13 +276,15 @@ ReportInput report_input(const std::string& model, const std::vector<ReportRow>&
 
 RunResult finish(const std::string& dir, const Scored& scored, NeuralForecaster& model,
                  const data::FeatureFrame& frame, const std::string& data_path,
-                 std::vector<std::string> files) {
+                 const std::vector<std::string>& warnings, std::vector<std::string> files) {
   RunResult result;
+  result.warnings = warnings;
   result.rows = scored.rows;
   const ForecastConfig& c = model.config();
   io::write_file_atomically(in_dir(dir, "metrics.json"), metrics_json(scored.rows));
   files.push_back("metrics.json");
   ReportInput report = report_input(model.name(), scored.rows, c, data_path);
+  report.warnings = warnings;
   if (!scored.test.empty()) {
     write_predictions(in_dir(dir, "predictions.csv"), frame, scored.test,
                       static_cast<int>(c.horizon));
@@ -224,6 +309,19 @@ RunResult finish(const std::string& dir, const Scored& scored, NeuralForecaster&
   return result;
 }
 
+// Every weight finite: a NaN or Inf in model.safetensors would otherwise forecast NaN with exit 0.
+void check_weights(const std::string& path, nn::Module& net) {
+  for (const auto& [name, tensor] : net.named_parameters()) {
+    const float* v = tensor.data();
+    for (int64_t i = 0; i < tensor.numel(); ++i) {
+      if (!std::isfinite(v[i])) {
+        throw ValueError(path + ": tensor '" + name + "' holds a non-finite value (" +
+                         std::to_string(v[i]) + " at element " + std::to_string(i) + ")");
+      }
+    }
+  }
+}
+
 NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
                               const ForecastConfig& config) {
   if (config.scalers.inputs.size() == 0) {
@@ -232,8 +330,30 @@ NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFra
                      "model's config carries the scaler statistics of its training data)");
   }
   NeuralForecaster model(frame, config);
-  model.load_weights(in_dir(run_dir, "model.safetensors"));
+  const std::string weights = in_dir(run_dir, "model.safetensors");
+  model.load_weights(weights);
+  check_weights(weights, *model.net());
   return model;
+}
+
+// A forecast that came out NaN or Inf (weights and scalers that are finite but extreme) is an
+// error, never a printed "nan".
+void check_forecast(const std::string& run_dir, const std::vector<double>& values) {
+  for (double v : values) {
+    if (!std::isfinite(v)) {
+      throw ValueError(run_dir + ": the model's forecast is not finite (" + std::to_string(v) +
+                       "): the weights or the scalers in config.json are out of range");
+    }
+  }
+}
+
+// Puts the checkpoint of a finished run where a resumed one looks for it, when the interrupted
+// run's own staging folder is gone.
+void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run) {
+  const fs::path staged = run.file("checkpoint.safetensors");
+  const fs::path finished = in_dir(out_dir, "checkpoint.safetensors");
+  std::error_code ec;
+  if (!fs::exists(staged, ec) && fs::exists(finished, ec)) fs::copy_file(finished, staged, ec);
 }
 
 }  // namespace
@@ -241,54 +361,74 @@ NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFra
 RunResult train_run(const RunOptions& options) {
   const ForecastConfig& config = options.config;
   config.validate();
-  fs::create_directories(options.out_dir);
-  const data::FeatureFrame frame = load_frame(options.data_path, config);
+  check_level("forecast train", options.interval_level);
+  // Everything that can fail without training is checked before the run folder is touched.
+  const LoadedData data = load_data(options.data_path, config);
+  const data::FeatureFrame& frame = data.frame;
   const data::Splits splits = splits_of(frame, config);
+  check_splits(splits, config, options.data_path);
+  const auto baselines = fit_baselines(options.baselines, frame, splits);
+  std::vector<std::string> warnings = data_warnings(data, splits);
 
+  io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
+  if (options.resume) carry_checkpoint(options.out_dir, run);
   NeuralForecaster model(frame, config,
-                         {.checkpoint_path = in_dir(options.out_dir, "checkpoint.safetensors"),
+                         {.checkpoint_path = run.file("checkpoint.safetensors"),
                           .resume = options.resume,
-                          .metrics_csv = in_dir(options.out_dir, "training.csv"),
-                          .progress = options.progress});
+                          .metrics_csv = run.file("training.csv"),
+                          .progress = options.progress,
+                          .run_identity = run_identity(frame, config)});
   model.fit_rows(splits.train, splits.val);
-  nn::save(*model.net(), in_dir(options.out_dir, "model.safetensors"));
-  save_config(in_dir(options.out_dir, "config.json"), model.config());
+  nn::save(*model.net(), run.file("model.safetensors"));
+  save_config(run.file("config.json"), model.config());
 
-  const Scored scored = score_all(model, frame, splits, options.baselines,
-                                  static_cast<int>(config.horizon), options.interval_level);
-  return finish(options.out_dir, scored, model, frame, options.data_path,
-                {"model.safetensors", "config.json", "training.csv", "checkpoint.safetensors"});
+  const Scored scored = score_all(model, baselines, frame, splits, static_cast<int>(config.horizon),
+                                  options.interval_level);
+  RunResult result =
+      finish(run.staging().string(), scored, model, frame, options.data_path, warnings,
+             {"model.safetensors", "config.json", "training.csv", "checkpoint.safetensors"});
+  run.commit();
+  return result;
 }
 
 RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
-                       const BaselineOptions& baselines, double interval_level) {
+                       const BaselineOptions& baseline_options, double interval_level) {
+  check_level("forecast evaluate", interval_level);
   const ForecastConfig config = load_config(in_dir(run_dir, "config.json"));
-  const data::FeatureFrame frame = load_frame(data_path, config);
-  NeuralForecaster model = load_trained(run_dir, frame, config);
-  const Scored scored = score_all(model, frame, splits_of(frame, config), baselines,
+  const LoadedData data = load_data(data_path, config);
+  const data::Splits splits = splits_of(data.frame, config);
+  check_splits(splits, config, data_path);
+  const auto baselines = fit_baselines(baseline_options, data.frame, splits);
+  NeuralForecaster model = load_trained(run_dir, data.frame, config);
+  const Scored scored = score_all(model, baselines, data.frame, splits,
                                   static_cast<int>(config.horizon), interval_level);
   RunResult result;
   result.rows = scored.rows;
   ReportInput report = report_input(model.name(), scored.rows, config, data_path);
   result.verdict = verdict_sentence(report);
   result.beats_naive = compare_to_baseline(report);
+  result.warnings = data.warnings;
   return result;
 }
 
 Prediction predict_run(const std::string& run_dir, const std::string& data_path,
                        double interval_level) {
+  check_level("forecast predict", interval_level);
   const ForecastConfig config = load_config(in_dir(run_dir, "config.json"));
-  const data::FeatureFrame frame = load_frame(data_path, config);
+  const LoadedData data = load_data(data_path, config);
+  const data::FeatureFrame& frame = data.frame;
   NeuralForecaster model = load_trained(run_dir, frame, config);
   const size_t origin = frame.rows();
   const double anchor = frame.price.back();
   const int horizon = static_cast<int>(config.horizon);
   const NeuralForecaster::PriceForecast f =
       model.forecast_from(origin, anchor, horizon, interval_level);
+  for (const auto* values : {&f.mean, &f.lower, &f.upper}) check_forecast(run_dir, *values);
   Prediction p;
   p.last_date = frame.dates.back().str();
   p.last_price = anchor;
   p.interval_level = f.lower.empty() ? 0.0 : model.interval_level(interval_level);
+  p.warnings = data.warnings;
   data::Date day = frame.dates.back();
   for (int h = 1; h <= horizon; ++h) {
     do day = day + 1;
@@ -303,28 +443,38 @@ Prediction predict_run(const std::string& run_dir, const std::string& data_path,
   return p;
 }
 
-std::vector<BacktestResult> backtest_run(const BacktestOptions& options) {
+BacktestRun backtest_run(const BacktestOptions& options) {
+  const double fraction = options.initial_fraction;
+  if (options.config.initial_train == 0 && !(fraction > 0.0 && fraction < 1.0)) {
+    throw ValueError("forecast backtest: the initial fraction must be in (0, 1), got " +
+                     std::to_string(fraction));
+  }
+  if (options.config.interval_level != 0.0) {
+    check_level("forecast backtest", options.config.interval_level);
+  }
   const ForecastConfig config = load_config(in_dir(options.run_dir, "config.json"));
-  const data::FeatureFrame frame = load_frame(options.data_path, config);
+  const LoadedData data = load_data(options.data_path, config);
+  const data::FeatureFrame& frame = data.frame;
   BacktestConfig bc = options.config;
   bc.horizon = static_cast<int>(config.horizon);
   if (bc.initial_train == 0) {
-    bc.initial_train =
-        static_cast<size_t>(options.initial_fraction * static_cast<double>(frame.rows()));
+    bc.initial_train = static_cast<size_t>(fraction * static_cast<double>(frame.rows()));
   }
   FitOptions fit_options;
   fit_options.progress = options.progress;
   // Refitting trains fresh networks at the folds; otherwise the run's trained one is scored.
   NeuralForecaster model = bc.fit ? NeuralForecaster(frame, config, fit_options)
                                   : load_trained(options.run_dir, frame, config);
-  std::vector<BacktestResult> results{backtest(model, frame.price, bc)};
+  BacktestRun out;
+  out.warnings = data.warnings;
+  out.results.push_back(backtest(model, frame.price, bc));
   // The baselines are always fitted at the folds (they cannot leak: fit sees the window only).
   BacktestConfig baseline_config = bc;
   baseline_config.fit = true;
   for (auto& b : make_baselines(options.baselines)) {
-    results.push_back(backtest(*b, frame.price, baseline_config));
+    out.results.push_back(backtest(*b, frame.price, baseline_config));
   }
-  return results;
+  return out;
 }
 
 std::string format_table(const std::vector<ReportRow>& rows) {

@@ -136,8 +136,8 @@ std::string verdict_sentence(const ReportInput& in) {
   std::string rmse = comparison("RMSE", v->model_rmse, v->baseline_rmse);
   if (v->by_mase && v->by_rmse) {
     // A win by a hair on one test period is no evidence of skill: say so next to the numbers.
-    const double margin = std::max(1.0 - v->model_mase / v->baseline_mase,
-                                   1.0 - v->model_rmse / v->baseline_rmse);
+    const double margin =
+        std::max(1.0 - v->model_mase / v->baseline_mase, 1.0 - v->model_rmse / v->baseline_rmse);
     const std::string caveat =
         margin < kNegligibleMargin
             ? " The margin is under 1%, too small to tell apart from chance on one test period."
@@ -154,6 +154,10 @@ std::string render_report(const ReportInput& in) {
   std::ostringstream out;
   out << "# " << in.title << "\n\n" << verdict_sentence(in) << "\n";
   for (const std::string& note : in.notes) out << "\n" << note << "\n";
+  if (!in.warnings.empty()) {
+    out << "\n## Data warnings\n\n";
+    for (const std::string& w : in.warnings) out << "- " << w << "\n";
+  }
 
   out << "\n## Metrics\n\n"
       << "Errors are actual − forecast over every forecast value of the split. MASE divides the "

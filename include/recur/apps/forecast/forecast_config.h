@@ -46,6 +46,24 @@ enum class Strategy {
   kRecursive,  // one step, fed back as the next input (needs the target as the only input)
 };
 
+// The accepted range of each whole-number setting. config.json, the command-line flags and
+// ForecastConfig::validate() all check against these, so every way in rejects the same values.
+struct Range {
+  int64_t min = 0;
+  int64_t max = 0;
+};
+struct ConfigLimits {
+  Range window{1, 100000};
+  Range horizon{1, 10000};
+  Range hidden_size{1, 65536};
+  Range num_layers{1, 64};
+  Range epochs{0, 1000000};  // also patience
+  Range batch_size{1, 1000000};
+  Range gap{0, 1000000000};
+  double max_lr = 1e6;
+};
+inline constexpr ConfigLimits kLimits{};
+
 struct ModelConfig {
   std::string cell = "lstm";  // lstm | gru | rnn (tanh)
   int64_t hidden_size = 64;

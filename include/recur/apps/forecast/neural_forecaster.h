@@ -9,6 +9,7 @@
 //   std::vector<double> next5 = model.forecast(history, 5);  // prices
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,8 @@ struct FitOptions {
   std::string metrics_csv;
   train::ProgressStyle progress = train::ProgressStyle::Auto;
   std::ostream* progress_stream = &std::cerr;
+  // The data and settings a checkpoint belongs to (train::TrainerOptions::run_identity).
+  std::map<std::string, std::string> run_identity;
 };
 
 class NeuralForecaster : public Forecaster {

@@ -1,5 +1,10 @@
 // The forecasting pipeline behind `recur forecast`: each function is one subcommand.
 //
+// Every function validates all its inputs (flags, config, data, weights) the same way, whichever
+// command calls it. `train` is all-or-nothing (io/run_folder.h): what can fail without training is
+// checked before the run folder is touched, the run is built in "<out>.partial/" and swapped in at
+// the end, so a failed run leaves the previous one intact.
+//
 //   train     CSV -> features -> chronological splits -> scalers fitted on training rows ->
 //             windows -> network trained with early stopping on validation -> the model and
 //             every baseline scored on the same validation and test origins -> run folder:
@@ -42,6 +47,7 @@ struct RunResult {
   int64_t epochs_run = 0;
   int64_t best_epoch = 0;
   std::string stop_reason;
+  std::vector<std::string> warnings;  // about the data: the loader's notes, extreme moves
 };
 
 RunResult train_run(const RunOptions& options);
@@ -61,6 +67,7 @@ struct Prediction {
   double last_price = 0.0;
   double interval_level = 0.0;  // 0 without an interval
   std::vector<PredictionRow> rows;
+  std::vector<std::string> warnings;
 };
 Prediction predict_run(const std::string& run_dir, const std::string& data_path,
                        double interval_level);
@@ -73,8 +80,11 @@ struct BacktestOptions {
   BaselineOptions baselines;
   train::ProgressStyle progress = train::ProgressStyle::Auto;
 };
-// One result per method: the network first, then the baselines.
-std::vector<BacktestResult> backtest_run(const BacktestOptions& options);
+struct BacktestRun {
+  std::vector<BacktestResult> results;  // one per method: the network first, then the baselines
+  std::vector<std::string> warnings;
+};
+BacktestRun backtest_run(const BacktestOptions& options);
 
 // A fixed-width console table of the rows, split by split.
 std::string format_table(const std::vector<ReportRow>& rows);

@@ -38,7 +38,9 @@ struct ReportInput {
   std::vector<ReportRow> rows;
   std::vector<PlotLink> plots;
   std::vector<std::pair<std::string, std::string>> config;  // shown in this order
-  std::vector<std::string> notes;  // extra sentences (warnings, data caveats)
+  std::vector<std::string> notes;                           // extra sentences (caveats)
+  // What the data loader and the outlier check said, listed under "Data warnings".
+  std::vector<std::string> warnings;
 };
 
 // Whether the model's error is strictly lower than the baseline's on the verdict split.
