@@ -1,11 +1,11 @@
 #include "recur/io/csv.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
+#include "recur/io/regular_file.h"
 #include "recur/tensor/error.h"
 
 namespace recur::io {
@@ -130,8 +130,44 @@ class RecordReader {
 
 std::string list_names(const std::vector<std::string>& names) {
   std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + quote_cell(n);
   return out;
+}
+
+// Whether every `width`-byte unit of the sample has its character byte at `at` and NULs
+// elsewhere: ASCII text in UTF-16 or UTF-32, without a byte-order mark.
+bool looks_like(std::string_view sample, size_t width, size_t at) {
+  const size_t units = sample.size() / width;
+  if (units < 2) return false;
+  for (size_t u = 0; u < units; ++u) {
+    for (size_t b = 0; b < width; ++b) {
+      if ((sample[u * width + b] == '\0') != (b != at)) return false;
+    }
+  }
+  return true;
+}
+
+// The reader understands UTF-8 (and so ASCII) only; text in a wide encoding would otherwise be
+// split into one-field records of NUL-separated bytes and reported as a ragged line far away.
+void reject_wide_encodings(std::string_view text, const std::string& source) {
+  struct Encoding {
+    std::string_view bom;
+    size_t width, at;  // code unit size, and where an ASCII character's byte sits in it
+    const char* name;
+  };
+  using namespace std::string_view_literals;
+  static constexpr Encoding kEncodings[] = {
+      {"\x00\x00\xFE\xFF"sv, 4, 3, "UTF-32 (big-endian)"},
+      {"\xFF\xFE\x00\x00"sv, 4, 0, "UTF-32 (little-endian)"},
+      {"\xFE\xFF"sv, 2, 1, "UTF-16 (big-endian)"},
+      {"\xFF\xFE"sv, 2, 0, "UTF-16 (little-endian)"},
+  };
+  const std::string_view sample = text.substr(0, 256);
+  for (const Encoding& e : kEncodings) {
+    if (sample.starts_with(e.bom) || looks_like(sample, e.width, e.at)) {
+      throw IoError(source + ": the file is " + e.name + " encoded; save it as UTF-8");
+    }
+  }
 }
 
 void check_header(const CsvTable& t, int64_t line) {
@@ -142,9 +178,9 @@ void check_header(const CsvTable& t, int64_t line) {
     }
     for (size_t j = 0; j < i; ++j) {
       if (column_key(t.header[i]) == column_key(t.header[j])) {
-        throw IoError(t.source + ":" + std::to_string(line) + ": header columns '" + t.header[j] +
-                      "' and '" + t.header[i] +
-                      "' name the same column (names ignore case, spaces and '_')");
+        throw IoError(t.source + ":" + std::to_string(line) + ": header columns " +
+                      quote_cell(t.header[j]) + " and " + quote_cell(t.header[i]) +
+                      " name the same column (names ignore case, spaces and '_')");
       }
     }
   }
@@ -159,6 +195,34 @@ std::string column_key(std::string_view name) {
     key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   return key;
+}
+
+std::string quote_cell(std::string_view text) {
+  constexpr size_t kMaxBytes = 60;
+  size_t keep = std::min(text.size(), kMaxBytes);
+  // Cut before a UTF-8 continuation byte, never inside a character.
+  while (keep < text.size() && keep > 0 &&
+         (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) {
+    --keep;
+  }
+  std::string out = "'";
+  for (const char ch : text.substr(0, keep)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7F) {
+      out.push_back(ch);
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  if (keep < text.size()) return out + "...' (" + std::to_string(text.size()) + " bytes)";
+  return out + "'";
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -183,7 +247,7 @@ std::optional<size_t> CsvTable::find_column(std::string_view name) const {
 
 size_t CsvTable::require_column(std::string_view name) const {
   if (auto i = find_column(name)) return *i;
-  throw IoError(source + ": no column '" + std::string(name) + "' (columns: " + list_names(header) +
+  throw IoError(source + ": no column " + quote_cell(name) + " (columns: " + list_names(header) +
                 ")");
 }
 
@@ -194,6 +258,7 @@ std::string CsvTable::where(const CsvRow& row) const {
 CsvTable parse_csv(std::string_view text, const std::string& source, char separator) {
   CsvTable table;
   table.source = source;
+  reject_wide_encodings(text, source);
   RecordReader reader(text, source, separator);
   CsvRow header;
   if (!reader.next(header)) throw IoError(source + ": the file is empty (no header row)");
@@ -214,12 +279,7 @@ CsvTable parse_csv(std::string_view text, const std::string& source, char separa
 }
 
 CsvTable read_csv(const std::string& path, char separator) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open the file for reading");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError(path + ": read error");
-  return parse_csv(buffer.str(), path, separator);
+  return parse_csv(read_regular_file(path), path, separator);
 }
 
 }  // namespace recur::io

@@ -8,9 +8,9 @@
 #include <type_traits>
 #include <variant>
 
-#include "file_bytes.h"
 #include "float_formats.h"
 #include "recur/io/atomic_file.h"
+#include "recur/io/regular_file.h"
 
 namespace recur::io {
 namespace {
@@ -328,7 +328,7 @@ void write_npy_file(const std::string& path, std::string_view descr, const Shape
 }  // namespace
 
 Tensor read_npy(const std::string& path) {
-  const std::string bytes = detail::read_file_bytes(path);
+  const std::string bytes = read_regular_file(path);
   const NpyArray array = parse_npy(bytes, path);
   Tensor tensor = Tensor::empty(array.shape);
   float* out = tensor.data();
@@ -337,7 +337,7 @@ Tensor read_npy(const std::string& path) {
 }
 
 Int64Array read_npy_int64(const std::string& path) {
-  const std::string bytes = detail::read_file_bytes(path);
+  const std::string bytes = read_regular_file(path);
   const NpyArray array = parse_npy(bytes, path);
   if (array.dtype.kind == Kind::kFloat) {
     fail(path, "holds " + std::string(array.dtype.descr) +

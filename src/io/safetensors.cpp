@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "file_bytes.h"
 #include "float_formats.h"
 #include "recur/io/atomic_file.h"
+#include "recur/io/regular_file.h"
 
 namespace recur::io {
 namespace {
@@ -338,7 +338,7 @@ std::string header_json(const TensorMap& tensors,
 }  // namespace
 
 SafetensorsFile read_safetensors(const std::string& path) {
-  const std::string bytes = detail::read_file_bytes(path);
+  const std::string bytes = read_regular_file(path);
   return parse_safetensors(bytes, path);
 }
 

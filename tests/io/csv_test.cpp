@@ -126,5 +126,68 @@ TEST(Csv, ParseNumberAcceptsDecimalsOnly) {
   }
 }
 
+// --- Text that is not UTF-8, and cell text in messages ------------------------------------------
+
+// `ascii` in a wide encoding: each character's byte at `at` within `width` bytes, NULs elsewhere.
+std::string widen(std::string_view ascii, size_t width, size_t at) {
+  std::string out;
+  for (char c : ascii) {
+    std::string unit(width, '\0');
+    unit[at] = c;
+    out += unit;
+  }
+  return out;
+}
+
+TEST(Csv, WideEncodingsAreNamedNotParsed) {
+  const std::string csv = "Date,Close\n2020-01-02,10\n2020-01-03,11\n";
+  struct Case {
+    std::string bytes;
+    const char* encoding;
+  };
+  const std::vector<Case> cases = {
+      {"\xFF\xFE" + widen(csv, 2, 0), "UTF-16 (little-endian)"},
+      {"\xFE\xFF" + widen(csv, 2, 1), "UTF-16 (big-endian)"},
+      {widen(csv, 2, 0), "UTF-16 (little-endian)"},  // no byte-order mark
+      {widen(csv, 2, 1), "UTF-16 (big-endian)"},
+      {std::string("\xFF\xFE\0\0", 4) + widen(csv, 4, 0), "UTF-32 (little-endian)"},
+      {std::string("\0\0\xFE\xFF", 4) + widen(csv, 4, 3), "UTF-32 (big-endian)"},
+      {widen(csv, 4, 0), "UTF-32 (little-endian)"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(io_error([&] { parse_csv(c.bytes, "w.csv"); }),
+              std::string("w.csv: the file is ") + c.encoding + " encoded; save it as UTF-8")
+        << c.encoding;
+  }
+  // UTF-8, with or without its byte-order mark, is read as before.
+  EXPECT_EQ(parse_csv("\xEF\xBB\xBF" + csv, "u.csv").rows.size(), 2u);
+  EXPECT_EQ(parse_csv("Name\nSoci\xC3\xA9t\xC3\xA9 G\xC3\xA9n\xC3\xA9rale\n", "u.csv").rows.size(),
+            1u);
+}
+
+TEST(Csv, QuoteCellEscapesControlBytesAndCutsLongText) {
+  EXPECT_EQ(quote_cell("abc"), "'abc'");
+  EXPECT_EQ(quote_cell(std::string("1\0002", 3)), "'1\\x002'");
+  EXPECT_EQ(quote_cell("a\tb\r\nc\x1b"), "'a\\tb\\r\\nc\\x1b'");
+  const std::string big(1 << 20, 'x');
+  EXPECT_EQ(quote_cell(big), "'" + std::string(60, 'x') + "...' (1048576 bytes)");
+  // A cut never splits a UTF-8 character: 59 ASCII bytes, then a 2-byte e-acute at 59..60.
+  const std::string accented = std::string(59, 'a') + "\xC3\xA9" + "zz";
+  EXPECT_EQ(quote_cell(accented), "'" + std::string(59, 'a') + "...' (63 bytes)");
+}
+
+TEST(Csv, HeaderNamesInMessagesAreEscaped) {
+  const std::string msg = io_error([] { parse_csv(std::string("Date,a\0b,A\0B\n", 13), "h.csv"); });
+  EXPECT_TRUE(Contains(msg, "h.csv:1: header columns 'a\\x00b' and 'A\\x00B' name the same"));
+  EXPECT_EQ(msg.find('\0'), std::string::npos);
+}
+
+TEST(Csv, OnlyRegularFilesAreRead) {
+  EXPECT_TRUE(Contains(io_error([] { read_csv(testing::fixture_path("data")); }),
+                       "data: not a regular file (a directory)"));
+  EXPECT_TRUE(Contains(io_error([] { read_csv("/dev/zero"); }),
+                       "/dev/zero: not a regular file (a character device)"));
+}
+
 }  // namespace
 }  // namespace recur::io

@@ -1,10 +1,13 @@
-// Reading CSV files as people actually have them: a header row, then records. Handles a UTF-8
-// byte-order mark, LF / CRLF / CR line ends, a missing final newline, blank lines (skipped,
-// wherever they are), spaces around unquoted fields (trimmed), and RFC 4180 quoting ("a,b",
-// "say ""hi""", line breaks inside quotes). Every record remembers the line it starts on, so
-// callers can report "prices.csv:17: column 'Close': 'abc' is not a number". A record with the
+// Reading CSV files as people actually have them: a header row, then records. Handles UTF-8 with
+// or without a byte-order mark, LF / CRLF / CR line ends, a missing final newline, blank lines
+// (skipped, wherever they are), spaces around unquoted fields (trimmed), and RFC 4180 quoting
+// ("a,b", "say ""hi""", line breaks inside quotes). Every record remembers the line it starts on,
+// so callers can report "prices.csv:17: column 'Close': 'abc' is not a number". A record with the
 // wrong number of fields, an unterminated quote, an empty file or two header names that mean the
-// same column throw IoError naming the file and the line.
+// same column throw IoError naming the file and the line. UTF-16 and UTF-32 files (known by their
+// byte-order mark, or by the NUL bytes of ASCII text without one) are refused with a message that
+// names the encoding. Cell text in messages goes through quote_cell(): control bytes escaped, long
+// cells cut.
 //
 // Header names are compared with column_key(): case-insensitive, ignoring spaces, '_' and '-',
 // so "Adj Close", "adj_close" and "AdjClose" all name the same column.
@@ -40,7 +43,8 @@ struct CsvTable {
   std::string where(const CsvRow& row) const;
 };
 
-// Reads a whole file. Throws IoError if it cannot be opened or is malformed (see above).
+// Reads a whole file. Throws IoError if it cannot be opened, is not a regular file
+// (io::read_regular_file) or is malformed (see above).
 CsvTable read_csv(const std::string& path, char separator = ',');
 // Parses text already in memory; `source` names it in messages.
 CsvTable parse_csv(std::string_view text, const std::string& source, char separator = ',');
@@ -48,6 +52,11 @@ CsvTable parse_csv(std::string_view text, const std::string& source, char separa
 // The name used to match columns: lower case with spaces, '_' and '-' removed ("Adj Close" ->
 // "adjclose").
 std::string column_key(std::string_view name);
+
+// `text` (a cell, a header name) as error messages show it: in single quotes, control bytes
+// escaped (\t, \n, \r, \x00 ...) so that a NUL cannot cut a message short nor a line break
+// split it, and cut after 60 bytes with the full size added: 'aaaa...' (1048576 bytes).
+std::string quote_cell(std::string_view text);
 
 // A finite decimal number ("1.5", "-2", "+3e-4", " 7 "), or nullopt for anything else,
 // including "", "nan" and "inf".
