@@ -23,12 +23,12 @@ bool is_missing_token(const std::string& field) {
 
 std::string quote_list(const std::vector<std::string>& names) {
   std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + io::quote_cell(n);
   return out;
 }
 
 std::string cell_where(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
-  return csv.where(row) + ": column '" + csv.header[col] + "'";
+  return csv.where(row) + ": column " + io::quote_cell(csv.header[col]);
 }
 
 // Which CSV columns become which table columns.
@@ -52,11 +52,11 @@ ColumnPlan plan_columns(const io::CsvTable& csv, const LoadOptions& options) {
     for (const std::string& name : options.columns) {
       const size_t c = csv.require_column(name);
       if (c == plan.date || c == plan.symbol) {
-        throw ValueError(csv.source + ": column '" + name +
-                         "' is the date or symbol column, not a numeric one");
+        throw ValueError(csv.source + ": column " + io::quote_cell(name) +
+                         " is the date or symbol column, not a numeric one");
       }
       if (std::find(plan.values.begin(), plan.values.end(), c) != plan.values.end()) {
-        throw ValueError(csv.source + ": column '" + name + "' is requested twice");
+        throw ValueError(csv.source + ": column " + io::quote_cell(name) + " is requested twice");
       }
       plan.values.push_back(c);
     }
@@ -75,9 +75,9 @@ std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const Column
   std::vector<const io::CsvRow*> rows;
   if (!plan.symbol) {
     if (!options.symbol.empty()) {
-      throw ValueError(csv.source + ": symbol '" + options.symbol +
-                       "' requested but the file has no symbol column (columns: " +
-                       quote_list(csv.header) + ")");
+      throw ValueError(
+          csv.source + ": symbol " + io::quote_cell(options.symbol) +
+          " requested but the file has no symbol column (columns: " + quote_list(csv.header) + ")");
     }
     for (const io::CsvRow& r : csv.rows) rows.push_back(&r);
     return rows;
@@ -101,8 +101,8 @@ std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const Column
       if (io::column_key(s) == wanted) symbol = s;
     }
     if (symbol.empty()) {
-      throw ValueError(csv.source + ": no rows for symbol '" + options.symbol +
-                       "' (available: " + quote_list(available) + ")");
+      throw ValueError(csv.source + ": no rows for symbol " + io::quote_cell(options.symbol) +
+                       " (available: " + quote_list(available) + ")");
     }
   }
   for (const io::CsvRow& r : csv.rows) {
@@ -114,15 +114,33 @@ std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const Column
 Date parse_row_date(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
   const std::string& field = row.fields[col];
   if (auto d = parse_date(field)) return *d;
-  throw IoError(cell_where(csv, row, col) + ": '" + field +
-                "' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
+  throw IoError(cell_where(csv, row, col) + ": " + io::quote_cell(field) +
+                " is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
 }
 
-double parse_cell(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
-  const std::string& field = row.fields[col];
-  if (is_missing_token(field)) return kMissing;
-  if (auto v = io::parse_number(field)) return *v;
-  throw IoError(cell_where(csv, row, col) + ": '" + field + "' is not a number");
+// A column's values in file row order (NaN where missing), or the first cell that is not a
+// number.
+struct ParsedColumn {
+  std::vector<double> values;
+  std::string error;  // empty when every cell parsed
+};
+
+ParsedColumn parse_column(const io::CsvTable& csv, const std::vector<const io::CsvRow*>& rows,
+                          size_t col) {
+  ParsedColumn out{std::vector<double>(rows.size()), ""};
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const std::string& field = rows[r]->fields[col];
+    if (is_missing_token(field)) {
+      out.values[r] = kMissing;
+    } else if (auto v = io::parse_number(field)) {
+      out.values[r] = *v;
+    } else {
+      out.error =
+          cell_where(csv, *rows[r], col) + ": " + io::quote_cell(field) + " is not a number";
+      break;
+    }
+  }
+  return out;
 }
 
 // Puts rows in date order (stable), noting a warning if they were not.
@@ -157,29 +175,57 @@ void reject_duplicate_dates(const PriceTable& t) {
   }
 }
 
-void handle_missing(PriceTable& t, MissingValues policy) {
-  for (size_t c = 0; c < t.columns.size(); ++c) {
-    std::vector<double>& v = t.columns[c];
-    size_t filled = 0;
-    for (size_t r = 0; r < v.size(); ++r) {
-      if (!std::isnan(v[r])) continue;
-      const std::string where = t.where(r) + ": column '" + t.names[c] + "': missing value";
-      if (policy == MissingValues::kError) {
-        throw IoError(where + " (forward-filling from the previous row can be requested)");
-      }
-      if (r == 0) {
-        throw IoError(where +
-                      " in the first row by date: there is no earlier value to "
-                      "forward-fill from");
-      }
-      v[r] = v[r - 1];
-      ++filled;
+// Fills the missing values of column c (in date order) as `policy` says, or returns why it
+// cannot; the column is unchanged then.
+std::string fill_missing(PriceTable& t, size_t c, MissingValues policy) {
+  std::vector<double> v = t.columns[c];
+  size_t filled = 0;
+  for (size_t r = 0; r < v.size(); ++r) {
+    if (!std::isnan(v[r])) continue;
+    const std::string where =
+        t.where(r) + ": column " + io::quote_cell(t.names[c]) + ": missing value";
+    if (policy == MissingValues::kError) {
+      return where + " (forward-filling from the previous row can be requested)";
     }
-    if (filled > 0) {
-      t.warnings.push_back(t.source + ": column '" + t.names[c] + "': forward-filled " +
-                           std::to_string(filled) + " missing value(s)");
+    if (r == 0) {
+      return where + " in the first row by date: there is no earlier value to forward-fill from";
     }
+    v[r] = v[r - 1];
+    ++filled;
   }
+  if (filled > 0) {
+    t.warnings.push_back(t.source + ": column " + io::quote_cell(t.names[c]) + ": forward-filled " +
+                         std::to_string(filled) + " missing value(s)");
+  }
+  t.columns[c] = std::move(v);
+  return "";
+}
+
+// A column that cannot be used: an error at once when the caller asked for it by name, otherwise
+// kept aside for column() to report if something uses it.
+void set_aside(PriceTable& t, std::string name, std::string error, bool requested) {
+  if (requested) throw IoError(error);
+  t.unloaded.push_back({std::move(name), std::move(error)});
+}
+
+void handle_missing(PriceTable& t, MissingValues policy, bool requested) {
+  for (size_t c = 0; c < t.columns.size();) {
+    std::string error = fill_missing(t, c, policy);
+    if (error.empty()) {
+      ++c;
+      continue;
+    }
+    set_aside(t, t.names[c], std::move(error), requested);
+    t.names.erase(t.names.begin() + static_cast<std::ptrdiff_t>(c));
+    t.columns.erase(t.columns.begin() + static_cast<std::ptrdiff_t>(c));
+  }
+}
+
+const PriceTable::Unloaded* find_unloaded(const PriceTable& t, const std::string& key) {
+  for (const PriceTable::Unloaded& u : t.unloaded) {
+    if (io::column_key(u.name) == key) return &u;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -187,7 +233,8 @@ void handle_missing(PriceTable& t, MissingValues policy) {
 bool PriceTable::has_column(std::string_view name) const {
   const std::string key = io::column_key(name);
   return std::any_of(names.begin(), names.end(),
-                     [&](const std::string& n) { return io::column_key(n) == key; });
+                     [&](const std::string& n) { return io::column_key(n) == key; }) ||
+         find_unloaded(*this, key) != nullptr;
 }
 
 const std::vector<double>& PriceTable::column(std::string_view name) const {
@@ -195,8 +242,9 @@ const std::vector<double>& PriceTable::column(std::string_view name) const {
   for (size_t c = 0; c < names.size(); ++c) {
     if (io::column_key(names[c]) == key) return columns[c];
   }
-  throw ValueError(source + ": no loaded column '" + std::string(name) +
-                   "' (loaded: " + quote_list(names) + ")");
+  if (const Unloaded* u = find_unloaded(*this, key)) throw IoError(u->error);
+  throw ValueError(source + ": no loaded column " + io::quote_cell(name) +
+                   " (loaded: " + quote_list(names) + ")");
 }
 
 std::string PriceTable::where(size_t row) const {
@@ -210,21 +258,25 @@ PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& opti
   const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, t.symbol);
   if (rows.empty()) throw IoError(csv.source + ": no data rows");
 
-  for (size_t c : plan.values) t.names.push_back(csv.header[c]);
-  t.columns.assign(plan.values.size(), std::vector<double>(rows.size()));
   t.dates.reserve(rows.size());
   t.lines.reserve(rows.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    const io::CsvRow& row = *rows[r];
-    t.dates.push_back(parse_row_date(csv, row, plan.date));
-    t.lines.push_back(row.line);
-    for (size_t k = 0; k < plan.values.size(); ++k) {
-      t.columns[k][r] = parse_cell(csv, row, plan.values[k]);
+  for (const io::CsvRow* row : rows) {
+    t.dates.push_back(parse_row_date(csv, *row, plan.date));
+    t.lines.push_back(row->line);
+  }
+  const bool requested = !options.columns.empty();
+  for (size_t c : plan.values) {
+    ParsedColumn parsed = parse_column(csv, rows, c);
+    if (!parsed.error.empty()) {
+      set_aside(t, csv.header[c], std::move(parsed.error), requested);
+      continue;
     }
+    t.names.push_back(csv.header[c]);
+    t.columns.push_back(std::move(parsed.values));
   }
   sort_by_date(t);
   reject_duplicate_dates(t);
-  handle_missing(t, options.missing);
+  handle_missing(t, options.missing, requested);
   return t;
 }
 

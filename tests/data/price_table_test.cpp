@@ -153,8 +153,17 @@ TEST(PriceTable, SingleSymbolLongFormatNeedsNoFlag) {
 
 // --- Validation: file, line and column in every message ------------------------------------------
 
+// Without LoadOptions::columns a column that does not load is set aside; its error comes when it
+// is used. A column asked for by name must load.
 TEST(PriceTable, NonNumericField) {
-  EXPECT_TRUE(Contains(error_message<IoError>([] { load_price_table(fixture("bad_number.csv")); }),
+  const PriceTable t = load_price_table(fixture("bad_number.csv"));
+  EXPECT_EQ(t.names, (std::vector<std::string>{"Open", "High", "Low", "Volume"}));
+  EXPECT_TRUE(t.has_column("close"));
+  EXPECT_TRUE(Contains(error_message<IoError>([&] { t.column("close"); }),
+                       "bad_number.csv:3: column 'Close': 'abc' is not a number"));
+  EXPECT_TRUE(Contains(error_message<IoError>([] {
+                         load_price_table(fixture("bad_number.csv"), {.columns = {"Close"}});
+                       }),
                        "bad_number.csv:3: column 'Close': 'abc' is not a number"));
 }
 
@@ -166,9 +175,13 @@ TEST(PriceTable, BadDate) {
 }
 
 TEST(PriceTable, MissingValueIsAnErrorByDefault) {
-  EXPECT_TRUE(
-      Contains(error_message<IoError>([] { load_price_table(fixture("missing_value.csv")); }),
-               "missing_value.csv:3: column 'Close': missing value"));
+  const PriceTable t = load_price_table(fixture("missing_value.csv"));
+  EXPECT_TRUE(Contains(error_message<IoError>([&] { t.column("close"); }),
+                       "missing_value.csv:3: column 'Close': missing value"));
+  EXPECT_TRUE(Contains(error_message<IoError>([] {
+                         load_price_table(fixture("missing_value.csv"), {.columns = {"close"}});
+                       }),
+                       "missing_value.csv:3: column 'Close': missing value"));
 }
 
 TEST(PriceTable, MissingValuesForwardFillOnRequest) {
@@ -181,8 +194,9 @@ TEST(PriceTable, MissingValuesForwardFillOnRequest) {
 
 TEST(PriceTable, ForwardFillCannotFillTheFirstRow) {
   EXPECT_TRUE(Contains(error_message<IoError>([] {
-                         load_price_table(fixture("missing_first.csv"),
-                                          {.missing = MissingValues::kForwardFill});
+                         load_price_table(
+                             fixture("missing_first.csv"),
+                             {.columns = {"close"}, .missing = MissingValues::kForwardFill});
                        }),
                        "missing_first.csv:2: column 'Close': missing value in the first row"));
 }
@@ -194,7 +208,8 @@ TEST(PriceTable, ForwardFillFollowsDateOrderNotFileOrder) {
   EXPECT_EQ(t.column("close"), (std::vector<double>{10, 10, 12}));
   EXPECT_TRUE(Contains(error_message<IoError>([] {
                          from_text("Date,Close\n2020-01-03,11\n2020-01-02,\n",
-                                   {.missing = MissingValues::kForwardFill});
+                                   {.missing = MissingValues::kForwardFill})
+                             .column("close");
                        }),
                        "prices.csv:3: column 'Close': missing value in the first row"));
 }
@@ -224,6 +239,36 @@ TEST(PriceTable, RaggedRow) {
 TEST(PriceTable, UnusedBrokenColumnIsNotParsed) {
   const PriceTable t = load_price_table(fixture("bad_number.csv"), {.columns = {"Open"}});
   EXPECT_EQ(t.column("open"), (std::vector<double>{10, 10.5, 10.8}));
+}
+
+TEST(PriceTable, UnusedTextColumnDoesNotStopTheLoad) {
+  const PriceTable t =
+      from_text("Date,Name,Close,Notes\n2020-01-02,Apple Inc,10,\n2020-01-03,Apple Inc,11,\n");
+  EXPECT_EQ(t.names, (std::vector<std::string>{"Close"}));
+  EXPECT_EQ(t.column("close"), (std::vector<double>{10, 11}));
+  ASSERT_EQ(t.unloaded.size(), 2u);
+  EXPECT_EQ(t.unloaded[0].name, "Name");
+  EXPECT_EQ(t.unloaded[1].name, "Notes");
+  EXPECT_TRUE(t.warnings.empty());
+  // Using one is an error naming file, line, column and cell.
+  EXPECT_EQ(error_message<IoError>([&] { t.column("name"); }),
+            "prices.csv:2: column 'Name': 'Apple Inc' is not a number");
+  EXPECT_EQ(error_message<IoError>([&] { t.column("notes"); }),
+            "prices.csv:2: column 'Notes': missing value (forward-filling from the previous row "
+            "can be requested)");
+}
+
+TEST(PriceTable, CellTextInMessagesIsEscapedAndCut) {
+  const PriceTable nul = from_text(std::string("Date,Close\n2020-01-02,1") + '\0' + "2\n");
+  const std::string msg = error_message<IoError>([&] { nul.column("close"); });
+  EXPECT_EQ(msg, "prices.csv:2: column 'Close': '1\\x002' is not a number");
+  EXPECT_EQ(msg.find('\0'), std::string::npos);
+  const PriceTable big = from_text("Date,Close\n2020-01-02," + std::string(1 << 20, '7') + "x\n");
+  EXPECT_EQ(error_message<IoError>([&] { big.column("close"); }),
+            "prices.csv:2: column 'Close': '" + std::string(60, '7') +
+                "...' (1048577 bytes) is not a number");
+  EXPECT_TRUE(Contains(error_message<IoError>([] { from_text("Date,Close\n2020-01-02\x01,1\n"); }),
+                       "prices.csv:2: column 'Date': '2020-01-02\\x01' is not a date"));
 }
 
 TEST(PriceTable, ColumnLookupErrorsListTheLoadedColumns) {

@@ -10,7 +10,8 @@
 // final newline). Long format: a symbol column ("symbol" or "ticker" unless named) holding several
 // tickers; LoadOptions::symbol picks one.
 //
-// What it rejects, always with file, line and column in the IoError message:
+// What it rejects, always with file, line and column in the IoError message (cell text through
+// io::quote_cell: control bytes escaped, long cells cut):
 //   prices.csv:17: column 'Close': 'abc' is not a number
 //   prices.csv:17: column 'Date': '03/01/2000' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)
 //   prices.csv:17: column 'Close': missing value (MissingValues::kForwardFill fills it ...)
@@ -18,6 +19,11 @@
 //   prices.csv:17: 5 fields, expected 6 as in the header
 // Missing values are "", NA, N/A, NaN, null, None and "." (any case). Rows out of date order are
 // sorted, and a warning is added to PriceTable::warnings (the library never prints).
+//
+// Only the columns a caller uses can fail it. Columns named in LoadOptions::columns must load. With
+// no names given, every column that holds numbers loads; one that cannot (a text column such as
+// "name", or a missing value with nothing to fill it) is set aside in PriceTable::unloaded with
+// its first error, which column() throws if something asks for that column.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +43,8 @@ enum class MissingValues {
 
 struct LoadOptions {
   std::string date_column = "date";
-  // Numeric columns to load, by name. Empty: every column except the date and symbol columns.
+  // Numeric columns to load, by name; each must load, or the load fails. Empty: every column
+  // except the date and symbol columns that holds numbers, the others set aside (see above).
   // Columns not listed are not parsed at all (a broken column you do not use is no error).
   std::vector<std::string> columns{};
   // The column of tickers in a long-format file. Empty: "symbol" or "ticker" if there is one.
@@ -56,9 +63,19 @@ struct PriceTable {
   std::vector<std::vector<double>> columns;  // columns[c][row], all finite
   std::vector<std::string> warnings;         // things the caller may want to show the user
 
+  // A column of the file that did not load, and its first problem ("prices.csv:3: column 'name':
+  // 'Acme' is not a number").
+  struct Unloaded {
+    std::string name;
+    std::string error;
+  };
+  std::vector<Unloaded> unloaded;
+
   size_t rows() const { return dates.size(); }
+  // Whether the file has the column, loaded or set aside.
   bool has_column(std::string_view name) const;
-  // The values of a column (matched like the header). Throws ValueError listing the columns.
+  // The values of a column (matched like the header). Throws the column's IoError if it was set
+  // aside, and ValueError listing the loaded columns if there is no such column.
   const std::vector<double>& column(std::string_view name) const;
   // "prices.csv:17": where row `row` came from.
   std::string where(size_t row) const;
