@@ -9,8 +9,9 @@ namespace recur::data {
 
 FrameScalers FrameScalers::fit(const FeatureFrame& frame, RowRange train, ScalerKind input_kind,
                                ScalerKind target_kind) {
-  return {Scaler::fit(input_kind, frame.inputs, train),
-          Scaler::fit(target_kind, frame.target, train)};
+  return {Scaler::fit(input_kind, frame.inputs, train, frame.names),
+          Scaler::fit(target_kind, frame.target, train,
+                      "target (" + target_kind_name(frame.target_kind) + ")")};
 }
 
 FeatureFrame FrameScalers::apply(const FeatureFrame& frame) const {
@@ -41,7 +42,8 @@ FrameScalers FrameScalers::from_json(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("inputs") || !j.contains("target")) {
     throw ValueError("scalers JSON: expected an object with \"inputs\" and \"target\"");
   }
-  return {Scaler::from_json(j["inputs"]), Scaler::from_json(j["target"])};
+  return {Scaler::from_json(j["inputs"], "scalers JSON: \"inputs\""),
+          Scaler::from_json(j["target"], "scalers JSON: \"target\"")};
 }
 
 }  // namespace recur::data

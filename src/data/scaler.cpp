@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "recur/tensor/error.h"
@@ -22,7 +23,7 @@ struct Affine {
   double scale = 1.0;
 };
 
-Affine fit_column(ScalerKind kind, std::span<const double> x) {
+Affine fit_unscaled(ScalerKind kind, std::span<const double> x) {
   const double n = static_cast<double>(x.size());
   switch (kind) {
     case ScalerKind::kNone:
@@ -46,6 +47,63 @@ Affine fit_column(ScalerKind kind, std::span<const double> x) {
     }
   }
   throw ValueError("unknown ScalerKind");
+}
+
+// A spread this small relative to the values is rounding noise, not signal: such a column is
+// constant.
+constexpr double kConstantSpread = 1e-12;
+
+std::string format_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", v);
+  return text;
+}
+
+// Statistics of x / 2^e with 2^e near max|x|, scaled back by 2^e: the squares of values near
+// 1e200 would overflow and those of values near 1e-200 underflow to zero. Scaling by a power of
+// two is exact, so ordinary data gives the same bits as fitting x itself.
+Affine fit_column(ScalerKind kind, std::span<const double> x, const std::string& label) {
+  if (kind == ScalerKind::kNone) return {0.0, 1.0};
+  double max_abs = 0.0;
+  for (double v : x) max_abs = std::max(max_abs, std::abs(v));
+  if (max_abs == 0.0) return {0.0, 1.0};
+  const int e = std::ilogb(max_abs);
+  std::vector<double> unit(x.size());
+  for (size_t i = 0; i < x.size(); ++i) unit[i] = std::ldexp(x[i], -e);
+  const Affine a = fit_unscaled(kind, unit);
+  Affine out{std::ldexp(a.center, e), std::ldexp(a.scale, e)};
+  if (!std::isfinite(out.center) || !std::isfinite(out.scale)) {
+    throw ValueError("scaler: " + label + ": values up to " + format_number(max_abs) +
+                     " overflow double precision arithmetic (the " + scaler_kind_name(kind) +
+                     " scale is not finite)");
+  }
+  // Relative, not absolute: prices near 1e-200 have a tiny but real spread.
+  if (out.scale <= kConstantSpread * max_abs) out.scale = 1.0;  // constant: shift only
+  return out;
+}
+
+std::string column_label(const std::vector<std::string>& names, size_t c) {
+  if (c < names.size()) return "column '" + names[c] + "'";
+  return "column " + std::to_string(c);
+}
+
+// Field `key` of a scaler document: an array of finite numbers.
+std::vector<double> read_numbers(const nlohmann::json& j, const char* key, std::string_view where) {
+  const std::string at = std::string(where) + ": \"" + key + "\"";
+  if (!j.contains(key)) throw ValueError(at + " is missing");
+  const nlohmann::json& array = j.at(key);
+  if (!array.is_array()) throw ValueError(at + " must be an array of numbers");
+  std::vector<double> out;
+  for (size_t c = 0; c < array.size(); ++c) {
+    const nlohmann::json& v = array[c];
+    if (!v.is_number() || !std::isfinite(v.get<double>())) {
+      const std::string shown = v.is_number() ? format_number(v.get<double>()) : v.dump();
+      throw ValueError(at + " of column " + std::to_string(c) + " is " + shown +
+                       ", expected a finite number");
+    }
+    out.push_back(v.get<double>());
+  }
+  return out;
 }
 
 using ColumnMap = double (Scaler::*)(size_t, double) const;
@@ -89,8 +147,8 @@ ScalerKind parse_scaler_kind(std::string_view name) {
                    "' (expected none, standard, minmax or robust)");
 }
 
-Scaler Scaler::fit(ScalerKind kind, const std::vector<std::vector<double>>& columns,
-                   RowRange rows) {
+Scaler Scaler::fit(ScalerKind kind, const std::vector<std::vector<double>>& columns, RowRange rows,
+                   const std::vector<std::string>& names) {
   Scaler s;
   s.kind_ = kind;
   for (size_t c = 0; c < columns.size(); ++c) {
@@ -102,20 +160,21 @@ Scaler Scaler::fit(ScalerKind kind, const std::vector<std::vector<double>>& colu
     const std::span<const double> x(columns[c].data() + rows.begin, rows.size());
     for (size_t r = 0; r < x.size(); ++r) {
       if (!std::isfinite(x[r])) {
-        throw ValueError("scaler: column " + std::to_string(c) + " has a non-finite value at row " +
+        throw ValueError("scaler: " + column_label(names, c) + " has a non-finite value at row " +
                          std::to_string(rows.begin + r));
       }
     }
-    Affine a = fit_column(kind, x);
-    if (!(a.scale > 0.0)) a.scale = 1.0;  // a constant column: shift only
+    const Affine a = fit_column(kind, x, column_label(names, c));
     s.center_.push_back(a.center);
     s.scale_.push_back(a.scale);
   }
   return s;
 }
 
-Scaler Scaler::fit(ScalerKind kind, std::span<const double> column, RowRange rows) {
-  return fit(kind, std::vector<std::vector<double>>{{column.begin(), column.end()}}, rows);
+Scaler Scaler::fit(ScalerKind kind, std::span<const double> column, RowRange rows,
+                   const std::string& name) {
+  return fit(kind, std::vector<std::vector<double>>{{column.begin(), column.end()}}, rows,
+             name.empty() ? std::vector<std::string>{} : std::vector<std::string>{name});
 }
 
 std::vector<std::vector<double>> Scaler::transform(
@@ -132,23 +191,28 @@ nlohmann::json Scaler::to_json() const {
   return {{"kind", scaler_kind_name(kind_)}, {"center", center_}, {"scale", scale_}};
 }
 
-Scaler Scaler::from_json(const nlohmann::json& j) {
+Scaler Scaler::from_json(const nlohmann::json& j, std::string_view where) {
+  const std::string at(where);
+  if (!j.is_object()) throw ValueError(at + ": expected an object with kind, center and scale");
+  if (!j.contains("kind") || !j.at("kind").is_string()) {
+    throw ValueError(at + ": \"kind\" must be one of none, standard, minmax, robust");
+  }
   Scaler s;
   try {
     s.kind_ = parse_scaler_kind(j.at("kind").get<std::string>());
-    s.center_ = j.at("center").get<std::vector<double>>();
-    s.scale_ = j.at("scale").get<std::vector<double>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw ValueError(std::string("scaler JSON: ") + e.what());
+  } catch (const ValueError& e) {
+    throw ValueError(at + ": " + e.what());
   }
+  s.center_ = read_numbers(j, "center", where);
+  s.scale_ = read_numbers(j, "scale", where);
   if (s.center_.size() != s.scale_.size()) {
-    throw ValueError("scaler JSON: " + std::to_string(s.center_.size()) + " centers but " +
+    throw ValueError(at + ": " + std::to_string(s.center_.size()) + " centers but " +
                      std::to_string(s.scale_.size()) + " scales");
   }
   for (size_t c = 0; c < s.size(); ++c) {
-    if (!std::isfinite(s.center_[c]) || !(s.scale_[c] > 0.0) || !std::isfinite(s.scale_[c])) {
-      throw ValueError("scaler JSON: column " + std::to_string(c) +
-                       " needs a finite center and a positive finite scale");
+    if (!(s.scale_[c] > 0.0)) {
+      throw ValueError(at + ": \"scale\" of column " + std::to_string(c) + " is " +
+                       format_number(s.scale_[c]) + ", expected a positive number");
     }
   }
   return s;

@@ -109,5 +109,78 @@ TEST(Scaler, RejectsBadInputAndBadJson) {
   EXPECT_THROW(parse_scaler_kind("zscore"), ValueError);
 }
 
+// --- Numeric range ------------------------------------------------------------------------------
+
+// A random walk around `level`: prices of a real series, times a power of ten.
+std::vector<double> walk(double level) {
+  std::vector<double> p{100.0};
+  for (int i = 1; i < 200; ++i) p.push_back(p.back() * (1.0 + 0.01 * std::sin(i * 1.7)));
+  for (double& v : p) v *= level;
+  return p;
+}
+
+TEST(Scaler, HugeAndTinyValuesScaleLikeOrdinaryOnes) {
+  const std::vector<double> base = walk(1.0);
+  for (ScalerKind kind : {ScalerKind::kStandard, ScalerKind::kMinMax, ScalerKind::kRobust}) {
+    const Scaler ref = Scaler::fit(kind, base, {0, 200});
+    for (double level : {1e200, 1e-200, 1e300, 1e-300}) {
+      const std::vector<double> x = walk(level);
+      const Scaler s = Scaler::fit(kind, x, {0, 200});
+      ASSERT_TRUE(std::isfinite(s.scale()[0])) << scaler_kind_name(kind) << " " << level;
+      EXPECT_NEAR(s.center()[0] / level, ref.center()[0], 1e-12 * ref.center()[0]);
+      EXPECT_NEAR(s.scale()[0] / level, ref.scale()[0], 1e-12 * ref.scale()[0]);
+      for (size_t r : {0, 50, 199}) {
+        EXPECT_NEAR(s.transform(0, x[r]), ref.transform(0, base[r]), 1e-9) << level;
+      }
+    }
+  }
+}
+
+TEST(Scaler, ConstantMeansTinySpreadRelativeToTheValues) {
+  // Rounding noise on a constant: constant. A spread of 1% at 1e-200: not constant.
+  const Scaler noise =
+      Scaler::fit(ScalerKind::kStandard, std::vector<double>{0.3, 0.1 + 0.2, 0.3}, {0, 3});
+  EXPECT_EQ(noise.scale()[0], 1.0);
+  const Scaler tiny =
+      Scaler::fit(ScalerKind::kStandard, std::vector<double>{1e-200, 1.02e-200}, {0, 2});
+  EXPECT_NEAR(tiny.scale()[0] / 1e-202, 1.0, 1e-12);
+  EXPECT_NEAR(tiny.transform(0, 1.02e-200), 1.0, 1e-12);
+}
+
+TEST(Scaler, OverflowingStatisticsNameTheColumn) {
+  const std::vector<std::vector<double>> columns = {{1, 2, 3, 4},
+                                                    {-1.5e308, -1.5e308, 1.5e308, 1.5e308}};
+  EXPECT_EQ(error_message<ValueError>([&] {
+              Scaler::fit(ScalerKind::kMinMax, columns, {0, 4}, {"volume", "close"});
+            }),
+            "scaler: column 'close': values up to 1.5e+308 overflow double precision arithmetic "
+            "(the minmax scale is not finite)");
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] {
+                         Scaler::fit(ScalerKind::kRobust, columns, {0, 4});
+                       }),
+                       "scaler: column 1: values up to 1.5e+308 overflow"));
+}
+
+TEST(Scaler, JsonWithNullOrNonFiniteStatisticsNamesFieldAndColumn) {
+  using nlohmann::json;
+  const json null_scale = {{"kind", "standard"}, {"center", {1.0, 2.0}}, {"scale", {1.0, nullptr}}};
+  EXPECT_EQ(error_message<ValueError>([&] { Scaler::from_json(null_scale); }),
+            "scaler JSON: \"scale\" of column 1 is null, expected a finite number");
+  const json text_center = {{"kind", "standard"}, {"center", {"x"}}, {"scale", {1.0}}};
+  EXPECT_EQ(error_message<ValueError>([&] { Scaler::from_json(text_center, "scalers.inputs"); }),
+            "scalers.inputs: \"center\" of column 0 is \"x\", expected a finite number");
+  const json infinite = {{"kind", "minmax"}, {"center", {0.0}}, {"scale", {HUGE_VAL}}};
+  EXPECT_EQ(error_message<ValueError>([&] { Scaler::from_json(infinite); }),
+            "scaler JSON: \"scale\" of column 0 is inf, expected a finite number");
+  EXPECT_EQ(error_message<ValueError>([] {
+              Scaler::from_json(json{{"kind", "standard"}, {"center", {0}}, {"scale", {-2}}});
+            }),
+            "scaler JSON: \"scale\" of column 0 is -2, expected a positive number");
+  EXPECT_EQ(error_message<ValueError>([] {
+              Scaler::from_json(json{{"kind", "standard"}, {"center", {0}}});
+            }),
+            "scaler JSON: \"scale\" is missing");
+}
+
 }  // namespace
 }  // namespace recur::data

@@ -6,8 +6,12 @@
 //   robust     center = median, scale = interquartile range q75 - q25, quantiles with linear
 //              interpolation (numpy's default), as sklearn's RobustScaler
 //   none       center = 0, scale = 1
-// A constant column (scale 0) gets scale 1, as sklearn does: it maps to x - center (0 on the
-// training data) instead of dividing by zero. Statistics are kept in double precision and saved
+// A constant column gets scale 1, as sklearn does: it maps to x - center (0 on the training data)
+// instead of dividing by zero. Constant means a spread of at most 1e-12 times the largest |x|
+// (rounding noise), so prices near 1e-200 are scaled like any others. Statistics are computed on
+// the values divided by a power of two near their largest magnitude, so neither 1e200 nor 1e-200
+// overflows or underflows; a scale that still is not finite (values spanning most of the double
+// range) is a ValueError naming the column. Statistics are kept in double precision and saved
 // with the model through to_json / from_json.
 //
 //   Scaler s = Scaler::fit(ScalerKind::kStandard, frame.inputs, splits.train);
@@ -34,11 +38,13 @@ class Scaler {
   Scaler() = default;  // no columns
 
   // One (center, scale) per column from rows [rows.begin, rows.end) of each column, and from
-  // nothing else. ValueError on an empty range, a range past the data, or a non-finite value in
-  // it (the row is named).
-  static Scaler fit(ScalerKind kind, const std::vector<std::vector<double>>& columns,
-                    RowRange rows);
-  static Scaler fit(ScalerKind kind, std::span<const double> column, RowRange rows);
+  // nothing else. ValueError on an empty range, a range past the data, a non-finite value in it
+  // (the row is named) or statistics that overflow. `names` (optional, one per column) name the
+  // columns in those messages.
+  static Scaler fit(ScalerKind kind, const std::vector<std::vector<double>>& columns, RowRange rows,
+                    const std::vector<std::string>& names = {});
+  static Scaler fit(ScalerKind kind, std::span<const double> column, RowRange rows,
+                    const std::string& name = "");
 
   ScalerKind kind() const { return kind_; }
   size_t size() const { return center_.size(); }
@@ -53,8 +59,9 @@ class Scaler {
 
   // {"kind": "standard", "center": [...], "scale": [...]}
   nlohmann::json to_json() const;
-  // ValueError on a malformed document (unknown kind, lengths differ, scale <= 0).
-  static Scaler from_json(const nlohmann::json& j);
+  // ValueError on a malformed document (unknown kind, a center or scale that is not a finite
+  // number, lengths differ, scale <= 0), naming `where`, the field and the column.
+  static Scaler from_json(const nlohmann::json& j, std::string_view where = "scaler JSON");
 
  private:
   ScalerKind kind_ = ScalerKind::kNone;
