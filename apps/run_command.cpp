@@ -9,7 +9,6 @@
 //             --lengths lengths.npy --h0 h0.npy --out result/
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,6 +20,7 @@
 #include "commands.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/io/npy.h"
+#include "recur/io/regular_file.h"
 #include "recur/io/safetensors.h"
 #include "recur/seq/packing.h"
 
@@ -53,11 +53,10 @@ void read_key(const nlohmann::json& json, const std::string& key, std::optional<
 }
 
 LayerSpec read_config(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw IoError(path + ": cannot open the config file");
+  const std::string text = io::read_regular_file(path);
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(file);
+    json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw IoError(path + ": not valid JSON (" + e.what() + ")");
   }
