@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "number_flags.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/kernels/parallel.h"
 #include "recur/nn/recurrent_stream.h"
@@ -310,24 +311,48 @@ void add_bench_command(CLI::App& app) {
   using namespace recur::cli;
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand("bench", "Time one RNN/LSTM/GRU configuration");
-  cmd->add_option("--cell", args->cell, "lstm | gru | rnn_tanh | rnn_relu")->capture_default_str();
-  cmd->add_option("-T,--seq-len", args->steps_t, "time steps per call")->capture_default_str();
-  cmd->add_option("-B,--batch", args->batch, "batch size")->capture_default_str();
-  cmd->add_option("-I,--input-size", args->input, "input size")->capture_default_str();
-  cmd->add_option("-H,--hidden-size", args->hidden, "hidden size")->capture_default_str();
-  cmd->add_option("--layers", args->layers, "stacked layers")->capture_default_str();
+  cmd->add_option("--cell", args->cell, "lstm | gru | rnn_tanh | rnn_relu")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"lstm", "gru", "rnn_tanh", "rnn_relu"}));
+  cmd->add_option("-T,--seq-len", args->steps_t, "time steps per call")
+      ->capture_default_str()
+      ->check(whole_number(1, 1000000));
+  cmd->add_option("-B,--batch", args->batch, "batch size")
+      ->capture_default_str()
+      ->check(whole_number(1, 1000000));
+  cmd->add_option("-I,--input-size", args->input, "input size")
+      ->capture_default_str()
+      ->check(whole_number(1, 65536));
+  cmd->add_option("-H,--hidden-size", args->hidden, "hidden size")
+      ->capture_default_str()
+      ->check(whole_number(1, 65536));
+  cmd->add_option("--layers", args->layers, "stacked layers")
+      ->capture_default_str()
+      ->check(whole_number(1, 64));
   cmd->add_flag("--bidirectional", args->bidirectional, "two directions");
-  cmd->add_option("--mode", args->mode, "infer | train | stream")->capture_default_str();
+  cmd->add_option("--mode", args->mode, "infer | train | stream")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"infer", "train", "stream"}));
   cmd->add_option("--steps", args->stream_steps, "stream mode: single steps per timed call")
-      ->capture_default_str();
-  cmd->add_option("--threads", args->threads, "threads (default: OMP_NUM_THREADS or all cores)");
-  cmd->add_option("--warmup", args->warmup, "untimed calls first")->capture_default_str();
-  cmd->add_option("--reps", args->reps, "at least this many timed calls")->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(1, 100000000));
+  cmd->add_option("--threads", args->threads, "threads (default: OMP_NUM_THREADS or all cores)")
+      ->check(whole_number(0, 4096));
+  cmd->add_option("--warmup", args->warmup, "untimed calls first")
+      ->capture_default_str()
+      ->check(whole_number(0, 1000000));
+  cmd->add_option("--reps", args->reps, "at least this many timed calls")
+      ->capture_default_str()
+      ->check(whole_number(1, 1000000));
   cmd->add_option("--max-reps", args->max_reps, "at most this many timed calls")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(1, 1000000));
   cmd->add_option("--min-time", args->min_time, "keep timing for at least this many seconds")
-      ->capture_default_str();
-  cmd->add_option("--seed", args->seed, "seed of the weights and inputs")->capture_default_str();
+      ->capture_default_str()
+      ->check(real_number(0.0, 3600.0));
+  cmd->add_option("--seed", args->seed, "seed of the weights and inputs")
+      ->capture_default_str()
+      ->check(whole_number(0));
   cmd->add_option("--label", args->label, "shape name stored in the JSON (e.g. S1)");
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");
   cmd->callback([args] { run_reporting_errors("bench", [&] { bench(*args); }); });

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "number_flags.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/io/npy.h"
 #include "recur/io/regular_file.h"
@@ -298,9 +299,9 @@ void run(const RunArgs& args) {
 
 // Binds a flag to an optional: set only when the flag is given.
 template <class T>
-void optional_option(CLI::App& cmd, const std::string& names, std::optional<T>& into,
-                     const std::string& help) {
-  cmd.add_option_function<T>(
+CLI::Option* optional_option(CLI::App& cmd, const std::string& names, std::optional<T>& into,
+                             const std::string& help) {
+  return cmd.add_option_function<T>(
       names, [target = &into](const T& v) { *target = v; }, help);
 }
 
@@ -328,11 +329,16 @@ void add_run_command(CLI::App& app) {
                   "proj_size, bias, bidirectional, batch_first); flags override it");
   LayerSpec& f = args->flags;
   optional_option(*cmd, "--cell", f.cell,
-                  "lstm | gru | rnn_tanh | rnn_relu (default: from the weights' gate count)");
-  optional_option(*cmd, "--input-size", f.input_size, "checked against the weights");
-  optional_option(*cmd, "--hidden-size", f.hidden_size, "checked against the weights");
-  optional_option(*cmd, "--num-layers", f.num_layers, "checked against the weights");
-  optional_option(*cmd, "--proj-size", f.proj_size, "LSTM projection size, checked");
+                  "lstm | gru | rnn_tanh | rnn_relu (default: from the weights' gate count)")
+      ->check(CLI::IsMember({"lstm", "gru", "rnn_tanh", "rnn", "rnn_relu"}));
+  optional_option(*cmd, "--input-size", f.input_size, "checked against the weights")
+      ->check(whole_number(1, 65536));
+  optional_option(*cmd, "--hidden-size", f.hidden_size, "checked against the weights")
+      ->check(whole_number(1, 65536));
+  optional_option(*cmd, "--num-layers", f.num_layers, "checked against the weights")
+      ->check(whole_number(1, 65536));
+  optional_option(*cmd, "--proj-size", f.proj_size, "LSTM projection size, checked")
+      ->check(whole_number(0, 65536));
   cmd->add_flag_callback(
       "--bidirectional", [args] { args->flags.bidirectional = true; },
       "checked against the weights");

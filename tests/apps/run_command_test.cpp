@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "recur/io/npy.h"
 #include "recur/io/safetensors.h"
 #include "test_support.h"
@@ -19,31 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The CLI lives next to the tests folder of the build tree (build/recur, build/tests/test_apps)
-// unless the build says where.
-std::string cli_path() {
-#ifdef RECUR_CLI_PATH
-  return RECUR_CLI_PATH;
-#else
-  return (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "recur").string();
-#endif
-}
-
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Result run_cli(const std::string& arguments) {
-  Result result;
-  FILE* pipe = popen((cli_path() + " " + arguments + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 512> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using testing::cli_path;
+using Result = testing::CliResult;
+Result run_cli(const std::string& arguments) { return testing::run_cli(arguments); }
 
 class RunCommand : public ::testing::Test {
  protected:

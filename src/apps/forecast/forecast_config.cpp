@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "recur/io/atomic_file.h"
 #include "recur/io/json_fields.h"
+#include "recur/io/regular_file.h"
 #include "recur/tensor/error.h"
 
 namespace recur::forecast {
@@ -229,11 +229,10 @@ ForecastConfig config_from_json(const json& j) {
 }
 
 ForecastConfig load_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open the model configuration");
+  const std::string text = io::read_regular_file(path);
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(text);
   } catch (const json::exception& e) {
     throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
   }
