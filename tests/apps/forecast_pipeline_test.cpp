@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -211,6 +214,195 @@ TEST(ForecastPipeline, MissingScalersOrWeightsAreClearErrors) {
     EXPECT_NE(std::string(e.what()).find("scalers"), std::string::npos) << e.what();
   }
   EXPECT_THROW(predict_run(dir / "nowhere", kMsft, 0.9), IoError);
+}
+
+// ---- Reliability (issue 10): a failed run changes nothing, every input is validated.
+
+// Every file of a run folder, by name.
+std::map<std::string, std::string> folder_bytes(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    files[e.path().filename().string()] = file_bytes(e.path().string());
+  }
+  return files;
+}
+
+// The MSFT file with `edit` applied to its rows (header kept), written to `path`.
+std::string edited_msft(const std::string& path,
+                        const std::function<void(std::vector<std::string>&)>& edit) {
+  std::istringstream in(file_bytes(kMsft));
+  std::string header, line;
+  std::getline(in, header);
+  std::vector<std::string> rows;
+  while (std::getline(in, line)) rows.push_back(line);
+  edit(rows);
+  std::ofstream out(path);
+  out << header << "\n";
+  for (const std::string& r : rows) out << r << "\n";
+  return path;
+}
+
+template <class Call>
+std::string error_of(Call call) {
+  try {
+    call();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ForecastReliability, AFailedTrainingLeavesThePreviousRunAsItWas) {
+  TempDir dir;
+  const std::string run = dir / "run";
+  train(kMsft, run, small_config());
+  const auto before = folder_bytes(run);
+  const double predicted = predict_run(run, kMsft, 0.9).rows[0].price;
+
+  const std::string constant = edited_msft(dir / "constant.csv", [](auto& rows) {
+    for (std::string& r : rows) r = r.substr(0, 11) + "50,50,50,50,1000";
+  });
+  ForecastConfig gap = small_config();
+  gap.training.gap = 100000;
+  const std::vector<std::function<void()>> failing = {
+      [&] { train(kMsft, run, gap); },  // empties validation and test
+      [&] {                             // MA(500) cannot fit a training split of ~170 rows
+        train_run({.data_path = kMsft,
+                   .out_dir = run,
+                   .config = small_config(),
+                   .baselines = {.moving_average = 500},
+                   .progress = train::ProgressStyle::Quiet});
+      },
+      [&] {  // an interval level of 100%
+        train_run({.data_path = kMsft,
+                   .out_dir = run,
+                   .config = small_config(),
+                   .interval_level = 1.0,
+                   .progress = train::ProgressStyle::Quiet});
+      },
+      [&] { train(constant, run, small_config()); },  // a constant series
+  };
+  for (const auto& call : failing) {
+    EXPECT_THROW(call(), Error);
+    EXPECT_EQ(folder_bytes(run), before);
+    EXPECT_FALSE(fs::exists(run + ".partial"));
+    EXPECT_EQ(predict_run(run, kMsft, 0.9).rows[0].price, predicted);
+  }
+  // A successful run replaces the folder as a whole.
+  ForecastConfig other = small_config();
+  other.training.seed = 8;
+  train(kMsft, run, other);
+  EXPECT_NE(folder_bytes(run).at("model.safetensors"), before.at("model.safetensors"));
+  EXPECT_FALSE(fs::exists(run + ".partial"));
+}
+
+TEST(ForecastReliability, ResumeRefusesOtherDataOrSettings) {
+  TempDir dir;
+  const std::string run = dir / "run";
+  ForecastConfig c = small_config();
+  c.training.epochs = 2;
+  train(kMsft, run, c);
+  auto resume = [&](const std::string& data, ForecastConfig config) {
+    return train_run({.data_path = data,
+                      .out_dir = run,
+                      .config = std::move(config),
+                      .resume = true,
+                      .progress = train::ProgressStyle::Quiet});
+  };
+  ForecastConfig lr = c;
+  lr.training.lr = 0.01;
+  const std::string lr_error = error_of([&] { resume(kMsft, lr); });
+  EXPECT_NE(lr_error.find("training/lr was 0.001"), std::string::npos) << lr_error;
+  const std::string shorter =
+      edited_msft(dir / "shorter.csv", [](auto& rows) { rows.resize(rows.size() - 10); });
+  const std::string data_error = error_of([&] { resume(shorter, c); });
+  EXPECT_NE(data_error.find("data was 249 rows"), std::string::npos) << data_error;
+  // Same data and settings with a larger epoch budget: resumes, keeps the two epochs it had.
+  ForecastConfig longer = c;
+  longer.training.epochs = 3;
+  const RunResult r = resume(kMsft, longer);
+  EXPECT_EQ(r.epochs_run, 3);
+}
+
+TEST(ForecastReliability, PredictRefusesNonFiniteWeightsAndForecasts) {
+  TempDir dir;
+  const std::string run = dir / "run";
+  train(kMsft, run, small_config());
+  const std::string config_text = file_bytes(run + "/config.json");
+  const std::string weights_text = file_bytes(run + "/model.safetensors");
+
+  io::SafetensorsFile weights = io::read_safetensors(run + "/model.safetensors");
+  weights.tensors.at("fc.bias").data()[0] = std::numeric_limits<float>::quiet_NaN();
+  io::save_safetensors(run + "/model.safetensors", weights.tensors);
+  const std::string nan_error = error_of([&] { predict_run(run, kMsft, 0.9); });
+  EXPECT_NE(nan_error.find("fc.bias"), std::string::npos) << nan_error;
+  EXPECT_THROW(evaluate_run(run, kMsft, {}, 0.9), ValueError);
+
+  std::ofstream(run + "/model.safetensors", std::ios::binary) << weights_text;
+  auto config = nlohmann::json::parse(config_text);
+  config["scalers"]["target"]["center"][0] = 1e308;  // finite, but the forecast overflows
+  std::ofstream(run + "/config.json") << config.dump();
+  const std::string inf_error = error_of([&] { predict_run(run, kMsft, 0.9); });
+  EXPECT_NE(inf_error.find("not finite"), std::string::npos) << inf_error;
+
+  std::ofstream(run + "/config.json") << config_text;
+  for (double level : {1.5, 0.0, std::numeric_limits<double>::quiet_NaN()}) {
+    EXPECT_THROW(predict_run(run, kMsft, level), ValueError) << level;
+  }
+}
+
+TEST(ForecastReliability, ConfigFieldsAreCheckedForKindAndRange) {
+  const auto base = to_json(small_config());
+  auto error_for = [&](const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json j = base;
+    edit(j);
+    return error_of([&] { config_from_json(j); });
+  };
+  const std::string negative = error_for([](auto& j) { j["window"] = -5; });
+  EXPECT_NE(negative.find("'window'"), std::string::npos) << negative;
+  EXPECT_EQ(negative.find("18446744073709551611"), std::string::npos) << negative;
+  EXPECT_NE(error_for([](auto& j) { j["window"] = 10.7; }).find("whole number"), std::string::npos);
+  const std::string wrong_type = error_for([](auto& j) { j["training"]["lr"] = "fast"; });
+  EXPECT_NE(wrong_type.find("'lr'"), std::string::npos) << wrong_type;
+  EXPECT_EQ(wrong_type.find("json.exception"), std::string::npos) << wrong_type;
+  const std::string inputs = error_for([](auto& j) { j["features"]["inputs"] = 3; });
+  EXPECT_NE(inputs.find("'inputs'"), std::string::npos) << inputs;
+  EXPECT_EQ(inputs.find("json.exception"), std::string::npos) << inputs;
+  EXPECT_NE(error_for([](auto& j) { j["training"]["gap"] = -1; }).find("'gap'"), std::string::npos);
+  EXPECT_NE(error_for([](auto& j) { j["model"] = "big"; }).find("'model'"), std::string::npos);
+}
+
+TEST(ForecastReliability, DataWarningsReachTheResultAndTheReport) {
+  TempDir dir;
+  // A 1e6x spike in the training rows, and two rows swapped (the loader sorts them and says so).
+  const std::string spiky = edited_msft(dir / "spiky.csv", [](auto& rows) {
+    std::string& r = rows[60];
+    const size_t close = r.find(',', r.find(',', r.find(',', r.find(',') + 1) + 1) + 1) + 1;
+    r.replace(close, r.find(',', close) - close, "60000000");
+    std::swap(rows[100], rows[101]);
+  });
+  const RunResult r = train(spiky, dir / "run", small_config());
+  ASSERT_GE(r.warnings.size(), 2u);
+  const std::string all = r.warnings[0] + "\n" + r.warnings[1];
+  EXPECT_NE(all.find("robust standard deviations"), std::string::npos) << all;
+  EXPECT_NE(all.find("date order"), std::string::npos) << all;
+  const std::string report = file_bytes(dir / "run/report.md");
+  EXPECT_NE(report.find("## Data warnings"), std::string::npos);
+  EXPECT_NE(report.find("robust standard deviations"), std::string::npos);
+}
+
+TEST(ForecastReliability, BacktestRefusesAnInitialShareOutsideZeroOne) {
+  TempDir dir;
+  train(kMsft, dir / "run", small_config());
+  for (double initial : {-1.0, 0.0, 1.0, 1e19, std::numeric_limits<double>::infinity(),
+                         std::numeric_limits<double>::quiet_NaN()}) {
+    BacktestOptions o;
+    o.data_path = kMsft;
+    o.run_dir = dir / "run";
+    o.initial_fraction = initial;
+    o.progress = train::ProgressStyle::Quiet;
+    EXPECT_THROW(backtest_run(o), ValueError) << initial;
+  }
 }
 
 }  // namespace
