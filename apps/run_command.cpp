@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "number_flags.h"
 #include "recur/autograd/grad_mode.h"
+#include "recur/io/json_fields.h"
 #include "recur/io/npy.h"
 #include "recur/io/regular_file.h"
 #include "recur/io/safetensors.h"
@@ -59,7 +60,7 @@ LayerSpec read_config(const std::string& path) {
   try {
     json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw IoError(path + ": not valid JSON (" + e.what() + ")");
+    throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
   }
   if (!json.is_object()) throw ValueError(path + ": expected a JSON object of layer options");
   static const std::vector<std::string> known = {"cell",          "input_size", "hidden_size",

@@ -12,6 +12,7 @@
 
 #include "float_formats.h"
 #include "recur/io/atomic_file.h"
+#include "recur/io/json_fields.h"
 #include "recur/io/regular_file.h"
 
 namespace recur::io {
@@ -99,7 +100,7 @@ json parse_header_json(std::string_view text, const Reporter& report) {
   try {
     header = json::parse(text.begin(), text.end(), on_event);
   } catch (const json::exception& e) {
-    report.fail(std::string("invalid JSON header: ") + e.what());
+    report.fail("invalid JSON header (" + json_error_text(e) + ")");
   }
   if (!duplicate.empty()) report.fail("duplicate key \"" + duplicate + "\" in the JSON header");
   if (!header.is_object()) {

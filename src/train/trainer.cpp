@@ -9,6 +9,7 @@
 
 #include "recur/autograd/grad_mode.h"
 #include "recur/io/atomic_file.h"
+#include "recur/io/json_fields.h"
 #include "recur/io/safetensors.h"
 #include "recur/optim/clip_grad.h"
 
@@ -249,7 +250,8 @@ bool Trainer::load_checkpoint(History& history, TensorMap& best, int64_t& bad_ep
     bad_epochs = state.at("bad_epochs").get<int64_t>();
     best = take_prefixed(file.tensors, "best.");
   } catch (const json::exception& e) {
-    throw TrainingError(options_.checkpoint_path + ": damaged checkpoint state: " + e.what());
+    throw TrainingError(options_.checkpoint_path + ": damaged checkpoint state (" +
+                        io::json_error_text(e) + ")");
   }
   return true;
 }
