@@ -1,7 +1,11 @@
 // The plot functions write real PNG files (signature and IHDR size checked), atomically.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -121,6 +125,39 @@ TEST_F(ForecastPlotTest, BadInputThrows) {
   EXPECT_THROW(plot_loss_curves(path("bad.png"), all_nan), ValueError);
   EXPECT_THROW(plot_forecast(path("no/such/dir/x.png"), sample_forecast()), IoError);
   EXPECT_EQ(file_count(), 0u);
+}
+
+// A full disk, simulated with a file-size limit in a child process: PLplot's cairo driver does not
+// report the failed writes, so without the completeness check a truncated PNG took the place of
+// the good one.
+TEST_F(ForecastPlotTest, AWriteThatFailsMidwayLeavesThePreviousImage) {
+  plot_forecast(path("forecast.png"), sample_forecast());
+  std::ifstream before_in(path("forecast.png"), std::ios::binary);
+  const std::string before((std::istreambuf_iterator<char>(before_in)), {});
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+    const rlimit limit{4096, 4096};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    int code = 0;
+    try {
+      plot_forecast(path("forecast.png"), sample_forecast());
+    } catch (const IoError&) {
+      code = 3;
+    } catch (...) {
+      code = 4;
+    }
+    _exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3) << "the failed write was not reported as an IoError";
+  std::ifstream after_in(path("forecast.png"), std::ios::binary);
+  const std::string after((std::istreambuf_iterator<char>(after_in)), {});
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(file_count(), 1u);  // no temporary left behind
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "plplot_canvas.h"
 
+#include <fcntl.h>
 #include <plplot/plplot.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -331,12 +332,32 @@ void Canvas::legend(const std::vector<LegendEntry>& entries) {
   use_frame();
 }
 
+namespace {
+
+// PLplot's cairo driver does not report write errors, so a full disk gives a truncated file and
+// no error: a complete PNG starts with the signature and ends with the IEND chunk.
+bool complete_png(const std::string& path) {
+  static const unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  static const unsigned char kEnd[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  unsigned char head[8] = {}, tail[12] = {};
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  const bool ok = size >= 20 && ::pread(fd, head, 8, 0) == 8 &&
+                  ::pread(fd, tail, 12, size - 12) == 12 && std::memcmp(head, kSignature, 8) == 0 &&
+                  std::memcmp(tail, kEnd, 12) == 0 && ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
 void Canvas::finish() {
   plend1();
   open_ = false;
-  std::error_code ec;
-  auto bytes = std::filesystem::file_size(temp_path_, ec);
-  if (ec || bytes == 0) throw IoError("plot " + path_ + ": PLplot wrote no image");
+  if (!complete_png(temp_path_)) {
+    throw IoError("cannot write plot " + path_ + ": PLplot wrote an incomplete image (disk full?)");
+  }
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     throw IoError("cannot write plot " + path_ + ": " + std::strerror(errno));
   }
