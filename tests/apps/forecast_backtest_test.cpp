@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <vector>
 
@@ -166,6 +167,10 @@ TEST(ForecastBacktest, BadConfigThrowsValueError) {
   EXPECT_THROW(plan_folds(20, {.horizon = 1, .initial_train = 10, .step = 0}), ValueError);
   EXPECT_THROW(plan_folds(20, {.horizon = 1, .initial_train = 0}), ValueError);
   EXPECT_THROW(plan_folds(20, {.horizon = 11, .initial_train = 10}), ValueError);  // no fold
+  // A huge initial_train (a -1 cast to size_t) must not wrap the room check into a fold past the
+  // series, which read out of bounds.
+  EXPECT_THROW(plan_folds(20, {.horizon = 1, .initial_train = SIZE_MAX}), ValueError);
+  EXPECT_THROW(plan_folds(20, {.horizon = 2, .initial_train = SIZE_MAX - 1}), ValueError);
   EXPECT_THROW(plan_folds(20, {.horizon = 1, .initial_train = 10, .end = 21}), ValueError);
   EXPECT_THROW(plan_folds(20, {.horizon = 1, .initial_train = 10, .refit_every = 2, .fit = false}),
                ValueError);

@@ -24,7 +24,8 @@ void check_config(size_t end, const BacktestConfig& c) {
   if (c.initial_train < 1) {
     throw ValueError("backtest: initial_train must be at least 1 (the first training window)");
   }
-  if (c.initial_train + static_cast<size_t>(c.horizon) > end) {
+  // Written without a sum that could wrap around: initial_train may be anything a caller passed.
+  if (c.initial_train > end || end - c.initial_train < static_cast<size_t>(c.horizon)) {
     throw ValueError("backtest: no room for one fold: initial_train " + str(c.initial_train) +
                      " + horizon " + std::to_string(c.horizon) + " is past the end " + str(end));
   }
