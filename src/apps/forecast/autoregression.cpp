@@ -87,7 +87,7 @@ std::vector<double> AutoregressionForecaster::forecast(std::span<const double> h
   if (!fitted_) throw ValueError(who + ": fit() must be called before forecasting");
   check_horizon(who, horizon);
   check_history(who, history, min_history());
-  check_finite(who + " history", history);
+  check_recent(who + " history", history, min_history());  // the values read below
 
   // The last p values of x (oldest first), then the forecasts appended one by one.
   const size_t p = phi_.size();

@@ -40,12 +40,13 @@ void check_fitted(const std::string& who, bool fitted) {
   if (!fitted) throw ValueError(who + ": fit() must be called before forecasting");
 }
 
-// The checks every forecast() starts with.
+// The checks every forecast() starts with. Every baseline reads exactly the last `min_history`
+// values, so those are the ones checked (forecaster.h: checking all would be quadratic).
 void check_forecast_args(const std::string& who, std::span<const double> history, int horizon,
                          size_t min_history) {
   check_horizon(who, horizon);
   check_history(who, history, min_history);
-  check_finite(who + " history", history);
+  check_recent(who + " history", history, min_history);
 }
 
 // Wraps the point forecast in a normal interval, or nullopt when σ̂ could not be estimated.

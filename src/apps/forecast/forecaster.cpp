@@ -1,5 +1,6 @@
 #include "recur/apps/forecast/forecaster.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "recur/tensor/error.h"
@@ -17,13 +18,26 @@ void check_horizon(const std::string& who, int horizon) {
   }
 }
 
-void check_finite(const std::string& who, std::span<const double> values) {
-  for (size_t i = 0; i < values.size(); ++i) {
+namespace {
+
+// Values [first, size) of `values`, named by their index in `values`.
+void check_finite_from(const std::string& who, std::span<const double> values, size_t first) {
+  for (size_t i = first; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) {
       throw ValueError(who + ": value " + std::to_string(i) + " is not finite (" +
                        std::to_string(values[i]) + ")");
     }
   }
+}
+
+}  // namespace
+
+void check_finite(const std::string& who, std::span<const double> values) {
+  check_finite_from(who, values, 0);
+}
+
+void check_recent(const std::string& who, std::span<const double> history, size_t count) {
+  check_finite_from(who, history, history.size() - std::min(count, history.size()));
 }
 
 void check_history(const std::string& who, std::span<const double> history, size_t min_length) {

@@ -11,7 +11,10 @@
 //
 // Contract for implementers: fit() sees only the training series; forecast() may read any value
 // of `history` (all of it was observed before the origin) but nothing else, and must return
-// exactly `horizon` finite values. Bad arguments throw recur::ValueError.
+// exactly `horizon` finite values. Bad arguments throw recur::ValueError. forecast() checks only
+// the values it reads (check_recent): a backtest calls it at every origin of a long series, so a
+// check of the whole history would make scoring quadratic in its length. Whoever forecasts from
+// many origins of one series validates that series once (backtest() does).
 #pragma once
 
 #include <cstddef>
@@ -60,6 +63,9 @@ double standard_normal_quantile(double p);
 // forecast") and what was expected.
 void check_horizon(const std::string& who, int horizon);
 void check_finite(const std::string& who, std::span<const double> values);
+// check_finite on the last `count` values of `history` (the ones a forecast reads), naming each by
+// its index in `history`; `count` larger than the history checks all of it.
+void check_recent(const std::string& who, std::span<const double> history, size_t count);
 void check_history(const std::string& who, std::span<const double> history, size_t min_length);
 void check_level(const std::string& who, double level);
 
