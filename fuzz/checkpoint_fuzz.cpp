@@ -1,8 +1,8 @@
 // The training checkpoint reader: train::Trainer::fit with resume=true on a fuzzed checkpoint,
 // for a tiny model (Linear -> Dropout) with Adam, StepLR, ReduceLROnPlateau and a dropout
-// generator, so every part of the saved state is read back. A checkpoint is a safetensors file
-// whose metadata holds the trainer's state as JSON; fuzzing the file bytes alone rarely gets a
-// mutated JSON past the safetensors checks, so the first byte picks what the rest is:
+// generator and a run identity, so every part of the saved state is read back. A checkpoint is a
+// safetensors file whose metadata holds the trainer's state as JSON; fuzzing the file bytes alone
+// rarely gets a mutated JSON past the safetensors checks, so the first byte picks what the rest is:
 //   even: the whole checkpoint file;
 //   odd:  only the "state" JSON, saved with the model's real tensors around it.
 // Seeds (written by `RECUR_FUZZ_WRITE_SEEDS=<dir> build-fuzz/fuzz/checkpoint_fuzz`): real
@@ -57,7 +57,8 @@ void run_training(const std::string& checkpoint, int64_t epochs) {
        .resume = true,
        .progress = train::ProgressStyle::Quiet,
        .progress_stream = &log,
-       .generator = &net.gen});
+       .generator = &net.gen,
+       .run_identity = {{"data", "0123456789abcdef"}, {"training.lr", "0.01"}}});
   trainer.set_scheduler(&step);
   trainer.set_plateau_scheduler(&plateau);
   const train::History history = trainer.fit(loader, &loader);
