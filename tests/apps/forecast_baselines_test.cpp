@@ -201,6 +201,49 @@ TEST(ForecastAutoregression, RecoversAr2Coefficients) {
   EXPECT_NEAR(ar.intercept(), 0.5, 0.05);
 }
 
+TEST(ForecastAutoregression, PricesNear1e200Or1eMinus200FitLikeOrdinaryOnes) {
+  // A random walk around 100, and the same walk times 2^±660 (about 1e±200): the fit is the same,
+  // with the intercept scaled. Before, both failed as "rank-deficient (constant?)": beside the
+  // column of ones, lag columns of such magnitudes looked negligible or overwhelming.
+  Generator gen(3);
+  std::vector<double> y{100.0};
+  for (int t = 0; t < 500; ++t) y.push_back(y.back() + gen.normal());
+  AutoregressionForecaster plain(3);
+  plain.fit(y);
+  for (int exponent : {660, -660}) {
+    std::vector<double> scaled;
+    for (double v : y) scaled.push_back(std::scalbn(v, exponent));
+    AutoregressionForecaster ar(3);
+    ASSERT_NO_THROW(ar.fit(scaled)) << exponent;
+    EXPECT_EQ(ar.coefficients(), plain.coefficients()) << exponent;
+    EXPECT_EQ(ar.intercept(), std::scalbn(plain.intercept(), exponent)) << exponent;
+    const std::vector<double> f = ar.forecast(scaled, 2);
+    EXPECT_DOUBLE_EQ(f[1], std::scalbn(plain.forecast(y, 2)[1], exponent)) << exponent;
+  }
+}
+
+TEST(ForecastBaselines, IntervalsOfHugeAndTinySeriesScaleExactly) {
+  Generator gen(4);
+  std::vector<double> y{100.0};
+  for (int t = 0; t < 300; ++t) y.push_back(y.back() + gen.normal());
+  NaiveForecaster plain;
+  plain.fit(y);
+  const auto expected = plain.interval(y, 3, 0.9);
+  ASSERT_TRUE(expected);
+  for (int exponent : {660, -660}) {
+    std::vector<double> scaled;
+    for (double v : y) scaled.push_back(std::scalbn(v, exponent));
+    NaiveForecaster naive;
+    naive.fit(scaled);
+    const auto iv = naive.interval(scaled, 3, 0.9);
+    ASSERT_TRUE(iv);
+    for (size_t h = 0; h < 3; ++h) {
+      EXPECT_DOUBLE_EQ(iv->lower[h], std::scalbn(expected->lower[h], exponent)) << exponent;
+      EXPECT_DOUBLE_EQ(iv->upper[h], std::scalbn(expected->upper[h], exponent)) << exponent;
+    }
+  }
+}
+
 TEST(ForecastAutoregression, BadInputThrowsValueError) {
   EXPECT_THROW(AutoregressionForecaster(0), ValueError);
   AutoregressionForecaster ar5(5);

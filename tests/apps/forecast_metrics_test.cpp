@@ -21,6 +21,14 @@ TEST(ForecastMetrics, MaeAndRmse) {
   EXPECT_DOUBLE_EQ(root_mean_squared_error(kActual, kPredicted), std::sqrt(1.5));
 }
 
+TEST(ForecastMetrics, RmseOfHugeAndTinyErrorsNeitherOverflowsNorVanishes) {
+  for (double unit : {1e200, 1e-200}) {
+    const std::vector<double> actual{3 * unit, 0.0}, predicted{0.0, 4 * unit};
+    EXPECT_DOUBLE_EQ(root_mean_squared_error(actual, predicted), std::sqrt(12.5) * unit) << unit;
+  }
+  EXPECT_EQ(root_mean_squared_error(std::vector<double>{1.0}, std::vector<double>{1.0}), 0.0);
+}
+
 TEST(ForecastMetrics, MapeSkipsZeroActualsAndCountsThem) {
   // Over y ≠ 0 only: |−1/2| + |0/4| + |2/5| = 0.5 + 0 + 0.4 = 0.9, / 3 = 0.3 -> 30 %.
   size_t skipped = 0;

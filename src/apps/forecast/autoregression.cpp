@@ -45,8 +45,16 @@ void AutoregressionForecaster::fit(std::span<const double> train) {
                      " lags and an intercept by least squares needs at least " +
                      std::to_string(needed));
   }
-  std::vector<double> diffs = on_differences_ ? differences(train) : std::vector<double>{};
-  std::span<const double> x = on_differences_ ? std::span<const double>(diffs) : train;
+  std::vector<double> x =
+      on_differences_ ? differences(train) : std::vector<double>(train.begin(), train.end());
+  // Least squares on x / 2^e with 2^e near max|x|: the lag columns then have the intercept
+  // column's magnitude, so prices near 1e200 or 1e-200 neither overflow nor look rank-deficient
+  // beside the column of ones. The scaling is exact: the lag coefficients are unchanged and the
+  // intercept is scaled back.
+  double largest = 0.0;
+  for (double v : x) largest = std::max(largest, std::abs(v));
+  const int exponent = largest > 0.0 ? std::ilogb(largest) : 0;
+  for (double& v : x) v = std::scalbn(v, -exponent);
 
   // Row t − p of the design matrix is [1, x_{t−1}, …, x_{t−p}] for the target x_t.
   const size_t rows = x.size() - p, cols = p + 1;
@@ -65,10 +73,13 @@ void AutoregressionForecaster::fit(std::span<const double> train) {
   }
   // dgels only reports an exactly zero diagonal of R; a tiny one (a constant series after rounding)
   // would give meaningless huge coefficients, so treat it as rank-deficient too.
-  double largest = 0.0;
-  for (size_t i = 0; i < cols; ++i) largest = std::max(largest, std::abs(a[i * cols + i]));
+  double largest_diagonal = 0.0;
   for (size_t i = 0; i < cols; ++i) {
-    if (std::abs(a[i * cols + i]) <= 1e-10 * largest) info = static_cast<lapack_int>(i + 1);
+    largest_diagonal = std::max(largest_diagonal, std::abs(a[i * cols + i]));
+  }
+  for (size_t i = 0; i < cols; ++i) {
+    if (std::abs(a[i * cols + i]) <= 1e-10 * largest_diagonal)
+      info = static_cast<lapack_int>(i + 1);
   }
   if (info > 0) {
     throw ValueError(name() + " fit: the least-squares problem is rank-deficient (is the " +
@@ -76,7 +87,7 @@ void AutoregressionForecaster::fit(std::span<const double> train) {
                      "training series constant?)");
   }
   // dgels leaves the solution in the first `cols` entries of b.
-  intercept_ = b[0];
+  intercept_ = std::scalbn(b[0], exponent);
   phi_.assign(b.begin() + 1, b.begin() + static_cast<std::ptrdiff_t>(cols));
   fitted_ = true;
 }

@@ -14,12 +14,10 @@ namespace {
 // `params` fitted parameters; NaN when there are not enough residuals to estimate it.
 double one_step_sigma(std::span<const double> train, size_t lag, double offset, size_t params) {
   if (train.size() <= lag + params) return std::numeric_limits<double>::quiet_NaN();
-  double sum_squares = 0.0;
-  for (size_t t = lag; t < train.size(); ++t) {
-    double e = train[t] - train[t - lag] - offset;
-    sum_squares += e * e;
-  }
-  return std::sqrt(sum_squares / static_cast<double>(train.size() - lag - params));
+  std::vector<double> residuals;
+  for (size_t t = lag; t < train.size(); ++t)
+    residuals.push_back(train[t] - train[t - lag] - offset);
+  return root_sum_squares(residuals, static_cast<double>(train.size() - lag - params));
 }
 
 void check_positive(const std::string& who, const std::string& what, int value) {

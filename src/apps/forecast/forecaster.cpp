@@ -12,6 +12,19 @@ std::optional<Interval> Forecaster::interval(std::span<const double> /*history*/
   return std::nullopt;
 }
 
+double root_sum_squares(std::span<const double> values, double divisor) {
+  double largest = 0.0;
+  for (double v : values) largest = std::max(largest, std::abs(v));
+  if (!(largest > 0.0) || !std::isfinite(largest)) return largest;
+  const int exponent = std::ilogb(largest);
+  double sum = 0.0;
+  for (double v : values) {
+    const double scaled = std::scalbn(v, -exponent);
+    sum += scaled * scaled;
+  }
+  return std::scalbn(std::sqrt(sum / divisor), exponent);
+}
+
 void check_horizon(const std::string& who, int horizon) {
   if (horizon < 1) {
     throw ValueError(who + ": horizon must be at least 1, got " + std::to_string(horizon));

@@ -59,12 +59,9 @@ double mean_absolute_error(std::span<const double> actual, std::span<const doubl
 
 double root_mean_squared_error(std::span<const double> actual, std::span<const double> predicted) {
   check_pair("RMSE", actual, predicted, "forecasts");
-  double sum = 0.0;
-  for (size_t i = 0; i < actual.size(); ++i) {
-    double e = actual[i] - predicted[i];
-    sum += e * e;
-  }
-  return std::sqrt(sum / static_cast<double>(actual.size()));
+  std::vector<double> errors(actual.size());
+  for (size_t i = 0; i < actual.size(); ++i) errors[i] = actual[i] - predicted[i];
+  return root_sum_squares(errors, static_cast<double>(actual.size()));
 }
 
 double mean_absolute_percentage_error(std::span<const double> actual,

@@ -59,6 +59,12 @@ class Forecaster {
 // half-width factor of every Gaussian prediction interval (baselines and network alike).
 double standard_normal_quantile(double p);
 
+// sqrt(Σ v² / divisor), computed on the values divided by a power of two near the largest, so that
+// values near 1e200 do not overflow and values near 1e-200 do not vanish; the scaling is exact,
+// so ordinary values give the same bits as the plain formula. Returns max |v| (0 or Inf) when
+// that is 0 or not finite.
+double root_sum_squares(std::span<const double> values, double divisor);
+
 // Argument checks shared by implementations; each throws ValueError naming `who` (e.g. "naive
 // forecast") and what was expected.
 void check_horizon(const std::string& who, int horizon);
