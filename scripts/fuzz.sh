@@ -5,6 +5,7 @@
 #   bash scripts/fuzz.sh 3600             every target for an hour
 #   bash scripts/fuzz.sh 600 csv_fuzz     one target (or several) for 10 minutes
 #   bash scripts/fuzz.sh repro csv_fuzz crash-file...   run the target on saved inputs once
+#   RECUR_FUZZ_BUILD=build-x bash scripts/fuzz.sh       another build folder
 #
 # Each target starts from its seed corpus fuzz/corpus/<target>/ (read only: the inputs it finds
 # go to a scratch folder, so runs never grow the repository). A crash, sanitizer report, leak,
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=build-fuzz
+build=${RECUR_FUZZ_BUILD:-build-fuzz}
 cores=$(nproc)  # before OMP_NUM_THREADS=1 below, which nproc would report instead
 all_targets=(csv_fuzz safetensors_fuzz npy_fuzz config_fuzz checkpoint_fuzz)
 

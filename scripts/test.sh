@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (apt-get, when packages are missing), builds recur, and runs
 # the whole test suite twice: a Release build, then an AddressSanitizer + UndefinedBehaviorSanitizer
-# build. Usage: bash scripts/test.sh            (build dirs: build/ and build-asan/)
+# build; then every fuzz target for 30 s (fuzz/README.md).
+# Usage: bash scripts/test.sh            (build dirs: build/, build-asan/ and build-fuzz/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -25,3 +26,6 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
   ctest --test-dir build-asan -j "$jobs" --output-on-failure
+
+echo "== Fuzzing: libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer, 30 s per target"
+bash scripts/fuzz.sh 30
