@@ -78,7 +78,7 @@ Trainer::Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFunction lo
   }
 }
 
-double Trainer::train_epoch(const DataLoader& loader, int64_t epoch, double& mean_grad_norm) {
+double Trainer::train_epoch(const BatchSource& loader, int64_t epoch, double& mean_grad_norm) {
   model_.train();
   const std::vector<Tensor> params = model_.parameters();
   double loss_sum = 0.0, norm_sum = 0.0;
@@ -106,7 +106,7 @@ double Trainer::train_epoch(const DataLoader& loader, int64_t epoch, double& mea
     }
     if (options_.clip_grad_value > 0) optim::clip_grad_value_(params, options_.clip_grad_value);
     optimizer_.step();
-    const int64_t n = batch.inputs.size(0);
+    const int64_t n = batch.size();
     loss_sum += value * static_cast<double>(n);
     seen += n;
     norm_sum += norm;
@@ -117,14 +117,14 @@ double Trainer::train_epoch(const DataLoader& loader, int64_t epoch, double& mea
   return seen > 0 ? loss_sum / static_cast<double>(seen) : kNaN;
 }
 
-double Trainer::evaluate(const DataLoader& loader) {
+double Trainer::evaluate(const BatchSource& loader) {
   const bool was_training = model_.is_training();
   model_.eval();
   NoGradGuard no_grad;
   double loss_sum = 0.0;
   int64_t seen = 0;
   for (const Batch& batch : loader.epoch(0)) {
-    const int64_t n = batch.inputs.size(0);
+    const int64_t n = batch.size();
     loss_sum += loss_(batch).item() * static_cast<double>(n);
     seen += n;
   }
@@ -132,7 +132,7 @@ double Trainer::evaluate(const DataLoader& loader) {
   return seen > 0 ? loss_sum / static_cast<double>(seen) : kNaN;
 }
 
-History Trainer::fit(const DataLoader& train, const DataLoader* validation) {
+History Trainer::fit(const BatchSource& train, const BatchSource* validation) {
   History history;
   TensorMap best;
   int64_t bad_epochs = 0;

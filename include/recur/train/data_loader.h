@@ -17,6 +17,20 @@ namespace recur::train {
 struct Batch {
   Tensor inputs;   // [batch, ...] rows of the loader's inputs
   Tensor targets;  // [batch, ...] rows of the loader's targets
+
+  // Samples in the batch: the trainer weights each batch's mean loss by it.
+  int64_t size() const { return inputs.defined() ? inputs.size(0) : 0; }
+};
+
+// A source of mini-batches for train::Trainer: one epoch's batches at a time, the same ones for
+// the same epoch index (so a resumed run sees what an uninterrupted one would have seen).
+// DataLoader is one; sources of other kinds of samples (token sequences) implement the same two
+// functions, and the one training loop serves them all.
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  virtual std::vector<Batch> epoch(int64_t epoch_index) const = 0;
+  virtual int64_t num_batches() const = 0;
 };
 
 struct DataLoaderOptions {
@@ -26,15 +40,15 @@ struct DataLoaderOptions {
   bool drop_last = false;  // drop a final batch smaller than batch_size
 };
 
-class DataLoader {
+class DataLoader : public BatchSource {
  public:
   // inputs and targets must have the same number of rows (ShapeError otherwise).
   DataLoader(Tensor inputs, Tensor targets, const DataLoaderOptions& options = {});
 
   // The batches of one epoch, in order.
-  std::vector<Batch> epoch(int64_t epoch_index) const;
+  std::vector<Batch> epoch(int64_t epoch_index) const override;
   int64_t num_samples() const { return inputs_.size(0); }
-  int64_t num_batches() const;
+  int64_t num_batches() const override;
   const DataLoaderOptions& options() const { return options_; }
 
  private:

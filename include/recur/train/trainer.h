@@ -77,13 +77,13 @@ class Trainer {
   void set_plateau_scheduler(optim::ReduceLROnPlateau* scheduler) { plateau_ = scheduler; }
 
   // Trains until options.epochs or early stopping; the model ends with the best weights.
-  History fit(const DataLoader& train, const DataLoader* validation = nullptr);
+  History fit(const BatchSource& train, const BatchSource* validation = nullptr);
 
   // Mean loss over the loader's samples in eval mode without gradients.
-  double evaluate(const DataLoader& loader);
+  double evaluate(const BatchSource& loader);
 
  private:
-  double train_epoch(const DataLoader& loader, int64_t epoch, double& mean_grad_norm);
+  double train_epoch(const BatchSource& loader, int64_t epoch, double& mean_grad_norm);
   void save_checkpoint(const History& history, const TensorMap& best, int64_t bad_epochs) const;
   bool load_checkpoint(History& history, TensorMap& best, int64_t& bad_epochs);
   void check_run_identity(const std::map<std::string, std::string>& metadata) const;
