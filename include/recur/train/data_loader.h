@@ -10,16 +10,24 @@
 #include <cstdint>
 #include <vector>
 
+#include "recur/tensor/index_tensor.h"
 #include "recur/tensor/tensor.h"
 
 namespace recur::train {
 
+// One mini-batch: float samples (DataLoader) or token sequences (SequenceLoader).
 struct Batch {
   Tensor inputs;   // [batch, ...] rows of the loader's inputs
   Tensor targets;  // [batch, ...] rows of the loader's targets
 
+  IndexTensor tokens;            // [batch, T] token ids, padded past each sequence's length
+  std::vector<int64_t> lengths;  // [batch] true lengths of the token sequences
+  IndexTensor labels;            // [batch] class ids, or [batch, T] ids per step
+
   // Samples in the batch: the trainer weights each batch's mean loss by it.
-  int64_t size() const { return inputs.defined() ? inputs.size(0) : 0; }
+  int64_t size() const {
+    return inputs.defined() ? inputs.size(0) : static_cast<int64_t>(lengths.size());
+  }
 };
 
 // A source of mini-batches for train::Trainer: one epoch's batches at a time, the same ones for
