@@ -1,0 +1,59 @@
+// ClassifierNet: the many-to-one model of `recur classify` and of the tutorials' name and
+// sentiment classifiers (seeds: "Classifying names with a character-level RNN", the packed
+// LSTM sentiment classifier):
+//
+//   tokens [B, T] ids, lengths [B]
+//     -> Embedding (padding id 0)                    [B, T, E]
+//     -> packed by length (pack_padded_sequence, enforce_sorted = false)
+//     -> RNN / LSTM / GRU, stacked, optionally bidirectional
+//     -> the last layer's final hidden state h_n, both directions concatenated   [B, D*H]
+//     -> Linear                                      [B, C] logits
+//
+// Padding never reaches the recurrence (the batch is packed), so a sequence's logits do not
+// depend on what it was batched with. Parameter names are those of the same PyTorch module:
+// embedding.weight, <cell>.weight_ih_l0 ... (cell = lstm, gru or rnn), fc.weight, fc.bias.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recur/nn/embedding.h"
+#include "recur/nn/linear.h"
+#include "recur/nn/module.h"
+#include "recur/nn/recurrent_layer.h"
+#include "recur/tensor/index_tensor.h"
+
+namespace recur::classify {
+
+struct ClassifierShape {
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  int64_t vocab_size = 0;
+  int64_t embedding_dim = 32;
+  int64_t hidden_size = 64;
+  int64_t num_layers = 1;
+  bool bidirectional = false;
+  float dropout = 0.0f;  // between stacked layers
+  int64_t num_classes = 0;
+};
+
+class ClassifierNet : public nn::Module {
+ public:
+  ClassifierNet(const ClassifierShape& shape, Generator& gen);
+  std::string type_name() const override { return "ClassifierNet"; }
+
+  // tokens [B, T], lengths[b] in [1, T] -> logits [B, C].
+  Tensor forward(const IndexTensor& tokens, const std::vector<int64_t>& lengths);
+
+  std::shared_ptr<nn::Embedding> embedding;
+  std::shared_ptr<nn::RecurrentLayer> rnn;
+  std::shared_ptr<nn::Linear> fc;
+
+ private:
+  ClassifierShape shape_;
+};
+
+// "lstm" | "gru" | "rnn" -> the cell; ValueError otherwise.
+nn::CellType classifier_cell(const std::string& name);
+
+}  // namespace recur::classify
