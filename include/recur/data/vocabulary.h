@@ -117,17 +117,19 @@ class Vocabulary {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
+  // Token -> count or id, looked up by string_view without a copy.
+  using TokenMap = std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>>;
+
   Vocabulary(VocabularyOptions options, std::vector<std::string> tokens,
              std::vector<int64_t> counts);
-  static Vocabulary from_counts(const std::unordered_map<std::string, int64_t>& counts,
-                                const VocabularyOptions& options);
-  // Ids of tokens already split and folded.
-  Encoded lookup(const std::vector<std::string>& tokens) const;
+  static Vocabulary from_counts(const TokenMap& counts, const VocabularyOptions& options);
+  // Adds the id of one token, already split and folded.
+  void add_id(Encoded& out, std::string_view token) const;
 
   VocabularyOptions options_;
   std::vector<std::string> tokens_;
   std::vector<int64_t> counts_;
-  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> ids_;  // ordinary tokens
+  TokenMap ids_;  // the ordinary tokens (not the specials)
 };
 
 }  // namespace recur::data
