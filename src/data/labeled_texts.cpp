@@ -11,14 +11,14 @@
 namespace recur::data {
 namespace {
 
-bool is_blank_text(std::string_view text) {
+bool is_blank_cell_text(std::string_view text) {
   for (size_t pos = 0; pos < text.size();) {
     if (!is_space_code_point(next_code_point(text, pos))) return false;
   }
   return true;
 }
 
-std::string lower_ascii(std::string s) {
+std::string ascii_lowercase_path(std::string s) {
   for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   return s;
 }
@@ -26,7 +26,7 @@ std::string lower_ascii(std::string s) {
 }  // namespace
 
 char separator_for_path(const std::string& path) {
-  const std::string lower = lower_ascii(path);
+  const std::string lower = ascii_lowercase_path(path);
   return lower.ends_with(".tsv") || lower.ends_with(".tab") ? '\t' : ',';
 }
 
@@ -65,11 +65,11 @@ LabeledTexts parse_labeled_texts(std::string_view text, const std::string& sourc
   for (const io::CsvRow& row : csv.rows) {
     const std::string& t = row.fields[text_col];
     const std::string& label = row.fields[label_col];
-    if (is_blank_text(t)) {
+    if (is_blank_cell_text(t)) {
       throw IoError(csv.where(row) + ": column " + io::quote_cell(out.text_column) +
                     (t.empty() ? ": empty text" : ": empty text (only whitespace)"));
     }
-    if (is_blank_text(label)) {
+    if (is_blank_cell_text(label)) {
       throw IoError(csv.where(row) + ": column " + io::quote_cell(out.label_column) +
                     ": missing label");
     }

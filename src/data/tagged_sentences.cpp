@@ -32,7 +32,7 @@ std::vector<TsvField> split_tsv_line(std::string_view text, size_t begin, size_t
   }
 }
 
-bool is_blank_line(std::string_view line) {
+bool is_blank_tsv_line(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
@@ -50,7 +50,7 @@ class TaggedReader {
     while (pos < text_.size()) {
       size_t end = text_.find_first_of("\r\n", pos);
       if (end == std::string_view::npos) end = text_.size();
-      if (is_blank_line(text_.substr(pos, end - pos))) {
+      if (is_blank_tsv_line(text_.substr(pos, end - pos))) {
         if (!current.tokens.empty()) out.sentences.push_back(std::exchange(current, {}));
       } else {
         add_token(current, pos, end, line);

@@ -38,7 +38,7 @@ void check_vocabulary_options(const VocabularyOptions& o) {
 
 // Runs `f`, prefixing the message of a ValueError it throws with `where`.
 template <typename F>
-auto with_context(const std::string& where, F&& f) {
+auto with_vocabulary_context(const std::string& where, F&& f) {
   try {
     return f();
   } catch (const ValueError& e) {
@@ -169,7 +169,7 @@ Vocabulary Vocabulary::build(const std::vector<std::string>& texts,
   check_vocabulary_options(options);
   TokenMap counts;
   for (size_t i = 0; i < texts.size(); ++i) {
-    with_context("texts[" + std::to_string(i) + "]", [&] {
+    with_vocabulary_context("texts[" + std::to_string(i) + "]", [&] {
       visit_vocabulary_tokens(texts[i], options,
                               [&](std::string_view t) { count_token(counts, t); });
     });
@@ -191,7 +191,7 @@ Vocabulary Vocabulary::build_from_tokens(const std::vector<std::vector<std::stri
       const std::string& token = sentences[s][t];
       const std::string where = "sentences[" + std::to_string(s) + "][" + std::to_string(t) + "]";
       if (token.empty()) throw ValueError(where + ": empty token");
-      count_token(counts, with_context(where, [&] {
+      count_token(counts, with_vocabulary_context(where, [&] {
                     if (options.lowercase) return fold_case(token);
                     check_utf8(token);
                     return token;
@@ -287,11 +287,12 @@ Vocabulary Vocabulary::from_json(const json& j, const std::string& where) {
   io::json_whole(j, "version", 0, kVocabularyVersion, kVocabularyVersion, where);
   VocabularyOptions o;
   const std::string level = io::json_string(j, "level", "", where);
-  o.level = with_context(where + ": field 'level'", [&] { return parse_token_level(level); });
+  o.level =
+      with_vocabulary_context(where + ": field 'level'", [&] { return parse_token_level(level); });
   o.lowercase = io::json_bool(j, "lowercase", false, where);
   o.min_frequency = io::json_whole(j, "min_frequency", 1, 1, kMaxCount, where);
   o.max_size = io::json_whole(j, "max_size", 0, 0, kMaxCount, where);
-  with_context(where, [&] { check_vocabulary_options(o); });
+  with_vocabulary_context(where, [&] { check_vocabulary_options(o); });
   if (io::json_strings(j, "specials", {}, where) != kSpecialTokens) {
     bad_vocabulary_field(where, "specials",
                          "must be [\"<pad>\", \"<unk>\", \"<bos>\", \"<eos>\"] (ids 0-3), got " +
