@@ -133,4 +133,15 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int64_t>& targets,
   return y;
 }
 
+Tensor cross_entropy(const Tensor& logits, const IndexTensor& targets,
+                     const CrossEntropyOptions& options) {
+  const Shape positions(logits.shape().begin(), logits.shape().end() - (logits.dim() > 0 ? 1 : 0));
+  if (targets.shape() != positions) {
+    throw ShapeError("cross_entropy: targets " + shape_str(targets.shape()) +
+                     " must have the shape of logits " + shape_str(logits.shape()) +
+                     " without its class dim, " + shape_str(positions));
+  }
+  return cross_entropy(logits, targets.to_vector(), options);
+}
+
 }  // namespace recur

@@ -51,4 +51,8 @@ Tensor embedding(const Tensor& weight, const std::vector<int64_t>& indices,
   return y;
 }
 
+Tensor embedding(const Tensor& weight, const IndexTensor& indices, int64_t padding_idx) {
+  return embedding(weight, indices.to_vector(), indices.shape(), padding_idx);
+}
+
 }  // namespace recur

@@ -3,11 +3,13 @@
 // receives no gradient (as PyTorch's padding_idx); a negative padding_idx means none.
 //
 //   Tensor e = embedding(table, tokens, {T, B});   // -> [T, B, D]
+//   Tensor e = embedding(table, ids);              // ids: IndexTensor [T, B] -> [T, B, D]
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "recur/tensor/index_tensor.h"
 #include "recur/tensor/tensor.h"
 
 namespace recur {
@@ -16,5 +18,7 @@ namespace recur {
 // the index and its position.
 Tensor embedding(const Tensor& weight, const std::vector<int64_t>& indices,
                  const Shape& index_shape, int64_t padding_idx = -1);
+// The same with the indices' shape taken from the IndexTensor: [*I] -> [*I, D].
+Tensor embedding(const Tensor& weight, const IndexTensor& indices, int64_t padding_idx = -1);
 
 }  // namespace recur

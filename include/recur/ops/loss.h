@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "recur/tensor/index_tensor.h"
 #include "recur/tensor/tensor.h"
 
 namespace recur {
@@ -37,6 +38,10 @@ struct CrossEntropyOptions {
 // is given (as PyTorch). Reduction::None returns the per-position loss, shape logits[:-1], with
 // 0 at ignored positions.
 Tensor cross_entropy(const Tensor& logits, const std::vector<int64_t>& targets,
+                     const CrossEntropyOptions& options = {});
+// The same with targets shaped like logits without the class dim ([N] for [N, C], [T, B] for
+// [T, B, C]): any other shape is a ShapeError naming both.
+Tensor cross_entropy(const Tensor& logits, const IndexTensor& targets,
                      const CrossEntropyOptions& options = {});
 
 }  // namespace recur

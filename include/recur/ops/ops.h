@@ -5,6 +5,7 @@
 #include "recur/ops/arithmetic.h"
 #include "recur/ops/dropout.h"
 #include "recur/ops/embedding.h"
+#include "recur/ops/indexing.h"
 #include "recur/ops/loss.h"
 #include "recur/ops/matmul.h"
 #include "recur/ops/normalization.h"

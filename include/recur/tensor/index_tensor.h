@@ -75,7 +75,7 @@ class IndexTensor {
   friend bool operator==(const IndexTensor& a, const IndexTensor& b) = default;
 
  private:
-  IndexTensor(Shape shape, std::vector<int64_t> values)
+  explicit IndexTensor(Shape shape, std::vector<int64_t> values)
       : shape_(std::move(shape)), values_(std::move(values)) {}
   Shape shape_ = {0};
   std::vector<int64_t> values_;
