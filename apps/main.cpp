@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("recur ") + RECUR_VERSION);
   app.require_subcommand(0, 1);
   add_forecast_command(app);
+  add_classify_command(app);
   add_run_command(app);
   add_bench_command(app);
   try {

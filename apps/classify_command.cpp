@@ -1,0 +1,202 @@
+// `recur classify train|predict|evaluate`: text classification (many-to-one) with an RNN, LSTM or
+// GRU over characters or words, scored beside the majority-class and character n-gram naive Bayes
+// baselines. Exit codes: 0 success, 1 bad data / model / files, 2 bad usage.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "number_flags.h"
+#include "recur/apps/classify/classify_pipeline.h"
+#include "recur/kernels/parallel.h"
+
+namespace {
+
+using namespace recur;
+using json = nlohmann::json;
+using cli::Bounds;
+
+struct Common {
+  int threads = 0;
+  bool quiet = false, json_output = false;
+};
+
+void add_common(CLI::App& cmd, Common& f) {
+  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)")
+      ->check(cli::whole_number(0, 4096));
+  cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
+  cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
+}
+
+CLI::Validator within(classify::WholeRange r) { return cli::whole_number(r.min, r.max); }
+
+json scores_json(const std::vector<classify::ScoredMethod>& scores) {
+  json j = json::object();
+  for (const auto& s : scores) {
+    j[s.split][s.method] = {{"accuracy", s.metrics.accuracy},
+                            {"macro_f1", s.metrics.macro_f1},
+                            {"count", s.metrics.count}};
+  }
+  return j;
+}
+
+struct TrainFlags {
+  std::string data, out = "runs/classify", level = "char";
+  classify::ClassifyConfig config;
+  bool resume = false;
+  Common common;
+};
+
+void add_train(CLI::App& parent, TrainFlags& f) {
+  CLI::App* cmd = parent.add_subcommand(
+      "train", "train a text classifier, score it against baselines, write a run folder");
+  cmd->footer(
+      "Example:\n  recur classify train --data data/first_names_gender.csv --text-column Name "
+      "--label-column Gender --model lstm --out runs/names\n\n"
+      "The run folder gets model.safetensors, config.json, vocabulary.json, metrics.json, "
+      "training.csv, report.md and checkpoint.safetensors.");
+  classify::ClassifyConfig& c = f.config;
+  const classify::ClassifyLimits& L = classify::kClassifyLimits;
+  cmd->add_option("--data", f.data, "CSV or TSV with a text column and a label column")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", f.out, "run folder to write (default runs/classify)");
+  cmd->add_option("--text-column", c.text_column, "name of the text column (default text)");
+  cmd->add_option("--label-column", c.label_column, "name of the label column (default label)");
+  cmd->add_option("--level", f.level, "char | word tokens (default char)")
+      ->check(CLI::IsMember({"char", "word"}));
+  cmd->add_flag("--lowercase", c.tokens.lowercase, "fold case before building the vocabulary");
+  cmd->add_option("--min-frequency", c.tokens.min_frequency,
+                  "keep tokens seen at least this often in training (default 1)")
+      ->check(within(L.min_frequency));
+  cmd->add_option("--max-vocab", c.tokens.max_size,
+                  "largest vocabulary, specials included (0: any)")
+      ->check(within(L.max_vocab));
+  cmd->add_option("--model", c.model.cell, "lstm | gru | rnn (default lstm)")
+      ->check(CLI::IsMember({"lstm", "gru", "rnn"}));
+  cmd->add_option("--embedding-dim", c.model.embedding_dim, "embedding size (default 32)")
+      ->check(within(L.embedding_dim));
+  cmd->add_option("--hidden", c.model.hidden_size, "hidden size (default 64)")
+      ->check(within(L.hidden_size));
+  cmd->add_option("--layers", c.model.num_layers, "stacked layers (default 1)")
+      ->check(within(L.num_layers));
+  cmd->add_flag("--bidirectional", c.model.bidirectional, "read the text in both directions");
+  cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
+  classify::ClassifyTraining& t = c.training;
+  cmd->add_option("--epochs", t.epochs, "maximum epochs (default 10)")->check(within(L.epochs));
+  cmd->add_option("--batch-size", t.batch_size, "mini-batch size (default 32)")
+      ->check(within(L.batch_size));
+  cmd->add_option("--lr", t.lr, "Adam learning rate (default 2e-3)")
+      ->check(cli::real_number(0.0, L.max_lr, Bounds::kOpenMin));
+  cmd->add_option("--patience", t.patience, "early-stopping patience in epochs (default 3)")
+      ->check(within(L.epochs));
+  cmd->add_option("--clip-grad-norm", t.clip_grad_norm, "gradient-norm clipping, 0 = off")
+      ->check(cli::real_number(0.0));
+  cmd->add_option("--seed", t.seed, "random seed (default 0): same seed, same result")
+      ->check(cli::whole_number(0));
+  cmd->add_option("--val-fraction", t.val_fraction, "validation share (default 0.1)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_option("--test-fraction", t.test_fraction, "test share (default 0.1)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_flag("--resume", f.resume,
+                "continue an interrupted run (its checkpoint in <out>.partial/)");
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("classify train", [&] {
+      if (f.common.threads > 0) kernels::set_num_threads(f.common.threads);
+      f.config.tokens.level = data::parse_token_level(f.level);
+      const classify::ClassifyRunResult r = classify::train_classifier(
+          {.data_path = f.data,
+           .out_dir = f.out,
+           .config = f.config,
+           .resume = f.resume,
+           .progress = f.common.quiet || f.common.json_output ? train::ProgressStyle::Quiet
+                                                              : train::ProgressStyle::Auto});
+      if (f.common.json_output) {
+        std::cout << json{{"run", f.out},
+                          {"scores", scores_json(r.scores)},
+                          {"verdict", r.verdict},
+                          {"epochs", r.epochs_run},
+                          {"files", r.files}}
+                         .dump(2)
+                  << "\n";
+      } else if (!f.common.quiet) {
+        std::cout << classify::format_scores(r.scores) << "\n"
+                  << r.verdict << "\n\nWrote " << f.out << "/\n";
+      }
+    });
+  });
+}
+
+struct RunFlags {
+  std::string model, data;
+  std::vector<std::string> texts;
+  Common common;
+};
+
+void add_predict(CLI::App& parent, RunFlags& f) {
+  CLI::App* cmd = parent.add_subcommand("predict", "the class of each text");
+  cmd->footer("Example:\n  recur classify predict --model runs/names --text Maria --text Oliver");
+  cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--text", f.texts, "a text to classify (repeat for more)")->required();
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("classify predict", [&] {
+      if (f.common.threads > 0) kernels::set_num_threads(f.common.threads);
+      const auto predictions = classify::predict_classes(f.model, f.texts);
+      json rows = json::array();
+      for (const auto& p : predictions) {
+        if (f.common.json_output) {
+          rows.push_back({{"text", p.text},
+                          {"label", p.label},
+                          {"probability", p.probability},
+                          {"unknown_tokens", p.unknown_tokens}});
+        } else if (!f.common.quiet) {
+          std::cout << p.text << "\t" << p.label << "\t" << p.probability
+                    << (p.unknown_tokens > 0
+                            ? "\t(" + std::to_string(p.unknown_tokens) + " unknown tokens)"
+                            : std::string())
+                    << "\n";
+        }
+      }
+      if (f.common.json_output) std::cout << rows.dump(2) << "\n";
+    });
+  });
+}
+
+void add_evaluate(CLI::App& parent, RunFlags& f) {
+  CLI::App* cmd = parent.add_subcommand("evaluate", "score a trained run on a labeled file");
+  cmd->footer(
+      "Example:\n  recur classify evaluate --model runs/names --data data/first_names_gender.csv");
+  cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--data", f.data, "CSV or TSV with the run's text and label columns")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("classify evaluate", [&] {
+      if (f.common.threads > 0) kernels::set_num_threads(f.common.threads);
+      const auto r = classify::evaluate_classifier(f.model, f.data);
+      if (f.common.json_output) {
+        std::cout
+            << json{{"scores", scores_json(r.scores)}, {"unknown_tokens", r.unknown_tokens}}.dump(2)
+            << "\n";
+      } else if (!f.common.quiet) {
+        std::cout << classify::format_scores(r.scores);
+      }
+    });
+  });
+}
+
+}  // namespace
+
+void add_classify_command(CLI::App& app) {
+  CLI::App* cmd =
+      app.add_subcommand("classify", "text classification (many-to-one): train, predict, evaluate");
+  cmd->require_subcommand(1);
+  static TrainFlags train_flags;
+  static RunFlags predict_flags, evaluate_flags;
+  add_train(*cmd, train_flags);
+  add_predict(*cmd, predict_flags);
+  add_evaluate(*cmd, evaluate_flags);
+}
