@@ -169,6 +169,35 @@ TEST_F(CliRobustness, ForecastBacktest) {
   expect_rejected(calls);
 }
 
+TEST_F(CliRobustness, Classify) {
+  const std::string names = std::string(RECUR_SOURCE_DIR) + "/data/first_names_gender.csv";
+  const std::string train = "classify train --data " + names +
+                            " --text-column Name --label-column Gender --out {run} --quiet";
+  std::vector<BadCall> calls;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> flags = {
+      {"--hidden", {"0", "-4", "2.5"}},
+      {"--embedding-dim", {"0", "nan"}},
+      {"--layers", {"0"}},
+      {"--epochs", {"-1"}},
+      {"--batch-size", {"0"}},
+      {"--lr", {"0", "nan", "inf"}},
+      {"--dropout", {"1", "-1"}},
+      {"--val-fraction", {"0", "1"}},
+      {"--min-frequency", {"0"}},
+      {"--max-vocab", {"-1"}},
+      {"--level", {"byte"}},
+      {"--model", {"transformer"}},
+  };
+  for (const auto& [flag, values] : flags) {
+    for (const std::string& v : values) calls.push_back({train + " " + flag + " " + v, flag});
+  }
+  calls.push_back({"classify train --data {fifo} --out {run}", "{fifo}"});
+  calls.push_back({"classify train --data " + names + " --out {run} --text-column Nom", "Nom"});
+  calls.push_back({"classify predict --model {dir} --text Anna", "config.json"});
+  calls.push_back({"classify evaluate --model {run} --data {data}", "recur.classify.v1"});
+  expect_rejected(calls);
+}
+
 TEST_F(CliRobustness, RunAndBench) {
   const std::string weights =
       testing::fixture_path("cli/lstm_packed/weights.safetensors") + " --prefix encoder";
