@@ -1,7 +1,8 @@
 // Parity with PyTorch 1.13: outputs and input gradients of the losses, softmax, log_softmax,
-// gelu, layer_norm and linear against the committed fixtures written by
-// tools/fixtures/make_ops_fixtures.py (read that script for the case layout). Every case in a
-// file is run, so adding a case to the script needs no change here.
+// gelu, layer_norm and linear, and of the indexing ops (with the positions they return), against
+// the committed fixtures written by tools/fixtures/make_ops_fixtures.py and
+// make_indexing_fixtures.py (read the first for the case layout). Every case in a file is run,
+// so adding a case to a script needs no change here.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -69,11 +70,16 @@ class Case {
     inputs_.emplace_back(key, t);
     return t;
   }
+  // Positions stored as float32 (see the fixture scripts).
+  IndexTensor index(const std::string& key) const {
+    return IndexTensor::from_float(get(key), name_ + "." + key);
+  }
   void check(const Tensor& y) {
     Tensor expected = get("y");
     // tools/fixtures/safetensors_io.py stores rank-0 arrays as [1] (np.ascontiguousarray).
     if (y.dim() == 0 && expected.shape() == Shape{1}) expected = expected.view({});
     expect_close(y, expected, name_ + " output");
+    if (!has("gy")) return;  // a case without gradients (argmax, one_hot)
     y.backward(get("gy").view(y.shape()));
     for (const auto& [key, t] : inputs_) {
       ASSERT_TRUE(t.grad().defined()) << name_ << ": no gradient for " << key;
@@ -87,8 +93,34 @@ class Case {
   std::vector<std::pair<std::string, Tensor>> inputs_;
 };
 
+// The values of a max/topk result, after checking its positions against the fixture's.
+Tensor checked_picks(const Case& c, const ValuesIndices& r) {
+  EXPECT_EQ(r.indices, c.index("indices"));
+  return r.values;
+}
+
+// The indexing ops; an undefined Tensor for other ops.
+Tensor run_indexing_case(Case& c, const Params& p) {
+  const std::string& op = p.at("op");
+  const auto num = [&](const char* key) { return std::stoll(p.at(key)); };
+  if (op == "argmax") return argmax(c.get("x"), num("dim")).to_float();
+  if (op == "max") return checked_picks(c, max(c.input("x"), num("dim"), num("keepdim") != 0));
+  if (op == "topk") {
+    return checked_picks(c, topk(c.input("x"), num("k"), num("dim"), num("largest") != 0));
+  }
+  if (op == "gather") return gather(c.input("x"), num("dim"), c.index("index"));
+  if (op == "index_select") return index_select(c.input("x"), num("dim"), c.index("index"));
+  if (op == "masked_fill") {
+    return masked_fill(c.input("x"), c.index("mask"), std::stof(p.at("value")));
+  }
+  if (op == "where") return where(c.index("mask"), c.input("a"), c.input("b"));
+  if (op == "one_hot") return one_hot(c.index("index"), num("num_classes"));
+  return Tensor();
+}
+
 Tensor run_case(Case& c, const Params& p) {
   const std::string& op = p.at("op");
+  if (Tensor y = run_indexing_case(c, p); y.defined()) return y;
   if (op == "mse") return mse_loss(c.input("pred"), c.input("target"), reduction_of(p));
   if (op == "l1") return l1_loss(c.input("pred"), c.input("target"), reduction_of(p));
   if (op == "huber") {
@@ -132,6 +164,8 @@ void run_file(const std::string& file, size_t min_cases) {
 TEST(OpsParity, LossesMatchPyTorch) { run_file("losses.safetensors", 42); }
 
 TEST(OpsParity, ActivationsAndLayersMatchPyTorch) { run_file("activations.safetensors", 9); }
+
+TEST(OpsParity, IndexingMatchesPyTorch) { run_file("indexing.safetensors", 23); }
 
 }  // namespace
 }  // namespace recur
