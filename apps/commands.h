@@ -17,6 +17,7 @@ void add_run_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_forecast_command(CLI::App& app);  // forecast_command.cpp
 void add_classify_command(CLI::App& app);  // classify_command.cpp
+void add_tag_command(CLI::App& app);       // tag_command.cpp
 
 namespace recur::cli {
 

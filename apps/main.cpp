@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   add_forecast_command(app);
   add_classify_command(app);
+  add_tag_command(app);
   add_run_command(app);
   add_bench_command(app);
   try {

@@ -1,0 +1,223 @@
+// `recur tag train|predict|evaluate`: sequence tagging (many-to-many, e.g. part-of-speech tags)
+// with a bidirectional LSTM (or GRU/RNN) over words, scored beside the most-frequent-tag-per-word
+// baseline. Exit codes: 0 success, 1 bad data / model / files, 2 bad usage.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.h"
+#include "number_flags.h"
+#include "recur/apps/tag/tag_pipeline.h"
+#include "recur/kernels/parallel.h"
+
+// A named namespace, not an anonymous one: the CLI is compiled as a unity build, where the
+// anonymous namespaces of the other commands (with their own TrainFlags) share this unit.
+namespace tag_command {
+
+using namespace recur;
+using json = nlohmann::json;
+using cli::Bounds;
+
+struct Common {
+  int threads = 0;
+  bool quiet = false, json_output = false;
+};
+
+void add_common(CLI::App& cmd, Common& f) {
+  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)")
+      ->check(cli::whole_number(0, 4096));
+  cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
+  cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
+}
+
+void use_threads(const Common& c) {
+  if (c.threads > 0) kernels::set_num_threads(c.threads);
+}
+
+CLI::Validator within(classify::WholeRange r) { return cli::whole_number(r.min, r.max); }
+
+json scores_json(const std::vector<tag::TagScores>& scores) {
+  json j = json::object();
+  for (const auto& s : scores) {
+    j[s.split][s.method] = {{"accuracy", s.metrics.accuracy},
+                            {"unseen_word_accuracy", s.unseen_accuracy},
+                            {"unseen_word_tokens", s.unseen_tokens},
+                            {"macro_f1", s.metrics.macro_f1},
+                            {"tokens", s.metrics.count}};
+  }
+  return j;
+}
+
+struct TrainFlags {
+  std::string data, out = "runs/tag";
+  tag::TagConfig config;
+  bool resume = false, unidirectional = false;
+  Common common;
+};
+
+void add_train(CLI::App& parent, TrainFlags& f) {
+  CLI::App* cmd = parent.add_subcommand(
+      "train", "train a tagger, score it against the most-frequent-tag baseline, write a run");
+  cmd->footer(
+      "Example:\n  recur tag train --data data/brown_news_pos.tsv --tag-column 3 --out runs/pos\n\n"
+      "The run folder gets model.safetensors, config.json, vocabulary.json, metrics.json, "
+      "training.csv, report.md and checkpoint.safetensors.");
+  tag::TagConfig& c = f.config;
+  const classify::ClassifyLimits& L = classify::kClassifyLimits;
+  cmd->add_option("--data", f.data,
+                  "one token and its tag per line (tab-separated), a blank line between sentences")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", f.out, "run folder to write (default runs/tag)");
+  cmd->add_option("--token-column", c.token_column, "column of the token, from 1 (default 1)")
+      ->check(within(tag::kColumnRange));
+  cmd->add_option("--tag-column", c.tag_column, "column of the tag, from 1 (default 2)")
+      ->check(within(tag::kColumnRange));
+  cmd->add_flag("--lowercase", c.tokens.lowercase, "fold case before building the vocabulary");
+  cmd->add_option("--min-frequency", c.tokens.min_frequency,
+                  "keep words seen at least this often in training (default 1)")
+      ->check(within(L.min_frequency));
+  cmd->add_option("--max-vocab", c.tokens.max_size,
+                  "largest vocabulary, specials included (0: any)")
+      ->check(within(L.max_vocab));
+  cmd->add_option("--model", c.model.cell, "lstm | gru | rnn (default lstm)")
+      ->check(CLI::IsMember({"lstm", "gru", "rnn"}));
+  cmd->add_option("--embedding-dim", c.model.embedding_dim, "embedding size (default 64)")
+      ->check(within(L.embedding_dim));
+  cmd->add_option("--hidden", c.model.hidden_size, "hidden size per direction (default 64)")
+      ->check(within(L.hidden_size));
+  cmd->add_option("--layers", c.model.num_layers, "stacked layers (default 1)")
+      ->check(within(L.num_layers));
+  cmd->add_flag("--unidirectional", f.unidirectional,
+                "read left to right only (default: both directions)");
+  cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
+  classify::ClassifyTraining& t = c.training;
+  cmd->add_option("--epochs", t.epochs, "maximum epochs (default 4)")->check(within(L.epochs));
+  cmd->add_option("--batch-size", t.batch_size, "sentences per mini-batch (default 32)")
+      ->check(within(L.batch_size));
+  cmd->add_option("--lr", t.lr, "Adam learning rate (default 5e-3)")
+      ->check(cli::real_number(0.0, L.max_lr, Bounds::kOpenMin));
+  cmd->add_option("--patience", t.patience, "early-stopping patience in epochs (default 2)")
+      ->check(within(L.epochs));
+  cmd->add_option("--clip-grad-norm", t.clip_grad_norm, "gradient-norm clipping, 0 = off")
+      ->check(cli::real_number(0.0));
+  cmd->add_option("--seed", t.seed, "random seed (default 0): same seed, same result")
+      ->check(cli::whole_number(0));
+  cmd->add_option("--val-fraction", t.val_fraction, "validation share of sentences (default 0.1)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_option("--test-fraction", t.test_fraction, "test share of sentences (default 0.1)")
+      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cmd->add_flag("--resume", f.resume,
+                "continue an interrupted run (its checkpoint in <out>.partial/)");
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("tag train", [&] {
+      use_threads(f.common);
+      f.config.model.bidirectional = !f.unidirectional;
+      const tag::TagRunResult r = tag::train_tagger(
+          {.data_path = f.data,
+           .out_dir = f.out,
+           .config = f.config,
+           .resume = f.resume,
+           .progress = f.common.quiet || f.common.json_output ? train::ProgressStyle::Quiet
+                                                              : train::ProgressStyle::Auto});
+      if (f.common.json_output) {
+        std::cout << json{{"run", f.out},
+                          {"scores", scores_json(r.scores)},
+                          {"verdict", r.verdict},
+                          {"epochs", r.epochs_run},
+                          {"files", r.files}}
+                         .dump(2)
+                  << "\n";
+      } else if (!f.common.quiet) {
+        std::cout << tag::format_tag_scores(r.scores) << "\n"
+                  << r.verdict << "\n\nWrote " << f.out << "/\n";
+      }
+    });
+  });
+}
+
+struct RunFlags {
+  std::string model, data;
+  std::vector<std::string> sentences;
+  Common common;
+};
+
+std::vector<std::string> words_of(const std::string& sentence) {
+  std::istringstream in(sentence);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+void add_predict(CLI::App& parent, RunFlags& f) {
+  CLI::App* cmd = parent.add_subcommand("predict", "one tag per word of each sentence");
+  cmd->footer(
+      "Example:\n  recur tag predict --model runs/pos --sentence \"The jury praised the city .\"");
+  cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--sentence", f.sentences,
+                  "a sentence, words separated by spaces (repeat for more)")
+      ->required();
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("tag predict", [&] {
+      use_threads(f.common);
+      std::vector<std::vector<std::string>> sentences;
+      for (const std::string& s : f.sentences) sentences.push_back(words_of(s));
+      const auto predictions = tag::predict_tags(f.model, sentences);
+      json rows = json::array();
+      for (const auto& p : predictions) {
+        if (f.common.json_output) {
+          rows.push_back(
+              {{"tokens", p.tokens}, {"tags", p.tags}, {"unknown_tokens", p.unknown_tokens}});
+        } else if (!f.common.quiet) {
+          for (size_t i = 0; i < p.tokens.size(); ++i) {
+            std::cout << (i ? " " : "") << p.tokens[i] << "/" << p.tags[i];
+          }
+          std::cout << (p.unknown_tokens > 0
+                            ? "\t(" + std::to_string(p.unknown_tokens) + " unknown words)"
+                            : std::string())
+                    << "\n";
+        }
+      }
+      if (f.common.json_output) std::cout << rows.dump(2) << "\n";
+    });
+  });
+}
+
+void add_evaluate(CLI::App& parent, RunFlags& f) {
+  CLI::App* cmd = parent.add_subcommand("evaluate", "score a trained run on a tagged file");
+  cmd->footer("Example:\n  recur tag evaluate --model runs/pos --data data/brown_news_pos.tsv");
+  cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--data", f.data, "tagged sentences with the run's token and tag columns")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_common(*cmd, f.common);
+  cmd->callback([&f] {
+    cli::run_reporting_errors("tag evaluate", [&] {
+      use_threads(f.common);
+      const auto r = tag::evaluate_tagger(f.model, f.data);
+      if (f.common.json_output) {
+        std::cout
+            << json{{"scores", scores_json(r.scores)}, {"unknown_tokens", r.unknown_tokens}}.dump(2)
+            << "\n";
+      } else if (!f.common.quiet) {
+        std::cout << tag::format_tag_scores(r.scores);
+      }
+    });
+  });
+}
+
+}  // namespace tag_command
+
+void add_tag_command(CLI::App& app) {
+  CLI::App* cmd =
+      app.add_subcommand("tag", "sequence tagging (many-to-many): train, predict, evaluate");
+  cmd->require_subcommand(1);
+  static tag_command::TrainFlags train_flags;
+  static tag_command::RunFlags predict_flags, evaluate_flags;
+  tag_command::add_train(*cmd, train_flags);
+  tag_command::add_predict(*cmd, predict_flags);
+  tag_command::add_evaluate(*cmd, evaluate_flags);
+}

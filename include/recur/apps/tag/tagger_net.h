@@ -1,0 +1,56 @@
+// TaggerNet: the many-to-many model of `recur tag` and of the tutorials' part-of-speech tagger
+// (seeds: "Sequence models and LSTM networks", the BiLSTM tagger over packed batches):
+//
+//   tokens [B, T] word ids, lengths [B]
+//     -> Embedding (padding id 0)                    [B, T, E]
+//     -> packed by length (pack_padded_sequence, enforce_sorted = false)
+//     -> RNN / LSTM / GRU, stacked, bidirectional by default
+//     -> unpacked (pad_packed_sequence, T steps)     [B, T, D*H]
+//     -> Linear at every step                        [B, T, C] logits, one row of C per token
+//
+// Padding never reaches the recurrence, so a sentence's logits do not depend on its batch mates;
+// the logits past a sentence's end are meaningless and the loss skips them (their targets are
+// ignore_index, train::SequenceLoader with SequenceTargets::kPerStep). Parameter names are those
+// of the same PyTorch module: embedding.weight, <cell>.weight_ih_l0 ..., fc.weight, fc.bias.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recur/nn/embedding.h"
+#include "recur/nn/linear.h"
+#include "recur/nn/module.h"
+#include "recur/nn/recurrent_layer.h"
+#include "recur/tensor/index_tensor.h"
+
+namespace recur::tag {
+
+struct TaggerShape {
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  int64_t vocab_size = 0;
+  int64_t embedding_dim = 64;
+  int64_t hidden_size = 64;
+  int64_t num_layers = 1;
+  bool bidirectional = true;
+  float dropout = 0.0f;  // between stacked layers
+  int64_t num_tags = 0;
+};
+
+class TaggerNet : public nn::Module {
+ public:
+  TaggerNet(const TaggerShape& shape, Generator& gen);
+  std::string type_name() const override { return "TaggerNet"; }
+
+  // tokens [B, T], lengths[b] in [1, T] -> logits [B, T, C].
+  Tensor forward(const IndexTensor& tokens, const std::vector<int64_t>& lengths);
+
+  std::shared_ptr<nn::Embedding> embedding;
+  std::shared_ptr<nn::RecurrentLayer> rnn;
+  std::shared_ptr<nn::Linear> fc;
+
+ private:
+  TaggerShape shape_;
+};
+
+}  // namespace recur::tag

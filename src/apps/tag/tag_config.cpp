@@ -1,0 +1,160 @@
+#include "recur/apps/tag/tag_config.h"
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "recur/apps/classify/classifier_net.h"
+#include "recur/io/atomic_file.h"
+#include "recur/io/json_fields.h"
+#include "recur/io/regular_file.h"
+#include "recur/tensor/error.h"
+
+namespace recur::tag {
+namespace {
+
+using json = nlohmann::json;
+using classify::WholeRange;
+
+constexpr const char* kFormat = "recur.tag.v1";
+
+int64_t whole(const json& j, const char* key, int64_t fallback, WholeRange r,
+              const std::string& where) {
+  return io::json_whole(j, key, fallback, r.min, r.max, where);
+}
+
+void check_range(const char* name, int64_t value, WholeRange r) {
+  if (value < r.min || value > r.max) {
+    throw ValueError(std::string("config: ") + name + " must be in [" + std::to_string(r.min) +
+                     ", " + std::to_string(r.max) + "], got " + std::to_string(value));
+  }
+}
+
+}  // namespace
+
+void TagConfig::validate() const {
+  const classify::ClassifyLimits& L = classify::kClassifyLimits;
+  check_range("data.token_column", token_column, kColumnRange);
+  check_range("data.tag_column", tag_column, kColumnRange);
+  if (token_column == tag_column) {
+    throw ValueError("config: data.token_column and data.tag_column must differ");
+  }
+  if (tokens.level != data::TokenLevel::kWord) {
+    throw ValueError("config: a tagger's tokens are whole words");
+  }
+  classify::classifier_cell(model.cell);
+  check_range("model.embedding_dim", model.embedding_dim, L.embedding_dim);
+  check_range("model.hidden_size", model.hidden_size, L.hidden_size);
+  check_range("model.num_layers", model.num_layers, L.num_layers);
+  if (!(model.dropout >= 0.0f && model.dropout < 1.0f)) {
+    throw ValueError("config: model.dropout must be in [0, 1)");
+  }
+  check_range("tokens.min_frequency", tokens.min_frequency, L.min_frequency);
+  check_range("tokens.max_vocab", tokens.max_size, L.max_vocab);
+  if (tokens.max_size != 0 && tokens.max_size < data::Vocabulary::kSpecials + 1) {
+    throw ValueError("config: tokens.max_vocab must be 0 (no limit) or at least 5");
+  }
+  check_range("training.epochs", training.epochs, L.epochs);
+  check_range("training.patience", training.patience, L.epochs);
+  check_range("training.batch_size", training.batch_size, L.batch_size);
+  if (!(training.lr > 0 && training.lr <= L.max_lr)) {
+    throw ValueError("config: training.lr must be in (0, 1e6]");
+  }
+  if (!(training.clip_grad_norm >= 0 && std::isfinite(training.clip_grad_norm))) {
+    throw ValueError("config: training.clip_grad_norm must be a finite number >= 0");
+  }
+  if (!(training.val_fraction > 0 && training.test_fraction > 0 &&
+        training.val_fraction + training.test_fraction < 1)) {
+    throw ValueError(
+        "config: training.val_fraction and training.test_fraction must be > 0 with a sum below 1");
+  }
+}
+
+json to_json(const TagConfig& c) {
+  return {{"format", kFormat},
+          {"data", {{"token_column", c.token_column}, {"tag_column", c.tag_column}}},
+          {"tokens",
+           {{"lowercase", c.tokens.lowercase},
+            {"min_frequency", c.tokens.min_frequency},
+            {"max_vocab", c.tokens.max_size}}},
+          {"model",
+           {{"cell", c.model.cell},
+            {"embedding_dim", c.model.embedding_dim},
+            {"hidden_size", c.model.hidden_size},
+            {"num_layers", c.model.num_layers},
+            {"bidirectional", c.model.bidirectional},
+            {"dropout", c.model.dropout}}},
+          {"tags", c.tags},
+          {"training",
+           {{"epochs", c.training.epochs},
+            {"batch_size", c.training.batch_size},
+            {"lr", c.training.lr},
+            {"patience", c.training.patience},
+            {"clip_grad_norm", c.training.clip_grad_norm},
+            {"seed", c.training.seed},
+            {"val_fraction", c.training.val_fraction},
+            {"test_fraction", c.training.test_fraction}}}};
+}
+
+TagConfig tag_config_from_json(const json& j) {
+  if (!j.is_object()) throw ValueError("config: expected a JSON object");
+  if (j.value("format", std::string()) != kFormat) {
+    throw ValueError(std::string("config: field 'format' must be \"") + kFormat + "\"");
+  }
+  const classify::ClassifyLimits& L = classify::kClassifyLimits;
+  TagConfig c;
+  const json& d = io::json_object(j, "data", "config");
+  c.token_column = whole(d, "token_column", c.token_column, kColumnRange, "config: data");
+  c.tag_column = whole(d, "tag_column", c.tag_column, kColumnRange, "config: data");
+  const json& t = io::json_object(j, "tokens", "config");
+  const std::string wt = "config: tokens";
+  c.tokens.lowercase = io::json_bool(t, "lowercase", false, wt);
+  c.tokens.min_frequency = whole(t, "min_frequency", 1, L.min_frequency, wt);
+  c.tokens.max_size = whole(t, "max_vocab", 0, L.max_vocab, wt);
+  const json& m = io::json_object(j, "model", "config");
+  const std::string wm = "config: model";
+  c.model.cell = io::json_string(m, "cell", c.model.cell, wm);
+  c.model.embedding_dim = whole(m, "embedding_dim", c.model.embedding_dim, L.embedding_dim, wm);
+  c.model.hidden_size = whole(m, "hidden_size", c.model.hidden_size, L.hidden_size, wm);
+  c.model.num_layers = whole(m, "num_layers", c.model.num_layers, L.num_layers, wm);
+  c.model.bidirectional = io::json_bool(m, "bidirectional", true, wm);
+  c.model.dropout = static_cast<float>(io::json_real(m, "dropout", 0.0, 0.0, 1.0, wm));
+  c.tags = io::json_strings(j, "tags", {}, "config");
+  c.model.num_tags = static_cast<int64_t>(c.tags.size());
+  const json& tr = io::json_object(j, "training", "config");
+  const std::string wr = "config: training";
+  classify::ClassifyTraining& r = c.training;
+  r.epochs = whole(tr, "epochs", r.epochs, L.epochs, wr);
+  r.batch_size = whole(tr, "batch_size", r.batch_size, L.batch_size, wr);
+  r.lr = io::json_real(tr, "lr", r.lr, 0.0, L.max_lr, wr);
+  r.patience = whole(tr, "patience", r.patience, L.epochs, wr);
+  r.clip_grad_norm = io::json_real(tr, "clip_grad_norm", r.clip_grad_norm, 0.0,
+                                   std::numeric_limits<double>::max(), wr);
+  r.seed =
+      static_cast<uint64_t>(whole(tr, "seed", 0, {0, std::numeric_limits<int64_t>::max()}, wr));
+  r.val_fraction = io::json_real(tr, "val_fraction", r.val_fraction, 0.0, 1.0, wr);
+  r.test_fraction = io::json_real(tr, "test_fraction", r.test_fraction, 0.0, 1.0, wr);
+  c.validate();
+  return c;
+}
+
+TagConfig load_tag_config(const std::string& path) {
+  const std::string text = io::read_regular_file(path);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
+  }
+  try {
+    return tag_config_from_json(j);
+  } catch (const ValueError& e) {
+    throw ValueError(path + ": " + e.what());
+  }
+}
+
+void save_tag_config(const std::string& path, const TagConfig& config) {
+  io::write_file_atomically(path, to_json(config).dump(2) + "\n");
+}
+
+}  // namespace recur::tag
