@@ -198,6 +198,37 @@ TEST_F(CliRobustness, Classify) {
   expect_rejected(calls);
 }
 
+TEST_F(CliRobustness, Tag) {
+  const std::string brown = std::string(RECUR_SOURCE_DIR) + "/data/brown_news_pos.tsv";
+  const std::string train = "tag train --data " + brown + " --out {run} --quiet";
+  std::vector<BadCall> calls;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> flags = {
+      {"--hidden", {"0", "-4", "2.5"}},
+      {"--embedding-dim", {"0", "nan"}},
+      {"--layers", {"0"}},
+      {"--epochs", {"-1"}},
+      {"--batch-size", {"0"}},
+      {"--lr", {"0", "nan", "inf"}},
+      {"--dropout", {"1", "-1"}},
+      {"--val-fraction", {"0", "1"}},
+      {"--test-fraction", {"0", "1.5"}},
+      {"--min-frequency", {"0"}},
+      {"--max-vocab", {"-1"}},
+      {"--token-column", {"0", "-1", "1.5"}},
+      {"--tag-column", {"0", "1001"}},
+      {"--model", {"transformer"}},
+  };
+  for (const auto& [flag, values] : flags) {
+    for (const std::string& v : values) calls.push_back({train + " " + flag + " " + v, flag});
+  }
+  calls.push_back({"tag train --data {fifo} --out {run}", "{fifo}"});
+  calls.push_back({train + " --tag-column 4", "brown_news_pos.tsv:1"});  // only 3 columns
+  calls.push_back({train + " --tag-column 1", "tag_column"});            // the token column
+  calls.push_back({"tag predict --model {dir} --sentence \"The jury\"", "config.json"});
+  calls.push_back({"tag evaluate --model {run} --data {data}", "recur.tag.v1"});
+  expect_rejected(calls);
+}
+
 TEST_F(CliRobustness, RunAndBench) {
   const std::string weights =
       testing::fixture_path("cli/lstm_packed/weights.safetensors") + " --prefix encoder";
