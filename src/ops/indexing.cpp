@@ -1,7 +1,7 @@
 // The picking ops share one idea: the forward pass resolves every output element to the flat
 // position of the input element it came from, and the backward pass adds the output gradient
-// back at those positions. max/topk keep their picks as an IndexTensor along the dim; gather,
-// masked_fill and where keep a flat offset per output element.
+// back at those positions. max/topk keep their picks as an IndexTensor along the dim; gather and
+// where keep a flat source offset per output element, masked_fill a filled flag.
 #include "recur/ops/indexing.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "broadcast.h"
 #include "dims.h"
 #include "op_node.h"
+#include "recur/ops/arithmetic.h"
 #include "recur/ops/shape.h"
 
 namespace recur {
@@ -266,10 +267,8 @@ Tensor masked_fill(const Tensor& x, const IndexTensor& mask, float value) {
 // mask, a, b broadcast together to [*S]  ->  [*S]
 Tensor where(const IndexTensor& mask, const Tensor& a, const Tensor& b) {
   check_mask(mask, "where");
-  const Shape out_shape = ops_detail::plan_broadcast(
-                              ops_detail::plan_broadcast(a.shape(), b.shape(), "where").out_shape,
-                              mask.shape(), "where")
-                              .out_shape;
+  const Shape out_shape =
+      broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), "where"), mask.shape(), "where");
   const std::vector<int64_t> from_mask =
       broadcast_sources(mask.shape(), out_shape, "where", "mask");
   std::vector<int64_t> from_a = broadcast_sources(a.shape(), out_shape, "where", "a");
