@@ -22,7 +22,6 @@
 #include "recur/autograd/grad_mode.h"
 #include "recur/io/json_fields.h"
 #include "recur/io/npy.h"
-#include "recur/io/regular_file.h"
 #include "recur/io/safetensors.h"
 #include "recur/seq/packing.h"
 
@@ -55,13 +54,7 @@ void read_key(const nlohmann::json& json, const std::string& key, std::optional<
 }
 
 LayerSpec read_config(const std::string& path) {
-  const std::string text = io::read_regular_file(path);
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
-  }
+  const nlohmann::json json = io::read_json_file(path);
   if (!json.is_object()) throw ValueError(path + ": expected a JSON object of layer options");
   static const std::vector<std::string> known = {"cell",          "input_size", "hidden_size",
                                                  "num_layers",    "proj_size",  "bias",

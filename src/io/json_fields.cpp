@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "recur/io/regular_file.h"
 #include "recur/tensor/error.h"
 
 namespace recur::io {
@@ -31,6 +32,15 @@ std::string json_excerpt(const json& value) {
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text;
+}
+
+json read_json_file(const std::string& path) {
+  const std::string text = read_regular_file(path);
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw IoError(path + ": not valid JSON (" + json_error_text(e) + ")");
+  }
 }
 
 std::string json_error_text(const std::exception& e) {

@@ -42,6 +42,10 @@ std::vector<double> json_reals(const nlohmann::json& object, const char* key,
 const nlohmann::json& json_object(const nlohmann::json& object, const char* key,
                                   const std::string& where);
 
+// The JSON document in the regular file `path` (io/regular_file.h); IoError
+// "<path>: not valid JSON (<why>)" otherwise.
+nlohmann::json read_json_file(const std::string& path);
+
 // nlohmann's exception text without its "[json.exception.parse_error.101] " tag.
 std::string json_error_text(const std::exception& e);
 

@@ -6,7 +6,6 @@
 
 #include "recur/io/atomic_file.h"
 #include "recur/io/json_fields.h"
-#include "recur/io/regular_file.h"
 #include "recur/tensor/error.h"
 
 namespace recur::classify {
@@ -131,13 +130,7 @@ ClassifyConfig classify_config_from_json(const json& j) {
 }
 
 ClassifyConfig load_classify_config(const std::string& path) {
-  const std::string text = io::read_regular_file(path);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
-  }
+  const json j = io::read_json_file(path);
   try {
     return classify_config_from_json(j);
   } catch (const ValueError& e) {
