@@ -75,7 +75,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
       ->check(within(tag::kColumnRange));
   cmd->add_flag("--lowercase", c.tokens.lowercase, "fold case before building the vocabulary");
   cmd->add_option("--min-frequency", c.tokens.min_frequency,
-                  "keep words seen at least this often in training (default 1)")
+                  "keep words seen at least this often in training (default 2)")
       ->check(within(L.min_frequency));
   cmd->add_option("--max-vocab", c.tokens.max_size,
                   "largest vocabulary, specials included (0: any)")
@@ -93,7 +93,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
   cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
   classify::ClassifyTraining& t = c.training;
-  cmd->add_option("--epochs", t.epochs, "maximum epochs (default 4)")->check(within(L.epochs));
+  cmd->add_option("--epochs", t.epochs, "maximum epochs (default 10)")->check(within(L.epochs));
   cmd->add_option("--batch-size", t.batch_size, "sentences per mini-batch (default 32)")
       ->check(within(L.batch_size));
   cmd->add_option("--lr", t.lr, "Adam learning rate (default 5e-3)")

@@ -7,7 +7,6 @@
 #include "recur/apps/classify/classifier_net.h"
 #include "recur/io/atomic_file.h"
 #include "recur/io/json_fields.h"
-#include "recur/io/regular_file.h"
 #include "recur/tensor/error.h"
 
 namespace recur::tag {
@@ -109,7 +108,7 @@ TagConfig tag_config_from_json(const json& j) {
   const json& t = io::json_object(j, "tokens", "config");
   const std::string wt = "config: tokens";
   c.tokens.lowercase = io::json_bool(t, "lowercase", false, wt);
-  c.tokens.min_frequency = whole(t, "min_frequency", 1, L.min_frequency, wt);
+  c.tokens.min_frequency = whole(t, "min_frequency", c.tokens.min_frequency, L.min_frequency, wt);
   c.tokens.max_size = whole(t, "max_vocab", 0, L.max_vocab, wt);
   const json& m = io::json_object(j, "model", "config");
   const std::string wm = "config: model";
@@ -139,13 +138,7 @@ TagConfig tag_config_from_json(const json& j) {
 }
 
 TagConfig load_tag_config(const std::string& path) {
-  const std::string text = io::read_regular_file(path);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw IoError(path + ": not valid JSON (" + io::json_error_text(e) + ")");
-  }
+  const json j = io::read_json_file(path);
   try {
     return tag_config_from_json(j);
   } catch (const ValueError& e) {

@@ -5,11 +5,11 @@
 //   {
 //     "format": "recur.tag.v1",
 //     "data":     {"token_column": 1, "tag_column": 3},
-//     "tokens":   {"lowercase": false, "min_frequency": 1, "max_vocab": 0},
+//     "tokens":   {"lowercase": false, "min_frequency": 2, "max_vocab": 0},
 //     "model":    {"cell": "lstm", "embedding_dim": 64, "hidden_size": 64, "num_layers": 1,
 //                  "bidirectional": true, "dropout": 0.0},
 //     "tags":     ["adj", "adv", ...],                       (written by training)
-//     "training": {"epochs": 4, "batch_size": 32, "lr": 0.005, "patience": 2,
+//     "training": {"epochs": 10, "batch_size": 32, "lr": 0.005, "patience": 2,
 //                  "clip_grad_norm": 1.0, "seed": 0, "val_fraction": 0.1, "test_fraction": 0.1}
 //   }
 //
@@ -34,10 +34,12 @@ inline constexpr classify::WholeRange kColumnRange{1, 1000};
 struct TagConfig {
   int64_t token_column = 1;  // from 1
   int64_t tag_column = 2;    // from 1
-  data::VocabularyOptions tokens{.level = data::TokenLevel::kWord};
+  // min_frequency 2: words seen once in training become <unk> there, so <unk> gets a trained
+  // embedding for the unseen words of validation, test and predict.
+  data::VocabularyOptions tokens{.level = data::TokenLevel::kWord, .min_frequency = 2};
   TaggerShape model;  // vocab_size and num_tags are filled in by training
   std::vector<std::string> tags;
-  classify::ClassifyTraining training{.epochs = 4, .batch_size = 32, .lr = 5e-3, .patience = 2};
+  classify::ClassifyTraining training{.epochs = 10, .batch_size = 32, .lr = 5e-3, .patience = 2};
 
   // ValueError naming the field for anything out of range or inconsistent.
   void validate() const;
