@@ -16,6 +16,7 @@
 #include "recur/io/atomic_file.h"
 #include "recur/io/run_folder.h"
 #include "recur/nn/module.h"
+#include "recur/train/run_identity.h"
 
 namespace recur::forecast {
 
@@ -115,42 +116,29 @@ std::vector<std::string> data_warnings(const LoadedData& data, const data::Split
   return warnings;
 }
 
-// FNV-1a over the bytes of the rows a run uses: another file, a changed value or an added row all
-// give another value.
+// Another file, a changed value or an added row all give another fingerprint.
 std::string fingerprint(const data::FeatureFrame& frame) {
-  uint64_t hash = 1469598103934665603ull;
-  auto mix = [&](const void* data, size_t size) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
-  };
+  train::Fingerprint f;
   for (const data::Date& d : frame.dates) {
     const int32_t days = d.days_since_1970();
-    mix(&days, sizeof(days));
+    f.add(&days, sizeof(days));
   }
-  mix(frame.price.data(), frame.price.size() * sizeof(double));
-  for (const auto& column : frame.inputs) mix(column.data(), column.size() * sizeof(double));
-  char text[96];
-  std::snprintf(text, sizeof(text), "%zu rows %s..%s, hash %016llx", frame.rows(),
-                frame.rows() ? frame.dates.front().str().c_str() : "",
-                frame.rows() ? frame.dates.back().str().c_str() : "",
-                static_cast<unsigned long long>(hash));
-  return text;
+  f.add(frame.price.data(), frame.price.size() * sizeof(double));
+  for (const auto& column : frame.inputs) f.add(column.data(), column.size() * sizeof(double));
+  const std::string span =
+      frame.rows() ? frame.dates.front().str() + ".." + frame.dates.back().str() : "";
+  return std::to_string(frame.rows()) + " rows " + span + ", hash " + f.hex();
 }
 
 // What a checkpoint must match to be resumed: the data, and every setting but the epoch budget
 // (raising it to train longer is what resuming is for).
 std::map<std::string, std::string> run_identity(const data::FeatureFrame& frame,
                                                 const ForecastConfig& config) {
-  std::map<std::string, std::string> identity{{"data", fingerprint(frame)}};
   json settings = to_json(config);
   settings.erase("recur_version");
   settings.erase("scalers");  // fitted from the data, which the fingerprint covers
   settings["training"].erase("epochs");
-  const json flat = settings.flatten();
-  for (const auto& [key, value] : flat.items()) {
-    identity[key.substr(1)] = value.dump();  // "/training/lr" -> "training/lr"
-  }
-  return identity;
+  return train::make_run_identity(fingerprint(frame), settings);
 }
 
 json metrics_to_json(const Metrics& m) {
