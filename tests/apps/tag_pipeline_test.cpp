@@ -167,6 +167,39 @@ TEST(TagPipeline, BadDataIsAClearErrorAndWritesNothing) {
   EXPECT_FALSE(fs::exists(dir / "run.partial"));
 }
 
+// Resuming on other data is refused with a short message: the tag list, which follows from the
+// data, is not spelled out tag by tag.
+TEST(TagPipeline, ResumingOnOtherDataIsAShortError) {
+  TempDir dir;
+  const std::string corpus = context_corpus(60, 4);
+  std::string renamed = corpus;
+  for (char& ch : renamed) ch = ch == 'N' ? 'M' : ch;  // the same sentences, tag N renamed
+  std::ofstream(dir / "a.tsv") << corpus;
+  std::ofstream(dir / "b.tsv") << renamed;
+  TagConfig c = small_config();
+  c.training.epochs = 1;
+  train_tagger({.data_path = dir / "a.tsv",
+                .out_dir = dir / "run",
+                .config = c,
+                .progress = train::ProgressStyle::Quiet});
+  // An interrupted run leaves its checkpoint in <out>.partial/.
+  fs::create_directories(dir / "run.partial");
+  fs::copy_file(dir / "run/checkpoint.safetensors", dir / "run.partial/checkpoint.safetensors");
+  try {
+    train_tagger({.data_path = dir / "b.tsv",
+                  .out_dir = dir / "run",
+                  .config = c,
+                  .resume = true,
+                  .progress = train::ProgressStyle::Quiet});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot resume"), std::string::npos) << what;
+    EXPECT_EQ(what.find("tags/"), std::string::npos) << what;
+    EXPECT_LT(what.size(), 500u) << what;
+  }
+}
+
 TEST(MostFrequentTag, EachWordGetsItsMostFrequentTagAndUnknownWordsTheOverallOne) {
   MostFrequentTag b(/*lowercase=*/true);
   // Tags: 0 = D, 1 = N, 2 = V. "fly" is N twice and V once; "run" ties (N once, V once).
