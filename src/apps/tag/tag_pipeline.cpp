@@ -19,6 +19,7 @@
 #include "recur/nn/module.h"
 #include "recur/ops/ops.h"
 #include "recur/optim/adam.h"
+#include "recur/train/run_identity.h"
 #include "recur/train/sequence_loader.h"
 #include "recur/train/trainer.h"
 
@@ -273,37 +274,27 @@ std::string render_report(const TagRunResult& r, const TagConfig& c, const std::
   return out.str();
 }
 
-// FNV-1a of the sentences' tokens and tags: what a resumed run must be trained on.
+// The sentences' tokens and tags: what a resumed run must be trained on.
 std::string fingerprint(const data::TaggedSentences& file) {
-  uint64_t hash = 1469598103934665603ull;
-  auto mix = [&](const std::string& s) {
-    for (unsigned char ch : s) hash = (hash ^ ch) * 1099511628211ull;
-    hash = (hash ^ 0xff) * 1099511628211ull;
-  };
+  train::Fingerprint f;
   for (const data::TaggedSentence& s : file.sentences) {
     for (size_t i = 0; i < s.tokens.size(); ++i) {
-      mix(s.tokens[i]);
-      mix(s.tags[i]);
+      f.add(s.tokens[i]);
+      f.add(s.tags[i]);
     }
-    hash = (hash ^ 0xfe) * 1099511628211ull;
+    f.add(std::string_view());  // the sentence boundary (a token is never empty)
   }
-  char text[64];
-  std::snprintf(text, sizeof(text), "%zu sentences, hash %016llx", file.sentences.size(),
-                static_cast<unsigned long long>(hash));
-  return text;
+  return std::to_string(file.sentences.size()) + " sentences, hash " + f.hex();
 }
 
 std::map<std::string, std::string> run_identity(const data::TaggedSentences& file,
                                                 const TagConfig& config) {
-  std::map<std::string, std::string> identity{{"data", fingerprint(file)}};
   json settings = to_json(config);
   settings["training"].erase("epochs");
   // The tag list follows from the data and its columns, which are already compared; listed tag
   // by tag it would bury a mismatch message under a hundred lines.
   settings.erase("tags");
-  const json flat = settings.flatten();
-  for (const auto& [key, value] : flat.items()) identity[key.substr(1)] = value.dump();
-  return identity;
+  return train::make_run_identity(fingerprint(file), settings);
 }
 
 data::TaggedSentences read_file(const std::string& path, const TagConfig& c) {
