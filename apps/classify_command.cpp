@@ -53,7 +53,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
       "Example:\n  recur classify train --data data/first_names_gender.csv --text-column Name "
       "--label-column Gender --model lstm --out runs/names\n\n"
       "The run folder gets model.safetensors, config.json, vocabulary.json, metrics.json, "
-      "training.csv, report.md and checkpoint.safetensors.");
+      "training.csv, report.md, confusion.png and checkpoint.safetensors.");
   classify::ClassifyConfig& c = f.config;
   const classify::ClassifyLimits& L = classify::kClassifyLimits;
   cmd->add_option("--data", f.data, "CSV or TSV with a text column and a label column")

@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
+#include "png_check.h"
 #include "recur/tensor/error.h"
 #include "test_support.h"
 
@@ -68,6 +70,10 @@ TEST(ClassifyPipeline, TrainsOnNamesBeatsTheMajorityAndWritesTheRunFolder) {
   const auto metrics = nlohmann::json::parse(testing::file_bytes(dir / "run/metrics.json"));
   EXPECT_DOUBLE_EQ(metrics["test"]["lstm"]["accuracy"].get<double>(), lstm.metrics.accuracy);
   EXPECT_NE(testing::file_bytes(dir / "run/report.md").find(r.verdict), std::string::npos);
+  // The confusion heat map of the network's test split, listed and linked from the report.
+  testing::expect_png(dir / "run/confusion.png", 900, 800);
+  EXPECT_NE(std::find(r.files.begin(), r.files.end(), "confusion.png"), r.files.end());
+  EXPECT_NE(testing::file_bytes(dir / "run/report.md").find("](confusion.png)"), std::string::npos);
 
   // The saved run predicts from its own vocabulary and classes.
   const auto p = predict_classes(dir / "run", {"Maria", "Jürgen"});

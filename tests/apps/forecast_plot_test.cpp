@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "png_check.h"
 #include "recur/apps/forecast/plot.h"
 #include "recur/tensor/error.h"
 
@@ -40,23 +41,7 @@ class ForecastPlotTest : public ::testing::Test {
   fs::path dir_;
 };
 
-// Reads the file and checks the 8-byte PNG signature and the IHDR chunk's width and height.
-void expect_png(const std::string& path, uint32_t width, uint32_t height) {
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path;
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), {});
-  ASSERT_GT(bytes.size(), 1000u) << "suspiciously small PNG";
-  const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  EXPECT_TRUE(std::equal(signature, signature + 8, bytes.begin()));
-  // The first chunk: 4-byte length 13, "IHDR", then width and height big-endian.
-  EXPECT_EQ(std::string(bytes.begin() + 12, bytes.begin() + 16), "IHDR");
-  auto be32 = [&](size_t at) {
-    return uint32_t(bytes[at]) << 24 | uint32_t(bytes[at + 1]) << 16 |
-           uint32_t(bytes[at + 2]) << 8 | uint32_t(bytes[at + 3]);
-  };
-  EXPECT_EQ(be32(16), width);
-  EXPECT_EQ(be32(20), height);
-}
+using recur::testing::expect_png;
 
 // 160 business days from 2023-01-02 with a wavy upward series.
 ForecastPlot sample_forecast() {

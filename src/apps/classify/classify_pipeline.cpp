@@ -9,6 +9,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "recur/apps/classify/confusion_plot.h"
 #include "recur/apps/classify/text_classifier.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/labeled_texts.h"
@@ -234,6 +235,8 @@ std::string render_report(const ClassifyRunResult& r, const ClassifyConfig& c,
       for (int64_t v : net->metrics.confusion[i]) out << " " << v << " |";
       out << "\n";
     }
+    out << "\n![Confusion matrix of the " << c.model.cell
+        << " on the test split](confusion.png)\n";
   }
   out << "\n## Configuration\n\n"
       << "- data: " << data_path << " (text column " << c.text_column << ", label column "
@@ -376,8 +379,15 @@ ClassifyRunResult train_classifier(const ClassifyRunOptions& options) {
   io::write_file_atomically(run.file("metrics.json"), scores_json(result.scores, config.classes));
   io::write_file_atomically(run.file("report.md"),
                             render_report(result, config, options.data_path));
-  result.files = {"model.safetensors", "config.json", data::kVocabularyFile,   "metrics.json",
-                  "training.csv",      "report.md",   "checkpoint.safetensors"};
+  if (const ScoredMethod* test = find_score(result.scores, "test", network.name())) {
+    plot_confusion(run.file("confusion.png"),
+                   {.title = "Confusion matrix (" + network.name() + ", test split)",
+                    .classes = config.classes,
+                    .matrix = test->metrics.confusion});
+  }
+  result.files = {"model.safetensors", "config.json",  data::kVocabularyFile,
+                  "metrics.json",      "training.csv", "report.md",
+                  "confusion.png",     "checkpoint.safetensors"};
   run.commit();
   return result;
 }

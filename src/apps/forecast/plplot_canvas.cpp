@@ -69,6 +69,24 @@ void set_palette() {
   for (int i = 0; i < static_cast<int>(std::size(kPalette)); ++i) {
     plscol0a(i, kPalette[i].r, kPalette[i].g, kPalette[i].b, kPalette[i].a);
   }
+  // Colour map 1, for heat maps: white to ColorBrewer's darkest "Blues" (8, 48, 107), a
+  // sequential ramp that stays readable in grey.
+  PLFLT position[2] = {0.0, 1.0}, red[2] = {1.0, 8 / 255.0}, green[2] = {1.0, 48 / 255.0},
+        blue[2] = {1.0, 107 / 255.0};
+  plscmap1n(256);
+  plscmap1l(/*itype=rgb*/ 1, 2, position, red, green, blue, nullptr);
+}
+
+void fill_rectangle(double x0, double y0, double x1, double y1) {
+  PLFLT px[4] = {x0, x1, x1, x0};
+  PLFLT py[4] = {y0, y0, y1, y1};
+  plfill(4, px, py);
+}
+
+void outline_rectangle(double x0, double y0, double x1, double y1) {
+  PLFLT px[5] = {x0, x1, x1, x0, x0};
+  PLFLT py[5] = {y0, y0, y1, y1, y0};
+  plline(5, px, py);
 }
 
 // PLplot reads '#' as the start of an escape sequence.
@@ -219,7 +237,7 @@ void Canvas::use_frame() {
 
 void Canvas::frame(const Frame& f) {
   frame_ = f;
-  frame_left_ = std::max(0.06, kFrameLeftPixels / width_);
+  frame_left_ = std::max(0.06, (f.left_pixels > 0.0 ? f.left_pixels : kFrameLeftPixels) / width_);
   const size_t legend_rows = (f.legend_entries + kLegendColumns - 1) / kLegendColumns;
   frame_top_ = legend_rows == 0
                    ? kLegendTop
@@ -235,6 +253,12 @@ void Canvas::frame(const Frame& f) {
          escape(f.y_label).c_str());
 
   use_frame();
+  if (!f.numbered) {
+    plcol0(kInk);
+    plmtex("b", 3.0, 0.5, 0.5, escape(f.x_label).c_str());
+    plschr(0.0, 1.0);
+    return;
+  }
   // Grid first, in light grey, so that the data and the axes are drawn over it.
   plcol0(kGrid);
   set_style(LineStyle::kSolid, 1.0);
@@ -329,6 +353,62 @@ void Canvas::legend(const std::vector<LegendEntry>& entries) {
       x += width_of(e) + spacing;
     }
   }
+  use_frame();
+}
+
+void Canvas::shade(double x0, double y0, double x1, double y1, double t) {
+  plcol1(std::clamp(t, 0.0, 1.0));
+  fill_rectangle(x0, y0, x1, y1);
+  // An outline, so that a white (0) cell still shows where it is.
+  plcol0(kGray);
+  set_style(LineStyle::kSolid, 1.0);
+  outline_rectangle(x0, y0, x1, y1);
+}
+
+void Canvas::text(double x, double y, const std::string& s, Color color) {
+  plcol0(color);
+  PLFLT default_height, char_height;  // mm
+  plgchr(&default_height, &char_height);
+  PLFLT page_x0, page_x1, page_y0, page_y1;  // mm
+  plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
+  // plptex puts the baseline at y; lower it by a third of a character to centre the text.
+  const double world_per_mm =
+      (frame_.y_max - frame_.y_min) / ((frame_top_ - kFrameBottom) * (page_y1 - page_y0));
+  plptex(x, y - 0.33 * char_height * world_per_mm, 1.0, 0.0, 0.5, escape(s).c_str());
+}
+
+void Canvas::label_x(double x, const std::string& s) {
+  plcol0(kInk);
+  plmtex("b", 1.6, (x - frame_.x_min) / (frame_.x_max - frame_.x_min), 0.5, escape(s).c_str());
+}
+
+void Canvas::label_y(double y, const std::string& s) {
+  plcol0(kInk);
+  // "lv": horizontal text, so that class names read like the column labels.
+  plmtex("lv", 1.0, (y - frame_.y_min) / (frame_.y_max - frame_.y_min), 1.0, escape(s).c_str());
+}
+
+void Canvas::color_bar(const std::string& caption, const std::string& low,
+                       const std::string& high) {
+  use_page();
+  const double x0 = 0.5 * (frame_left_ + kFrameRight) - 0.12, x1 = x0 + 0.24;
+  const double y0 = kLegendTop - 0.012, y1 = kLegendTop + 0.012;
+  constexpr int kSteps = 64;
+  for (int i = 0; i < kSteps; ++i) {
+    plcol1((i + 0.5) / kSteps);
+    fill_rectangle(x0 + (x1 - x0) * i / kSteps, y0, x0 + (x1 - x0) * (i + 1) / kSteps, y1);
+  }
+  plcol0(kInk);
+  outline_rectangle(x0, y0, x1, y1);
+  PLFLT page_x0, page_x1, page_y0, page_y1, default_height, char_height;
+  plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
+  plgchr(&default_height, &char_height);
+  const double char_width = 0.62 * char_height / (page_x1 - page_x0);  // as in legend()
+  const double baseline = kLegendTop - 0.01, gap = 0.008;
+  const double low_width = char_width * static_cast<double>(low.size());
+  plptex(x0 - low_width - 0.035, baseline, 1.0, 0.0, 1.0, escape(caption).c_str());
+  plptex(x0 - gap, baseline, 1.0, 0.0, 1.0, escape(low).c_str());
+  plptex(x1 + 0.008, baseline, 1.0, 0.0, 0.0, escape(high).c_str());
   use_frame();
 }
 

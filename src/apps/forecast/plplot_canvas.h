@@ -1,7 +1,8 @@
-// A thin RAII layer over PLplot for the forecast charts: one Canvas is one PNG file. PLplot keeps
-// global state and is not thread-safe, so a Canvas holds a process-wide lock from construction to
-// destruction. The picture is written to a temporary file next to the target and renamed over it
-// by finish(), so a failed plot never leaves a half-written PNG behind.
+// A thin RAII layer over PLplot for recur's charts (the forecast plots and classify's confusion
+// heat map): one Canvas is one PNG file. PLplot keeps global state and is not thread-safe, so a
+// Canvas holds a process-wide lock from construction to destruction. The picture is written to a
+// temporary file next to the target and renamed over it by finish(), so a failed plot never leaves
+// a half-written PNG behind.
 #pragma once
 
 #include <mutex>
@@ -48,6 +49,8 @@ struct Frame {
   std::string title, x_label, y_label;
   double x_tick = 0.0;        // spacing of x ticks; 0: PLplot chooses
   size_t legend_entries = 0;  // room is kept above the frame for a legend of this many entries
+  bool numbered = true;       // false: no grid, ticks or numbers (label_x / label_y instead)
+  double left_pixels = 0.0;   // room left of the frame; 0: enough for numeric tick labels
 };
 
 inline constexpr size_t kLegendColumns = 4;
@@ -72,6 +75,17 @@ class Canvas {
   // The legend, in rows of up to kLegendColumns entries between the title and the frame (outside
   // the data, so it never hides any).
   void legend(const std::vector<LegendEntry>& entries);
+  // A rectangle in data coordinates filled with colour-map-1 shade t in [0, 1] (white to dark
+  // blue), for heat maps.
+  void shade(double x0, double y0, double x1, double y1, double t);
+  // Text centred on (x, y) in data coordinates.
+  void text(double x, double y, const std::string& s, Color color);
+  // A label under the frame at data x, or left of it at data y (categorical axes).
+  void label_x(double x, const std::string& s);
+  void label_y(double y, const std::string& s);
+  // The colour-map-1 ramp from 0 to 1, in the legend band (reserve it with legend_entries = 1),
+  // captioned on its left and with `low` / `high` at its ends.
+  void color_bar(const std::string& caption, const std::string& low, const std::string& high);
   // Closes the plot and moves the PNG into place. Throws IoError on failure.
   void finish();
 
