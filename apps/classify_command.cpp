@@ -9,7 +9,9 @@
 #include "recur/apps/classify/classify_pipeline.h"
 #include "recur/kernels/parallel.h"
 
-namespace {
+// Named, not anonymous: the unity build compiles every command file as one unit, where the
+// commands' like-named flag structs would collide.
+namespace classify_command {
 
 using namespace recur;
 using json = nlohmann::json;
@@ -188,9 +190,10 @@ void add_evaluate(CLI::App& parent, RunFlags& f) {
   });
 }
 
-}  // namespace
+}  // namespace classify_command
 
 void add_classify_command(CLI::App& app) {
+  using namespace classify_command;
   CLI::App* cmd =
       app.add_subcommand("classify", "text classification (many-to-one): train, predict, evaluate");
   cmd->require_subcommand(1);

@@ -8,7 +8,9 @@
 #include "recur/apps/forecast/pipeline.h"
 #include "recur/kernels/parallel.h"
 
-namespace {
+// Named, not anonymous: the unity build compiles every command file as one unit, where the
+// commands' like-named flag structs would collide.
+namespace forecast_command {
 
 using namespace recur;
 using json = nlohmann::json;
@@ -202,7 +204,8 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
   cmd->add_option("--gap", f.gap, "rows left out between splits (default 0)")
       ->check(within(kLimits.gap));
-  cmd->add_flag("--resume", f.resume, "continue an interrupted run (its checkpoint in <out>.partial/)");
+  cmd->add_flag("--resume", f.resume,
+                "continue an interrupted run (its checkpoint in <out>.partial/)");
   add_baseline_flags(*cmd, f);
   add_common(*cmd, f.common);
   cmd->callback([cmd, &f] {
@@ -391,9 +394,10 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
   });
 }
 
-}  // namespace
+}  // namespace forecast_command
 
 void add_forecast_command(CLI::App& app) {
+  using namespace forecast_command;
   CLI::App* forecast =
       app.add_subcommand("forecast", "stock-price forecasting: train, predict, evaluate, backtest");
   forecast->require_subcommand(1);

@@ -18,6 +18,7 @@
 #include "recur/nn/module.h"
 #include "recur/ops/ops.h"
 #include "recur/optim/adam.h"
+#include "recur/train/run_identity.h"
 #include "recur/train/sequence_loader.h"
 #include "recur/train/trainer.h"
 
@@ -235,8 +236,7 @@ std::string render_report(const ClassifyRunResult& r, const ClassifyConfig& c,
       for (int64_t v : net->metrics.confusion[i]) out << " " << v << " |";
       out << "\n";
     }
-    out << "\n![Confusion matrix of the " << c.model.cell
-        << " on the test split](confusion.png)\n";
+    out << "\n![Confusion matrix of the " << c.model.cell << " on the test split](confusion.png)\n";
   }
   out << "\n## Configuration\n\n"
       << "- data: " << data_path << " (text column " << c.text_column << ", label column "
@@ -257,29 +257,21 @@ std::string render_report(const ClassifyRunResult& r, const ClassifyConfig& c,
   return out.str();
 }
 
-// FNV-1a of the file's texts and labels: what a resumed run must be trained on.
+// The file's texts and labels: what a resumed run must be trained on.
 std::string fingerprint(const data::LabeledTexts& file) {
-  uint64_t hash = 1469598103934665603ull;
+  train::Fingerprint f;
   for (const data::LabeledText& item : file.items) {
-    for (const std::string* s : {&item.text, &item.label}) {
-      for (unsigned char ch : *s) hash = (hash ^ ch) * 1099511628211ull;
-      hash = (hash ^ 0xff) * 1099511628211ull;
-    }
+    f.add(item.text);
+    f.add(item.label);
   }
-  char text[64];
-  std::snprintf(text, sizeof(text), "%zu rows, hash %016llx", file.items.size(),
-                static_cast<unsigned long long>(hash));
-  return text;
+  return std::to_string(file.items.size()) + " rows, hash " + f.hex();
 }
 
 std::map<std::string, std::string> run_identity(const data::LabeledTexts& file,
                                                 const ClassifyConfig& config) {
-  std::map<std::string, std::string> identity{{"data", fingerprint(file)}};
   json settings = to_json(config);
   settings["training"].erase("epochs");
-  const json flat = settings.flatten();
-  for (const auto& [key, value] : flat.items()) identity[key.substr(1)] = value.dump();
-  return identity;
+  return train::make_run_identity(fingerprint(file), settings);
 }
 
 data::LabeledTexts read_file(const std::string& path, const ClassifyConfig& c) {
@@ -385,8 +377,8 @@ ClassifyRunResult train_classifier(const ClassifyRunOptions& options) {
                     .classes = config.classes,
                     .matrix = test->metrics.confusion});
   }
-  result.files = {"model.safetensors", "config.json",  data::kVocabularyFile,
-                  "metrics.json",      "training.csv", "report.md",
+  result.files = {"model.safetensors", "config.json",           data::kVocabularyFile,
+                  "metrics.json",      "training.csv",          "report.md",
                   "confusion.png",     "checkpoint.safetensors"};
   run.commit();
   return result;
