@@ -8,6 +8,7 @@
 #include "number_flags.h"
 #include "recur/apps/classify/classify_pipeline.h"
 #include "recur/kernels/parallel.h"
+#include "training_flags.h"
 
 // Named, not anonymous: the unity build compiles every command file as one unit, where the
 // commands' like-named flag structs would collide.
@@ -84,22 +85,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
   cmd->add_flag("--bidirectional", c.model.bidirectional, "read the text in both directions");
   cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
-  classify::ClassifyTraining& t = c.training;
-  cmd->add_option("--epochs", t.epochs, "maximum epochs (default 10)")->check(within(L.epochs));
-  cmd->add_option("--batch-size", t.batch_size, "mini-batch size (default 32)")
-      ->check(within(L.batch_size));
-  cmd->add_option("--lr", t.lr, "Adam learning rate (default 2e-3)")
-      ->check(cli::real_number(0.0, L.max_lr, Bounds::kOpenMin));
-  cmd->add_option("--patience", t.patience, "early-stopping patience in epochs (default 3)")
-      ->check(within(L.epochs));
-  cmd->add_option("--clip-grad-norm", t.clip_grad_norm, "gradient-norm clipping, 0 = off")
-      ->check(cli::real_number(0.0));
-  cmd->add_option("--seed", t.seed, "random seed (default 0): same seed, same result")
-      ->check(cli::whole_number(0));
-  cmd->add_option("--val-fraction", t.val_fraction, "validation share (default 0.1)")
-      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
-  cmd->add_option("--test-fraction", t.test_fraction, "test share (default 0.1)")
-      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cli::add_training_flags(*cmd, c.training, "texts");
   cmd->add_flag("--resume", f.resume,
                 "continue an interrupted run (its checkpoint in <out>.partial/)");
   add_common(*cmd, f.common);

@@ -9,6 +9,7 @@
 #include "number_flags.h"
 #include "recur/apps/tag/tag_pipeline.h"
 #include "recur/kernels/parallel.h"
+#include "training_flags.h"
 
 // A named namespace, not an anonymous one: the CLI is compiled as a unity build, where the
 // anonymous namespaces of the other commands (with their own TrainFlags) share this unit.
@@ -92,22 +93,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
                 "read left to right only (default: both directions)");
   cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
-  classify::ClassifyTraining& t = c.training;
-  cmd->add_option("--epochs", t.epochs, "maximum epochs (default 10)")->check(within(L.epochs));
-  cmd->add_option("--batch-size", t.batch_size, "sentences per mini-batch (default 32)")
-      ->check(within(L.batch_size));
-  cmd->add_option("--lr", t.lr, "Adam learning rate (default 5e-3)")
-      ->check(cli::real_number(0.0, L.max_lr, Bounds::kOpenMin));
-  cmd->add_option("--patience", t.patience, "early-stopping patience in epochs (default 2)")
-      ->check(within(L.epochs));
-  cmd->add_option("--clip-grad-norm", t.clip_grad_norm, "gradient-norm clipping, 0 = off")
-      ->check(cli::real_number(0.0));
-  cmd->add_option("--seed", t.seed, "random seed (default 0): same seed, same result")
-      ->check(cli::whole_number(0));
-  cmd->add_option("--val-fraction", t.val_fraction, "validation share of sentences (default 0.1)")
-      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
-  cmd->add_option("--test-fraction", t.test_fraction, "test share of sentences (default 0.1)")
-      ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
+  cli::add_training_flags(*cmd, c.training, "sentences");
   cmd->add_flag("--resume", f.resume,
                 "continue an interrupted run (its checkpoint in <out>.partial/)");
   add_common(*cmd, f.common);

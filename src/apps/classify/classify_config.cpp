@@ -29,20 +29,8 @@ void check_range(const char* name, int64_t value, WholeRange r) {
 
 }  // namespace
 
-void ClassifyConfig::validate() const {
+void validate_training(const ClassifyTraining& training) {
   const ClassifyLimits& L = kClassifyLimits;
-  classifier_cell(model.cell);
-  check_range("model.embedding_dim", model.embedding_dim, L.embedding_dim);
-  check_range("model.hidden_size", model.hidden_size, L.hidden_size);
-  check_range("model.num_layers", model.num_layers, L.num_layers);
-  if (!(model.dropout >= 0.0f && model.dropout < 1.0f)) {
-    throw ValueError("config: model.dropout must be in [0, 1)");
-  }
-  check_range("tokens.min_frequency", tokens.min_frequency, L.min_frequency);
-  check_range("tokens.max_vocab", tokens.max_size, L.max_vocab);
-  if (tokens.max_size != 0 && tokens.max_size < data::Vocabulary::kSpecials + 1) {
-    throw ValueError("config: tokens.max_vocab must be 0 (no limit) or at least 5");
-  }
   check_range("training.epochs", training.epochs, L.epochs);
   check_range("training.patience", training.patience, L.epochs);
   check_range("training.batch_size", training.batch_size, L.batch_size);
@@ -57,6 +45,51 @@ void ClassifyConfig::validate() const {
     throw ValueError(
         "config: training.val_fraction and training.test_fraction must be > 0 with a sum below 1");
   }
+}
+
+json training_to_json(const ClassifyTraining& t) {
+  return {{"epochs", t.epochs},
+          {"batch_size", t.batch_size},
+          {"lr", t.lr},
+          {"patience", t.patience},
+          {"clip_grad_norm", t.clip_grad_norm},
+          {"seed", t.seed},
+          {"val_fraction", t.val_fraction},
+          {"test_fraction", t.test_fraction}};
+}
+
+ClassifyTraining training_from_json(const json& config, ClassifyTraining r) {
+  const ClassifyLimits& L = kClassifyLimits;
+  const json& tr = io::json_object(config, "training", "config");
+  const std::string wr = "config: training";
+  r.epochs = whole(tr, "epochs", r.epochs, L.epochs, wr);
+  r.batch_size = whole(tr, "batch_size", r.batch_size, L.batch_size, wr);
+  r.lr = io::json_real(tr, "lr", r.lr, 0.0, L.max_lr, wr);
+  r.patience = whole(tr, "patience", r.patience, L.epochs, wr);
+  r.clip_grad_norm = io::json_real(tr, "clip_grad_norm", r.clip_grad_norm, 0.0,
+                                   std::numeric_limits<double>::max(), wr);
+  r.seed = static_cast<uint64_t>(whole(tr, "seed", static_cast<int64_t>(r.seed),
+                                       {0, std::numeric_limits<int64_t>::max()}, wr));
+  r.val_fraction = io::json_real(tr, "val_fraction", r.val_fraction, 0.0, 1.0, wr);
+  r.test_fraction = io::json_real(tr, "test_fraction", r.test_fraction, 0.0, 1.0, wr);
+  return r;
+}
+
+void ClassifyConfig::validate() const {
+  const ClassifyLimits& L = kClassifyLimits;
+  classifier_cell(model.cell);
+  check_range("model.embedding_dim", model.embedding_dim, L.embedding_dim);
+  check_range("model.hidden_size", model.hidden_size, L.hidden_size);
+  check_range("model.num_layers", model.num_layers, L.num_layers);
+  if (!(model.dropout >= 0.0f && model.dropout < 1.0f)) {
+    throw ValueError("config: model.dropout must be in [0, 1)");
+  }
+  check_range("tokens.min_frequency", tokens.min_frequency, L.min_frequency);
+  check_range("tokens.max_vocab", tokens.max_size, L.max_vocab);
+  if (tokens.max_size != 0 && tokens.max_size < data::Vocabulary::kSpecials + 1) {
+    throw ValueError("config: tokens.max_vocab must be 0 (no limit) or at least 5");
+  }
+  validate_training(training);
 }
 
 json to_json(const ClassifyConfig& c) {
@@ -75,15 +108,7 @@ json to_json(const ClassifyConfig& c) {
             {"bidirectional", c.model.bidirectional},
             {"dropout", c.model.dropout}}},
           {"classes", c.classes},
-          {"training",
-           {{"epochs", c.training.epochs},
-            {"batch_size", c.training.batch_size},
-            {"lr", c.training.lr},
-            {"patience", c.training.patience},
-            {"clip_grad_norm", c.training.clip_grad_norm},
-            {"seed", c.training.seed},
-            {"val_fraction", c.training.val_fraction},
-            {"test_fraction", c.training.test_fraction}}}};
+          {"training", training_to_json(c.training)}};
 }
 
 ClassifyConfig classify_config_from_json(const json& j) {
@@ -112,19 +137,7 @@ ClassifyConfig classify_config_from_json(const json& j) {
   c.model.dropout = static_cast<float>(io::json_real(m, "dropout", 0.0, 0.0, 1.0, wm));
   c.classes = io::json_strings(j, "classes", {}, "config");
   c.model.num_classes = static_cast<int64_t>(c.classes.size());
-  const json& tr = io::json_object(j, "training", "config");
-  const std::string wr = "config: training";
-  ClassifyTraining& r = c.training;
-  r.epochs = whole(tr, "epochs", r.epochs, L.epochs, wr);
-  r.batch_size = whole(tr, "batch_size", r.batch_size, L.batch_size, wr);
-  r.lr = io::json_real(tr, "lr", r.lr, 0.0, L.max_lr, wr);
-  r.patience = whole(tr, "patience", r.patience, L.epochs, wr);
-  r.clip_grad_norm = io::json_real(tr, "clip_grad_norm", r.clip_grad_norm, 0.0,
-                                   std::numeric_limits<double>::max(), wr);
-  r.seed =
-      static_cast<uint64_t>(whole(tr, "seed", 0, {0, std::numeric_limits<int64_t>::max()}, wr));
-  r.val_fraction = io::json_real(tr, "val_fraction", r.val_fraction, 0.0, 1.0, wr);
-  r.test_fraction = io::json_real(tr, "test_fraction", r.test_fraction, 0.0, 1.0, wr);
+  c.training = training_from_json(j, c.training);
   c.validate();
   return c;
 }

@@ -53,20 +53,7 @@ void TagConfig::validate() const {
   if (tokens.max_size != 0 && tokens.max_size < data::Vocabulary::kSpecials + 1) {
     throw ValueError("config: tokens.max_vocab must be 0 (no limit) or at least 5");
   }
-  check_range("training.epochs", training.epochs, L.epochs);
-  check_range("training.patience", training.patience, L.epochs);
-  check_range("training.batch_size", training.batch_size, L.batch_size);
-  if (!(training.lr > 0 && training.lr <= L.max_lr)) {
-    throw ValueError("config: training.lr must be in (0, 1e6]");
-  }
-  if (!(training.clip_grad_norm >= 0 && std::isfinite(training.clip_grad_norm))) {
-    throw ValueError("config: training.clip_grad_norm must be a finite number >= 0");
-  }
-  if (!(training.val_fraction > 0 && training.test_fraction > 0 &&
-        training.val_fraction + training.test_fraction < 1)) {
-    throw ValueError(
-        "config: training.val_fraction and training.test_fraction must be > 0 with a sum below 1");
-  }
+  classify::validate_training(training);
 }
 
 json to_json(const TagConfig& c) {
@@ -84,15 +71,7 @@ json to_json(const TagConfig& c) {
             {"bidirectional", c.model.bidirectional},
             {"dropout", c.model.dropout}}},
           {"tags", c.tags},
-          {"training",
-           {{"epochs", c.training.epochs},
-            {"batch_size", c.training.batch_size},
-            {"lr", c.training.lr},
-            {"patience", c.training.patience},
-            {"clip_grad_norm", c.training.clip_grad_norm},
-            {"seed", c.training.seed},
-            {"val_fraction", c.training.val_fraction},
-            {"test_fraction", c.training.test_fraction}}}};
+          {"training", classify::training_to_json(c.training)}};
 }
 
 TagConfig tag_config_from_json(const json& j) {
@@ -120,19 +99,7 @@ TagConfig tag_config_from_json(const json& j) {
   c.model.dropout = static_cast<float>(io::json_real(m, "dropout", 0.0, 0.0, 1.0, wm));
   c.tags = io::json_strings(j, "tags", {}, "config");
   c.model.num_tags = static_cast<int64_t>(c.tags.size());
-  const json& tr = io::json_object(j, "training", "config");
-  const std::string wr = "config: training";
-  classify::ClassifyTraining& r = c.training;
-  r.epochs = whole(tr, "epochs", r.epochs, L.epochs, wr);
-  r.batch_size = whole(tr, "batch_size", r.batch_size, L.batch_size, wr);
-  r.lr = io::json_real(tr, "lr", r.lr, 0.0, L.max_lr, wr);
-  r.patience = whole(tr, "patience", r.patience, L.epochs, wr);
-  r.clip_grad_norm = io::json_real(tr, "clip_grad_norm", r.clip_grad_norm, 0.0,
-                                   std::numeric_limits<double>::max(), wr);
-  r.seed =
-      static_cast<uint64_t>(whole(tr, "seed", 0, {0, std::numeric_limits<int64_t>::max()}, wr));
-  r.val_fraction = io::json_real(tr, "val_fraction", r.val_fraction, 0.0, 1.0, wr);
-  r.test_fraction = io::json_real(tr, "test_fraction", r.test_fraction, 0.0, 1.0, wr);
+  c.training = classify::training_from_json(j, c.training);
   c.validate();
   return c;
 }

@@ -62,6 +62,12 @@ struct ClassifyLimits {
 };
 inline constexpr ClassifyLimits kClassifyLimits{};
 
+// The "training" block, shared with `recur tag`: ValueError naming the field when out of range;
+// JSON out, and in from the config document's "training" object (defaults where absent).
+void validate_training(const ClassifyTraining& training);
+nlohmann::json training_to_json(const ClassifyTraining& training);
+ClassifyTraining training_from_json(const nlohmann::json& config, ClassifyTraining defaults);
+
 nlohmann::json to_json(const ClassifyConfig& config);
 ClassifyConfig classify_config_from_json(const nlohmann::json& j);
 ClassifyConfig load_classify_config(const std::string& path);  // errors name the file
