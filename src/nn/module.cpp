@@ -1,5 +1,6 @@
 #include "recur/nn/module.h"
 
+#include <cmath>
 #include <set>
 
 #include "recur/io/safetensors.h"
@@ -194,6 +195,18 @@ LoadResult Module::load_state_dict(const TensorMap& state, bool strict) {
 
 void save(const Module& module, const std::string& path) {
   io::save_safetensors(path, module.state_dict());
+}
+
+void check_finite_parameters(const Module& module, const std::string& source) {
+  for (const auto& [name, tensor] : module.named_parameters()) {
+    const float* v = tensor.data();
+    for (int64_t i = 0; i < tensor.numel(); ++i) {
+      if (!std::isfinite(v[i])) {
+        throw ValueError(source + ": tensor '" + name + "' holds a non-finite value (" +
+                         std::to_string(v[i]) + " at element " + std::to_string(i) + ")");
+      }
+    }
+  }
 }
 
 LoadResult load(Module& module, const std::string& path, bool strict) {

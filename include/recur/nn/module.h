@@ -109,5 +109,8 @@ class Module {
 void save(const Module& module, const std::string& path);
 // Reads a safetensors file into the module (see load_state_dict); errors name the file.
 LoadResult load(Module& module, const std::string& path, bool strict = true);
+// ValueError "<source>: tensor '<name>' holds a non-finite value (<v> at element <i>)" unless every
+// parameter is finite: what a model loaded for prediction must be, or it forecasts NaN.
+void check_finite_parameters(const Module& module, const std::string& source);
 
 }  // namespace recur::nn

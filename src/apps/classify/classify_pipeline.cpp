@@ -403,13 +403,7 @@ LoadedRun load_run(const std::string& run_dir) {
   r.net = std::make_unique<ClassifierNet>(r.config.model, gen);
   const std::string weights = in_dir(run_dir, "model.safetensors");
   nn::load(*r.net, weights);
-  for (const auto& [name, tensor] : r.net->named_parameters()) {
-    for (float v : tensor.span()) {
-      if (!std::isfinite(v)) {
-        throw ValueError(weights + ": tensor '" + name + "' holds a non-finite value");
-      }
-    }
-  }
+  nn::check_finite_parameters(*r.net, weights);
   return r;
 }
 

@@ -297,19 +297,6 @@ RunResult finish(const std::string& dir, const Scored& scored, NeuralForecaster&
   return result;
 }
 
-// Every weight finite: a NaN or Inf in model.safetensors would otherwise forecast NaN with exit 0.
-void check_weights(const std::string& path, nn::Module& net) {
-  for (const auto& [name, tensor] : net.named_parameters()) {
-    const float* v = tensor.data();
-    for (int64_t i = 0; i < tensor.numel(); ++i) {
-      if (!std::isfinite(v[i])) {
-        throw ValueError(path + ": tensor '" + name + "' holds a non-finite value (" +
-                         std::to_string(v[i]) + " at element " + std::to_string(i) + ")");
-      }
-    }
-  }
-}
-
 NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
                               const ForecastConfig& config) {
   if (config.scalers.inputs.size() == 0) {
@@ -320,7 +307,7 @@ NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFra
   NeuralForecaster model(frame, config);
   const std::string weights = in_dir(run_dir, "model.safetensors");
   model.load_weights(weights);
-  check_weights(weights, *model.net());
+  nn::check_finite_parameters(*model.net(), weights);
   return model;
 }
 
