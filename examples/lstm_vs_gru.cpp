@@ -180,8 +180,10 @@ void print_comparison(const Result& lstm, const Result& gru, double naive_val_lo
                 static_cast<long long>(r->parameters), r->seconds, r->val_loss);
   }
   std::printf("%-6s %18s %12s %14s %22.4f\n", "naive", "", "", "", naive_val_loss);
-  std::printf("(validation: %lld windows, MSE of the log volatility; naive: the last %s)\n",
-              static_cast<long long>(val_windows), "window's own volatility");
+  std::printf(
+      "(validation: %lld windows, MSE of the log volatility; naive: each window's own "
+      "volatility)\n",
+      static_cast<long long>(val_windows));
   const int64_t lstm_gates = nn::gate_count(nn::CellType::Lstm);
   const int64_t gru_gates = nn::gate_count(nn::CellType::Gru);
   // Every gate has the same weights (W_ih, W_hh, b_ih, b_hh), so the counts go as the gates.
