@@ -7,7 +7,6 @@
 #include "commands.h"
 #include "number_flags.h"
 #include "recur/apps/classify/classify_pipeline.h"
-#include "recur/kernels/parallel.h"
 #include "training_flags.h"
 
 // Named, not anonymous: the unity build compiles every command file as one unit, where the
@@ -16,21 +15,6 @@ namespace classify_command {
 
 using namespace recur;
 using json = nlohmann::json;
-using cli::Bounds;
-
-struct Common {
-  int threads = 0;
-  bool quiet = false, json_output = false;
-};
-
-void add_common(CLI::App& cmd, Common& f) {
-  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)")
-      ->check(cli::whole_number(0, 4096));
-  cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
-  cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
-}
-
-CLI::Validator within(classify::WholeRange r) { return cli::whole_number(r.min, r.max); }
 
 json scores_json(const std::vector<classify::ScoredMethod>& scores) {
   json j = json::object();
@@ -46,7 +30,7 @@ struct TrainFlags {
   std::string data, out = "runs/classify", level = "char";
   classify::ClassifyConfig config;
   bool resume = false;
-  Common common;
+  cli::CommonFlags common;
 };
 
 void add_train(CLI::App& parent, TrainFlags& f) {
@@ -58,7 +42,6 @@ void add_train(CLI::App& parent, TrainFlags& f) {
       "The run folder gets model.safetensors, config.json, vocabulary.json, metrics.json, "
       "training.csv, report.md, confusion.png and checkpoint.safetensors.");
   classify::ClassifyConfig& c = f.config;
-  const classify::ClassifyLimits& L = classify::kClassifyLimits;
   cmd->add_option("--data", f.data, "CSV or TSV with a text column and a label column")
       ->required()
       ->check(CLI::ExistingFile);
@@ -67,39 +50,23 @@ void add_train(CLI::App& parent, TrainFlags& f) {
   cmd->add_option("--label-column", c.label_column, "name of the label column (default label)");
   cmd->add_option("--level", f.level, "char | word tokens (default char)")
       ->check(CLI::IsMember({"char", "word"}));
-  cmd->add_flag("--lowercase", c.tokens.lowercase, "fold case before building the vocabulary");
-  cmd->add_option("--min-frequency", c.tokens.min_frequency,
-                  "keep tokens seen at least this often in training (default 1)")
-      ->check(within(L.min_frequency));
-  cmd->add_option("--max-vocab", c.tokens.max_size,
-                  "largest vocabulary, specials included (0: any)")
-      ->check(within(L.max_vocab));
-  cmd->add_option("--model", c.model.cell, "lstm | gru | rnn (default lstm)")
-      ->check(CLI::IsMember({"lstm", "gru", "rnn"}));
-  cmd->add_option("--embedding-dim", c.model.embedding_dim, "embedding size (default 32)")
-      ->check(within(L.embedding_dim));
-  cmd->add_option("--hidden", c.model.hidden_size, "hidden size (default 64)")
-      ->check(within(L.hidden_size));
-  cmd->add_option("--layers", c.model.num_layers, "stacked layers (default 1)")
-      ->check(within(L.num_layers));
+  cli::add_vocabulary_flags(*cmd, c.tokens, "tokens");
+  cli::add_model_flags(*cmd, c.model);
   cmd->add_flag("--bidirectional", c.model.bidirectional, "read the text in both directions");
-  cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
-      ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
   cli::add_training_flags(*cmd, c.training, "texts");
   cmd->add_flag("--resume", f.resume,
                 "continue an interrupted run (its checkpoint in <out>.partial/)");
-  add_common(*cmd, f.common);
+  cli::add_common_flags(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("classify train", [&] {
-      if (f.common.threads > 0) kernels::set_num_threads(f.common.threads);
+      f.common.apply_threads();
       f.config.tokens.level = data::parse_token_level(f.level);
-      const classify::ClassifyRunResult r = classify::train_classifier(
-          {.data_path = f.data,
-           .out_dir = f.out,
-           .config = f.config,
-           .resume = f.resume,
-           .progress = f.common.quiet || f.common.json_output ? train::ProgressStyle::Quiet
-                                                              : train::ProgressStyle::Auto});
+      const classify::ClassifyRunResult r =
+          classify::train_classifier({.data_path = f.data,
+                                      .out_dir = f.out,
+                                      .config = f.config,
+                                      .resume = f.resume,
+                                      .progress = f.common.progress()});
       if (f.common.json_output) {
         std::cout << json{{"run", f.out},
                           {"scores", scores_json(r.scores)},
@@ -119,7 +86,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
 struct RunFlags {
   std::string model, data;
   std::vector<std::string> texts;
-  Common common;
+  cli::CommonFlags common;
 };
 
 void add_predict(CLI::App& parent, RunFlags& f) {
@@ -127,10 +94,10 @@ void add_predict(CLI::App& parent, RunFlags& f) {
   cmd->footer("Example:\n  recur classify predict --model runs/names --text Maria --text Oliver");
   cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--text", f.texts, "a text to classify (repeat for more)")->required();
-  add_common(*cmd, f.common);
+  cli::add_common_flags(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("classify predict", [&] {
-      if (f.common.threads > 0) kernels::set_num_threads(f.common.threads);
+      f.common.apply_threads();
       const auto predictions = classify::predict_classes(f.model, f.texts);
       json rows = json::array();
       for (const auto& p : predictions) {
@@ -160,10 +127,10 @@ void add_evaluate(CLI::App& parent, RunFlags& f) {
   cmd->add_option("--data", f.data, "CSV or TSV with the run's text and label columns")
       ->required()
       ->check(CLI::ExistingFile);
-  add_common(*cmd, f.common);
+  cli::add_common_flags(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("classify evaluate", [&] {
-      if (f.common.threads > 0) kernels::set_num_threads(f.common.threads);
+      f.common.apply_threads();
       const auto r = classify::evaluate_classifier(f.model, f.data);
       if (f.common.json_output) {
         std::cout

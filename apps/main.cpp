@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_forecast_command(app);
   add_classify_command(app);
   add_tag_command(app);
+  add_textgen_command(app);
   add_run_command(app);
   add_bench_command(app);
   try {

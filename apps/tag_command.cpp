@@ -8,7 +8,6 @@
 #include "commands.h"
 #include "number_flags.h"
 #include "recur/apps/tag/tag_pipeline.h"
-#include "recur/kernels/parallel.h"
 #include "training_flags.h"
 
 // A named namespace, not an anonymous one: the CLI is compiled as a unity build, where the
@@ -17,25 +16,6 @@ namespace tag_command {
 
 using namespace recur;
 using json = nlohmann::json;
-using cli::Bounds;
-
-struct Common {
-  int threads = 0;
-  bool quiet = false, json_output = false;
-};
-
-void add_common(CLI::App& cmd, Common& f) {
-  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)")
-      ->check(cli::whole_number(0, 4096));
-  cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
-  cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
-}
-
-void use_threads(const Common& c) {
-  if (c.threads > 0) kernels::set_num_threads(c.threads);
-}
-
-CLI::Validator within(classify::WholeRange r) { return cli::whole_number(r.min, r.max); }
 
 json scores_json(const std::vector<tag::TagScores>& scores) {
   json j = json::object();
@@ -53,7 +33,7 @@ struct TrainFlags {
   std::string data, out = "runs/tag";
   tag::TagConfig config;
   bool resume = false, unidirectional = false;
-  Common common;
+  cli::CommonFlags common;
 };
 
 void add_train(CLI::App& parent, TrainFlags& f) {
@@ -64,50 +44,32 @@ void add_train(CLI::App& parent, TrainFlags& f) {
       "The run folder gets model.safetensors, config.json, vocabulary.json, metrics.json, "
       "training.csv, report.md and checkpoint.safetensors.");
   tag::TagConfig& c = f.config;
-  const classify::ClassifyLimits& L = classify::kClassifyLimits;
   cmd->add_option("--data", f.data,
                   "one token and its tag per line (tab-separated), a blank line between sentences")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--out", f.out, "run folder to write (default runs/tag)");
   cmd->add_option("--token-column", c.token_column, "column of the token, from 1 (default 1)")
-      ->check(within(tag::kColumnRange));
+      ->check(cli::within(tag::kColumnRange));
   cmd->add_option("--tag-column", c.tag_column, "column of the tag, from 1 (default 2)")
-      ->check(within(tag::kColumnRange));
-  cmd->add_flag("--lowercase", c.tokens.lowercase, "fold case before building the vocabulary");
-  cmd->add_option("--min-frequency", c.tokens.min_frequency,
-                  "keep words seen at least this often in training (default 2)")
-      ->check(within(L.min_frequency));
-  cmd->add_option("--max-vocab", c.tokens.max_size,
-                  "largest vocabulary, specials included (0: any)")
-      ->check(within(L.max_vocab));
-  cmd->add_option("--model", c.model.cell, "lstm | gru | rnn (default lstm)")
-      ->check(CLI::IsMember({"lstm", "gru", "rnn"}));
-  cmd->add_option("--embedding-dim", c.model.embedding_dim, "embedding size (default 64)")
-      ->check(within(L.embedding_dim));
-  cmd->add_option("--hidden", c.model.hidden_size, "hidden size per direction (default 64)")
-      ->check(within(L.hidden_size));
-  cmd->add_option("--layers", c.model.num_layers, "stacked layers (default 1)")
-      ->check(within(L.num_layers));
+      ->check(cli::within(tag::kColumnRange));
+  cli::add_vocabulary_flags(*cmd, c.tokens, "words");
+  cli::add_model_flags(*cmd, c.model);
   cmd->add_flag("--unidirectional", f.unidirectional,
                 "read left to right only (default: both directions)");
-  cmd->add_option("--dropout", c.model.dropout, "dropout between layers (default 0)")
-      ->check(cli::real_number(0.0, 1.0, Bounds::kOpenMax));
   cli::add_training_flags(*cmd, c.training, "sentences");
   cmd->add_flag("--resume", f.resume,
                 "continue an interrupted run (its checkpoint in <out>.partial/)");
-  add_common(*cmd, f.common);
+  cli::add_common_flags(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("tag train", [&] {
-      use_threads(f.common);
+      f.common.apply_threads();
       f.config.model.bidirectional = !f.unidirectional;
-      const tag::TagRunResult r = tag::train_tagger(
-          {.data_path = f.data,
-           .out_dir = f.out,
-           .config = f.config,
-           .resume = f.resume,
-           .progress = f.common.quiet || f.common.json_output ? train::ProgressStyle::Quiet
-                                                              : train::ProgressStyle::Auto});
+      const tag::TagRunResult r = tag::train_tagger({.data_path = f.data,
+                                                     .out_dir = f.out,
+                                                     .config = f.config,
+                                                     .resume = f.resume,
+                                                     .progress = f.common.progress()});
       if (f.common.json_output) {
         std::cout << json{{"run", f.out},
                           {"scores", scores_json(r.scores)},
@@ -127,7 +89,7 @@ void add_train(CLI::App& parent, TrainFlags& f) {
 struct RunFlags {
   std::string model, data;
   std::vector<std::string> sentences;
-  Common common;
+  cli::CommonFlags common;
 };
 
 std::vector<std::string> words_of(const std::string& sentence) {
@@ -145,10 +107,10 @@ void add_predict(CLI::App& parent, RunFlags& f) {
   cmd->add_option("--sentence", f.sentences,
                   "a sentence, words separated by spaces (repeat for more)")
       ->required();
-  add_common(*cmd, f.common);
+  cli::add_common_flags(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("tag predict", [&] {
-      use_threads(f.common);
+      f.common.apply_threads();
       std::vector<std::vector<std::string>> sentences;
       for (const std::string& s : f.sentences) sentences.push_back(words_of(s));
       const auto predictions = tag::predict_tags(f.model, sentences);
@@ -179,10 +141,10 @@ void add_evaluate(CLI::App& parent, RunFlags& f) {
   cmd->add_option("--data", f.data, "tagged sentences with the run's token and tag columns")
       ->required()
       ->check(CLI::ExistingFile);
-  add_common(*cmd, f.common);
+  cli::add_common_flags(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("tag evaluate", [&] {
-      use_threads(f.common);
+      f.common.apply_threads();
       const auto r = tag::evaluate_tagger(f.model, f.data);
       if (f.common.json_output) {
         std::cout

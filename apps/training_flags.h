@@ -1,6 +1,6 @@
-// The training flags of the token jobs (`recur classify train`, `recur tag train`): one place for
-// their names, help and range checks, bound to the shared "training" block of their configs.
-// Defaults are those of the struct passed in, shown in --help.
+// The flags the token jobs share (`recur classify`, `recur tag`, `recur textgen`): one place for
+// their names, help and range checks, bound to the shared blocks of their configs ("tokens",
+// "model", "training"). Defaults are those of the structs passed in, shown in --help.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,14 +8,74 @@
 
 #include "number_flags.h"
 #include "recur/apps/classify/classify_config.h"
+#include "recur/kernels/parallel.h"
+#include "recur/train/progress.h"
 
 namespace recur::cli {
+
+inline CLI::Validator within(classify::WholeRange r) { return whole_number(r.min, r.max); }
+
+// --threads, --quiet, --json: every subcommand of a token job has them.
+struct CommonFlags {
+  int threads = 0;
+  bool quiet = false, json_output = false;
+
+  void apply_threads() const {
+    if (threads > 0) kernels::set_num_threads(threads);
+  }
+  // Progress on stderr unless the output is to be quiet or machine-read.
+  train::ProgressStyle progress() const {
+    return quiet || json_output ? train::ProgressStyle::Quiet : train::ProgressStyle::Auto;
+  }
+};
+
+inline void add_common_flags(CLI::App& cmd, CommonFlags& f) {
+  cmd.add_option("--threads", f.threads, "threads to use (default: all cores)")
+      ->check(whole_number(0, 4096));
+  cmd.add_flag("--quiet,-q", f.quiet, "print nothing but errors (and --json output)");
+  cmd.add_flag("--json", f.json_output, "print the result as JSON on stdout");
+}
+
+// --lowercase, --min-frequency, --max-vocab; `tokens` names what the vocabulary counts.
+inline void add_vocabulary_flags(CLI::App& cmd, data::VocabularyOptions& v,
+                                 const std::string& tokens) {
+  const classify::ClassifyLimits& L = classify::kClassifyLimits;
+  cmd.add_flag("--lowercase", v.lowercase, "fold case before building the vocabulary");
+  cmd.add_option("--min-frequency", v.min_frequency,
+                 "keep " + tokens + " seen at least this often in training")
+      ->check(within(L.min_frequency))
+      ->capture_default_str();
+  cmd.add_option("--max-vocab", v.max_size, "largest vocabulary, specials included (0: any)")
+      ->check(within(L.max_vocab))
+      ->capture_default_str();
+}
+
+// --model, --embedding-dim, --hidden, --layers, --dropout.
+template <class Shape>
+void add_model_flags(CLI::App& cmd, Shape& m) {
+  const classify::ClassifyLimits& L = classify::kClassifyLimits;
+  cmd.add_option("--model", m.cell, "lstm | gru | rnn")
+      ->check(CLI::IsMember({"lstm", "gru", "rnn"}))
+      ->capture_default_str();
+  cmd.add_option("--embedding-dim", m.embedding_dim, "embedding size")
+      ->check(within(L.embedding_dim))
+      ->capture_default_str();
+  cmd.add_option("--hidden", m.hidden_size, "hidden size (per direction)")
+      ->check(within(L.hidden_size))
+      ->capture_default_str();
+  cmd.add_option("--layers", m.num_layers, "stacked layers")
+      ->check(within(L.num_layers))
+      ->capture_default_str();
+  cmd.add_option("--dropout", m.dropout, "dropout between layers")
+      ->check(real_number(0.0, 1.0, Bounds::kOpenMax))
+      ->capture_default_str();
+}
 
 // `items` names what a batch and the splits count, e.g. "texts" or "sentences".
 inline void add_training_flags(CLI::App& cmd, classify::ClassifyTraining& t,
                                const std::string& items) {
   const classify::ClassifyLimits& L = classify::kClassifyLimits;
-  auto whole = [](classify::WholeRange r) { return whole_number(r.min, r.max); };
+  const auto whole = within;
   cmd.add_option("--epochs", t.epochs, "maximum epochs")
       ->check(whole(L.epochs))
       ->capture_default_str();

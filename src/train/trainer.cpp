@@ -106,7 +106,7 @@ double Trainer::train_epoch(const BatchSource& loader, int64_t epoch, double& me
     }
     if (options_.clip_grad_value > 0) optim::clip_grad_value_(params, options_.clip_grad_value);
     optimizer_.step();
-    const int64_t n = batch.size();
+    const int64_t n = batch.loss_weight();
     loss_sum += value * static_cast<double>(n);
     seen += n;
     norm_sum += norm;
@@ -124,7 +124,7 @@ double Trainer::evaluate(const BatchSource& loader) {
   double loss_sum = 0.0;
   int64_t seen = 0;
   for (const Batch& batch : loader.epoch(0)) {
-    const int64_t n = batch.size();
+    const int64_t n = batch.loss_weight();
     loss_sum += loss_(batch).item() * static_cast<double>(n);
     seen += n;
   }

@@ -24,10 +24,19 @@ struct Batch {
   std::vector<int64_t> lengths;  // [batch] true lengths of the token sequences
   IndexTensor labels;            // [batch] class ids, or [batch, T] ids per step
 
-  // Samples in the batch: the trainer weights each batch's mean loss by it.
+  // The rows continue the streams of the previous batch (truncated BPTT, train::StreamLoader):
+  // a stateful model starts from the state the previous batch ended in (train::CarriedState).
+  // False for the first batch of an epoch and for every batch of independent samples.
+  bool continues_streams = false;
+  // How many terms the batch's mean loss averages (e.g. tokens); 0 means size().
+  int64_t loss_terms = 0;
+
+  // Samples in the batch.
   int64_t size() const {
     return inputs.defined() ? inputs.size(0) : static_cast<int64_t>(lengths.size());
   }
+  // What the trainer weights this batch's mean loss by when it averages an epoch.
+  int64_t loss_weight() const { return loss_terms > 0 ? loss_terms : size(); }
 };
 
 // A source of mini-batches for train::Trainer: one epoch's batches at a time, the same ones for

@@ -75,20 +75,31 @@ ClassifyTraining training_from_json(const json& config, ClassifyTraining r) {
   return r;
 }
 
-void ClassifyConfig::validate() const {
+void validate_tokens(const data::VocabularyOptions& tokens) {
   const ClassifyLimits& L = kClassifyLimits;
-  classifier_cell(model.cell);
-  check_range("model.embedding_dim", model.embedding_dim, L.embedding_dim);
-  check_range("model.hidden_size", model.hidden_size, L.hidden_size);
-  check_range("model.num_layers", model.num_layers, L.num_layers);
-  if (!(model.dropout >= 0.0f && model.dropout < 1.0f)) {
-    throw ValueError("config: model.dropout must be in [0, 1)");
-  }
   check_range("tokens.min_frequency", tokens.min_frequency, L.min_frequency);
   check_range("tokens.max_vocab", tokens.max_size, L.max_vocab);
   if (tokens.max_size != 0 && tokens.max_size < data::Vocabulary::kSpecials + 1) {
     throw ValueError("config: tokens.max_vocab must be 0 (no limit) or at least 5");
   }
+}
+
+void validate_model(const std::string& cell, int64_t embedding_dim, int64_t hidden_size,
+                    int64_t num_layers, float dropout) {
+  const ClassifyLimits& L = kClassifyLimits;
+  classifier_cell(cell);
+  check_range("model.embedding_dim", embedding_dim, L.embedding_dim);
+  check_range("model.hidden_size", hidden_size, L.hidden_size);
+  check_range("model.num_layers", num_layers, L.num_layers);
+  if (!(dropout >= 0.0f && dropout < 1.0f)) {
+    throw ValueError("config: model.dropout must be in [0, 1)");
+  }
+}
+
+void ClassifyConfig::validate() const {
+  validate_model(model.cell, model.embedding_dim, model.hidden_size, model.num_layers,
+                 model.dropout);
+  validate_tokens(tokens);
   validate_training(training);
 }
 

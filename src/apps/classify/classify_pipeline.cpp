@@ -11,6 +11,7 @@
 
 #include "recur/apps/classify/confusion_plot.h"
 #include "recur/apps/classify/text_classifier.h"
+#include "recur/apps/text_format.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/labeled_texts.h"
 #include "recur/io/atomic_file.h"
@@ -26,11 +27,9 @@ namespace recur::classify {
 namespace {
 
 namespace fs = std::filesystem;
+using apps::fixed;
+using apps::in_dir;
 using json = nlohmann::json;
-
-std::string in_dir(const std::string& dir, const std::string& file) {
-  return (fs::path(dir) / file).string();
-}
 
 // Texts with their class ids, and where each came from.
 struct Examples {
@@ -167,12 +166,6 @@ std::string scores_json(const std::vector<ScoredMethod>& scores,
   json j = json::object();
   for (const ScoredMethod& s : scores) j[s.split][s.method] = metrics_json(s.metrics, classes);
   return j.dump(2) + "\n";
-}
-
-std::string fixed(double v, int digits = 3) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
 }
 
 const ScoredMethod* find_score(const std::vector<ScoredMethod>& scores, const std::string& split,

@@ -4,7 +4,6 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "recur/apps/classify/classifier_net.h"
 #include "recur/io/atomic_file.h"
 #include "recur/io/json_fields.h"
 #include "recur/tensor/error.h"
@@ -32,7 +31,6 @@ void check_range(const char* name, int64_t value, WholeRange r) {
 }  // namespace
 
 void TagConfig::validate() const {
-  const classify::ClassifyLimits& L = classify::kClassifyLimits;
   check_range("data.token_column", token_column, kColumnRange);
   check_range("data.tag_column", tag_column, kColumnRange);
   if (token_column == tag_column) {
@@ -41,18 +39,9 @@ void TagConfig::validate() const {
   if (tokens.level != data::TokenLevel::kWord) {
     throw ValueError("config: a tagger's tokens are whole words");
   }
-  classify::classifier_cell(model.cell);
-  check_range("model.embedding_dim", model.embedding_dim, L.embedding_dim);
-  check_range("model.hidden_size", model.hidden_size, L.hidden_size);
-  check_range("model.num_layers", model.num_layers, L.num_layers);
-  if (!(model.dropout >= 0.0f && model.dropout < 1.0f)) {
-    throw ValueError("config: model.dropout must be in [0, 1)");
-  }
-  check_range("tokens.min_frequency", tokens.min_frequency, L.min_frequency);
-  check_range("tokens.max_vocab", tokens.max_size, L.max_vocab);
-  if (tokens.max_size != 0 && tokens.max_size < data::Vocabulary::kSpecials + 1) {
-    throw ValueError("config: tokens.max_vocab must be 0 (no limit) or at least 5");
-  }
+  classify::validate_model(model.cell, model.embedding_dim, model.hidden_size, model.num_layers,
+                           model.dropout);
+  classify::validate_tokens(tokens);
   classify::validate_training(training);
 }
 

@@ -12,6 +12,7 @@
 
 #include "recur/apps/tag/most_frequent_tag.h"
 #include "recur/apps/tag/tagger_net.h"
+#include "recur/apps/text_format.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/tagged_sentences.h"
 #include "recur/io/atomic_file.h"
@@ -27,12 +28,10 @@ namespace recur::tag {
 namespace {
 
 namespace fs = std::filesystem;
+using apps::fixed;
+using apps::in_dir;
 using json = nlohmann::json;
 using classify::ClassificationMetrics;
-
-std::string in_dir(const std::string& dir, const std::string& file) {
-  return (fs::path(dir) / file).string();
-}
 
 // Sentences with their tag ids.
 struct Examples {
@@ -185,12 +184,6 @@ std::string scores_json(const std::vector<TagScores>& scores,
   json j = json::object();
   for (const TagScores& s : scores) j[s.split][s.method] = metrics_json(s, tags);
   return j.dump(2) + "\n";
-}
-
-std::string fixed(double v, int digits = 3) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
 }
 
 const TagScores* find_score(const std::vector<TagScores>& scores, const std::string& split,

@@ -18,11 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "recur/nn/embedding.h"
-#include "recur/nn/linear.h"
-#include "recur/nn/module.h"
-#include "recur/nn/recurrent_layer.h"
-#include "recur/tensor/index_tensor.h"
+#include "recur/apps/token_net.h"
 
 namespace recur::classify {
 
@@ -37,23 +33,16 @@ struct ClassifierShape {
   int64_t num_classes = 0;
 };
 
-class ClassifierNet : public nn::Module {
+class ClassifierNet : public apps::TokenNet {
  public:
   ClassifierNet(const ClassifierShape& shape, Generator& gen);
   std::string type_name() const override { return "ClassifierNet"; }
 
   // tokens [B, T], lengths[b] in [1, T] -> logits [B, C].
   Tensor forward(const IndexTensor& tokens, const std::vector<int64_t>& lengths);
-
-  std::shared_ptr<nn::Embedding> embedding;
-  std::shared_ptr<nn::RecurrentLayer> rnn;
-  std::shared_ptr<nn::Linear> fc;
-
- private:
-  ClassifierShape shape_;
 };
 
 // "lstm" | "gru" | "rnn" -> the cell; ValueError otherwise.
-nn::CellType classifier_cell(const std::string& name);
+inline nn::CellType classifier_cell(const std::string& name) { return apps::token_net_cell(name); }
 
 }  // namespace recur::classify

@@ -62,7 +62,13 @@ struct ClassifyLimits {
 };
 inline constexpr ClassifyLimits kClassifyLimits{};
 
-// The "training" block, shared with `recur tag`: ValueError naming the field when out of range;
+// The checks of the "tokens" and "model" blocks, shared with `recur tag` and `recur textgen`:
+// ValueError naming the field when out of range.
+void validate_tokens(const data::VocabularyOptions& tokens);
+void validate_model(const std::string& cell, int64_t embedding_dim, int64_t hidden_size,
+                    int64_t num_layers, float dropout);
+
+// The "training" block, shared with `recur tag` and `recur textgen`: ValueError naming the field when out of range;
 // JSON out, and in from the config document's "training" object (defaults where absent).
 void validate_training(const ClassifyTraining& training);
 nlohmann::json training_to_json(const ClassifyTraining& training);

@@ -18,11 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "recur/nn/embedding.h"
-#include "recur/nn/linear.h"
-#include "recur/nn/module.h"
-#include "recur/nn/recurrent_layer.h"
-#include "recur/tensor/index_tensor.h"
+#include "recur/apps/token_net.h"
 
 namespace recur::tag {
 
@@ -37,20 +33,13 @@ struct TaggerShape {
   int64_t num_tags = 0;
 };
 
-class TaggerNet : public nn::Module {
+class TaggerNet : public apps::TokenNet {
  public:
   TaggerNet(const TaggerShape& shape, Generator& gen);
   std::string type_name() const override { return "TaggerNet"; }
 
   // tokens [B, T], lengths[b] in [1, T] -> logits [B, T, C].
   Tensor forward(const IndexTensor& tokens, const std::vector<int64_t>& lengths);
-
-  std::shared_ptr<nn::Embedding> embedding;
-  std::shared_ptr<nn::RecurrentLayer> rnn;
-  std::shared_ptr<nn::Linear> fc;
-
- private:
-  TaggerShape shape_;
 };
 
 }  // namespace recur::tag

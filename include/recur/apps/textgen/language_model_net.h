@@ -1,0 +1,46 @@
+// LanguageModelNet: the character language model of `recur textgen` and of the tutorials'
+// text generators (seed: "Character-level text generation", the CharRNN / one-to-many pattern):
+//
+//   tokens [B, T] ids, state (h0, c0) from the previous chunk or zeros
+//     -> Embedding                                   [B, T, E]
+//     -> RNN / LSTM / GRU, stacked (unidirectional: generation reads left to right)
+//     -> Linear at every step                        [B, T, V] logits of the next token
+//   and the final state (h_n, c_n), which the next chunk of the same streams starts from.
+//
+// Trained by truncated BPTT over a long text (train::StreamLoader + train::CarriedState);
+// generation runs the same weights one token at a time (text_generator.h). Parameter names are
+// those of the same PyTorch module: embedding.weight, <cell>.weight_ih_l0 ..., fc.weight, fc.bias.
+#pragma once
+
+#include <string>
+
+#include "recur/apps/token_net.h"
+#include "recur/train/carried_state.h"
+
+namespace recur::textgen {
+
+struct LanguageModelShape {
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  int64_t vocab_size = 0;     // filled in from the vocabulary
+  int64_t embedding_dim = 64;
+  int64_t hidden_size = 256;
+  int64_t num_layers = 2;
+  float dropout = 0.0f;  // between stacked layers
+};
+
+struct LanguageModelOutput {
+  Tensor logits;  // [B, T, V]
+  Tensor h_n;     // [num_layers, B, H]
+  Tensor c_n;     // LSTM only
+};
+
+class LanguageModelNet : public apps::TokenNet {
+ public:
+  LanguageModelNet(const LanguageModelShape& shape, Generator& gen);
+  std::string type_name() const override { return "LanguageModelNet"; }
+
+  // tokens [B, T]; state.h [num_layers, B, H] and state.c (LSTM) optional (zeros).
+  LanguageModelOutput forward(const IndexTensor& tokens, const train::RecurrentState& state = {});
+};
+
+}  // namespace recur::textgen

@@ -1,0 +1,54 @@
+// TokenNet: what the token models of recur share — ids -> Embedding -> RNN/LSTM/GRU -> Linear —
+// built in one place, with PyTorch's module names, so that a state_dict of the same PyTorch
+// module loads unchanged: embedding.weight (padding id 0), <cell>.weight_ih_l0 ... (cell =
+// lstm, gru or rnn), fc.weight, fc.bias. The jobs differ only in what they read off the
+// recurrence, so each is a TokenNet with its own forward:
+//   classify::ClassifierNet   many-to-one: the final hidden state -> fc        [B, C]
+//   tag::TaggerNet            many-to-many: every step of a packed batch -> fc [B, T, C]
+//   textgen::LanguageModelNet one-to-many: every step, state carried -> fc    [B, T, V]
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recur/nn/embedding.h"
+#include "recur/nn/linear.h"
+#include "recur/nn/module.h"
+#include "recur/nn/recurrent_layer.h"
+#include "recur/tensor/index_tensor.h"
+
+namespace recur::apps {
+
+struct TokenNetShape {
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  int64_t vocab_size = 0;     // rows of the embedding
+  int64_t embedding_dim = 32;
+  int64_t hidden_size = 64;
+  int64_t num_layers = 1;
+  bool bidirectional = false;
+  float dropout = 0.0f;  // between stacked layers
+  int64_t outputs = 0;   // columns of fc: classes, tags or the vocabulary
+};
+
+// "lstm" | "gru" | "rnn" -> the cell; ValueError otherwise.
+nn::CellType token_net_cell(const std::string& name);
+
+class TokenNet : public nn::Module {
+ public:
+  std::shared_ptr<nn::Embedding> embedding;
+  std::shared_ptr<nn::RecurrentLayer> rnn;  // batch_first
+  std::shared_ptr<nn::Linear> fc;           // [D*H] -> [outputs]
+
+ protected:
+  // ValueError naming `who` for an empty vocabulary or output, or an unknown cell.
+  TokenNet(const TokenNetShape& shape, Generator& gen, const std::string& who);
+
+  // tokens [B, T] -> [B, T, E]; ShapeError naming `who_` unless tokens is [B, T] with `rows`
+  // == B (the count of lengths or of state rows the caller pairs with it).
+  Tensor embed(const IndexTensor& tokens, size_t rows) const;
+
+  std::string who_;
+};
+
+}  // namespace recur::apps

@@ -1,0 +1,39 @@
+// CarriedState: the recurrent state a stateful model carries from one batch to the next in
+// truncated BPTT (the tutorials' `hidden = repackage_hidden(hidden)`): the final (h_n, c_n) of a
+// batch becomes the initial state of the next one, detached so that backpropagation stops at the
+// chunk boundary, and is dropped when a batch starts new streams (Batch::continues_streams false:
+// the first batch of an epoch, or of evaluation).
+//
+//   train::CarriedState state;
+//   auto loss = [&](const train::Batch& b) {
+//     const train::RecurrentState start = state.start(b);          // zeros or carried, detached
+//     auto out = model.forward(b.tokens, start.h, start.c);
+//     state.carry(out.h_n, out.c_n);
+//     return cross_entropy(out.logits, b.labels);
+//   };
+#pragma once
+
+#include "recur/tensor/tensor.h"
+#include "recur/train/data_loader.h"
+
+namespace recur::train {
+
+// h [layers * directions, B, H_out] and c (LSTM only); undefined tensors mean zeros.
+struct RecurrentState {
+  Tensor h, c;
+};
+
+class CarriedState {
+ public:
+  // The state batch `b` starts from: zeros (undefined tensors) unless it continues the streams of
+  // the batch before. ShapeError when it continues streams but has a different number of rows.
+  RecurrentState start(const Batch& b) const;
+  // Keeps the final state of the batch just run, detached from its graph.
+  void carry(const Tensor& h_n, const Tensor& c_n = {});
+  void reset() { state_ = {}; }
+
+ private:
+  RecurrentState state_;
+};
+
+}  // namespace recur::train
