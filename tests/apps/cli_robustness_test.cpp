@@ -229,6 +229,48 @@ TEST_F(CliRobustness, Tag) {
   expect_rejected(calls);
 }
 
+TEST_F(CliRobustness, Textgen) {
+  const std::string moby = std::string(RECUR_SOURCE_DIR) + "/data/moby_dick.txt";
+  const std::string train = "textgen train --data " + moby + " --out {run} --quiet";
+  std::vector<BadCall> calls;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> flags = {
+      {"--hidden", {"0", "-4", "2.5"}},
+      {"--layers", {"0"}},
+      {"--epochs", {"-1"}},
+      {"--batch-size", {"0", "1e19"}},
+      {"--chunk-length", {"0", "nan", "100001"}},
+      {"--ngram-order", {"0", "17"}},
+      {"--lr", {"0", "inf"}},
+      {"--val-fraction", {"0", "1"}},
+      {"--model", {"transformer"}},
+  };
+  for (const auto& [flag, values] : flags) {
+    for (const std::string& v : values) calls.push_back({train + " " + flag + " " + v, flag});
+  }
+  calls.push_back({"textgen train --data {fifo} --out {run}", "{fifo}"});
+  calls.push_back({"textgen sample --model {dir}", "config.json"});
+  calls.push_back({"textgen sample --model {run}", "recur.textgen.v1"});  // a forecast run
+  // A tiny trained model for the sampling flags and prompts.
+  const std::string tiny = (root_ / "tiny").string();
+  const auto r = run_cli("textgen train --data " + moby +
+                         " --out " + tiny + " --hidden 4 --layers 1 --embedding-dim 2 "
+                         "--epochs 0 --quiet");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string sample = "textgen sample --model " + tiny;
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--temperature", "-1"},
+           {"--temperature", "nan"},
+           {"--top-k", "-3"},
+           {"--top-p", "0"},
+           {"--top-p", "1.5"},
+           {"--length", "-1"}}) {
+    calls.push_back({sample + " " + flag + " " + value, flag});
+  }
+  calls.push_back({sample + " --prompt \"\"", "--prompt is empty"});
+  calls.push_back({sample + " --prompt \"Call me Ishmael \u00a9\"", "U+00A9"});
+  expect_rejected(calls);
+}
+
 TEST_F(CliRobustness, RunAndBench) {
   const std::string weights =
       testing::fixture_path("cli/lstm_packed/weights.safetensors") + " --prefix encoder";
