@@ -48,7 +48,15 @@ void CharNgram::fit(const std::vector<int64_t>& ids) {
 }
 
 double CharNgram::negative_log_likelihood(const std::vector<int64_t>& ids, int64_t p) const {
-  const int64_t w = ids.at(static_cast<size_t>(p));
+  if (p < 0 || p >= static_cast<int64_t>(ids.size())) {
+    throw ValueError("n-gram: position " + std::to_string(p) + " outside the " +
+                     std::to_string(ids.size()) + " tokens");
+  }
+  const int64_t w = ids[static_cast<size_t>(p)];
+  if (w < 0 || w >= vocab_size_) {
+    throw ValueError("n-gram: token " + std::to_string(p) + " has id " + std::to_string(w) +
+                     ", outside [0, " + std::to_string(vocab_size_) + ")");
+  }
   // Add-one over the text tokens (the specials are never predicted).
   const double text_vocab = static_cast<double>(vocab_size_ - data::Vocabulary::kSpecials);
   double prob = (static_cast<double>(unigram_.at(static_cast<size_t>(w))) + 1.0) /

@@ -32,6 +32,7 @@ class CharNgram {
   void fit(const std::vector<int64_t>& ids);
 
   // -ln P(ids[p] | up to order-1 ids before p, not reaching before ids[0]): one token.
+  // ValueError for p outside ids or ids[p] outside [0, vocab_size).
   double negative_log_likelihood(const std::vector<int64_t>& ids, int64_t p) const;
   // Mean of negative_log_likelihood over p in [first, last].
   double cross_entropy(const std::vector<int64_t>& ids, int64_t first, int64_t last) const;
