@@ -1,0 +1,292 @@
+// The token jobs of issue 11 timed on recur's own pieces, one job per process, for bench/token_jobs
+// to interleave with the same jobs in PyTorch. Not a Google Benchmark program: the script needs
+// one fresh process per (job, threads) so that it can alternate recur and PyTorch runs and read
+// each process's first-step memory, which a benchmark harness repeating one body cannot give.
+//
+//   lm_train   char-LM training step (recur textgen train): Embedding 64 -> LSTM 256 x 2 ->
+//              Linear over moby_dick's characters; 32 streams x 100 steps (train::StreamLoader),
+//              state carried and detached (train::CarriedState), cross_entropy over [B, T, V],
+//              backward, clip_grad_norm_ 1, Adam. Unit: tokens (32 * 100 per step).
+//   cls_train  classifier training step (recur classify train): Embedding 32 -> LSTM 64 ->
+//              Linear over a packed batch of 32 first names (train::SequenceLoader::collate),
+//              same loss, clipping and optimizer. Unit: steps.
+//   sample     textgen::TextGenerator drawing tokens at batch 1, temperature 0.8, from the
+//              char-LM of lm_train after a one-character prompt. Unit: tokens.
+//   lm_memory  what the FIRST lm_train step adds to the peak resident set (VmHWM, reset through
+//              /proc/self/clear_refs, minus VmRSS before it), as bench/memory measures layers.
+//
+//   bench_token_jobs --job lm_train --threads 1 --steps 10 --warmup 2 --data data
+//
+// Prints one JSON line: job, threads, vocab, the per-repetition wall seconds, their median,
+// units_per_s, and the same by CPU time (cpu_seconds, cpu_units_per_s); or peak_bytes for
+// lm_memory.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "recur/apps/classify/classifier_net.h"
+#include "recur/apps/textgen/language_model_net.h"
+#include "recur/apps/textgen/text_generator.h"
+#include "recur/data/labeled_texts.h"
+#include "recur/data/text_corpus.h"
+#include "recur/data/vocabulary.h"
+#include "recur/kernels/parallel.h"
+#include "recur/ops/loss.h"
+#include "recur/optim/adam.h"
+#include "recur/optim/clip_grad.h"
+#include "recur/train/carried_state.h"
+#include "recur/train/sequence_loader.h"
+#include "recur/train/stream_loader.h"
+
+namespace {
+
+using namespace recur;
+
+struct Args {
+  std::string job = "lm_train";
+  int threads = 1;
+  int64_t steps = 10;     // timed repetitions (training steps, or sampling runs)
+  int64_t warmup = 2;     // untimed repetitions before them
+  int64_t tokens = 1000;  // sample: tokens drawn per repetition
+  std::string data = "data";
+};
+
+// The issue's shapes (and the defaults of recur textgen / recur classify).
+constexpr int64_t kStreams = 32, kChunk = 100;
+constexpr int64_t kNamesBatch = 32;
+constexpr double kLr = 2e-3, kClip = 1.0;
+constexpr float kTemperature = 0.8f;
+
+// Wall and CPU seconds of one repetition. On a shared machine the wall time includes the
+// time the process waited for a core; its CPU time (all threads, spinning included) does not.
+struct Clock {
+  static double cpu_now() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  }
+  std::chrono::steady_clock::time_point wall0 = std::chrono::steady_clock::now();
+  double cpu0 = cpu_now();
+  double wall() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  }
+  double cpu() const { return cpu_now() - cpu0; }
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// The timed repetitions of a job: wall and CPU seconds of each, per `units` of work.
+struct Timings {
+  std::vector<double> wall, cpu;
+  void add(const Clock& c, double divisor = 1.0) {
+    wall.push_back(c.wall() / divisor);
+    cpu.push_back(c.cpu() / divisor);
+  }
+  nlohmann::json json(double units) const {
+    return {{"seconds", wall},
+            {"median_s", median(wall)},
+            {"units_per_s", units / median(wall)},
+            {"cpu_seconds", cpu},
+            {"cpu_units_per_s", units / median(cpu)}};
+  }
+};
+
+// "VmRSS" / "VmHWM" of /proc/self/status in bytes, -1 where unavailable.
+int64_t proc_status_bytes(const std::string& key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::stoll(line.substr(key.size() + 1)) * 1024;
+  }
+  return -1;
+}
+
+// One training step as train::Trainer takes it: zero_grad, loss, item, backward, clip, step.
+void train_step(optim::Optimizer& optimizer, const std::vector<Tensor>& params,
+                const std::function<Tensor()>& loss) {
+  optimizer.zero_grad();
+  Tensor l = loss();
+  volatile double value = l.item();  // the Trainer reads every loss
+  (void)value;
+  l.backward();
+  optim::clip_grad_norm_(params, kClip);
+  optimizer.step();
+}
+
+data::Vocabulary char_vocabulary(const data::TextCorpus& corpus) {
+  return data::Vocabulary::build({corpus.text}, {.level = data::TokenLevel::kChar});
+}
+
+// moby_dick.txt, its character vocabulary, its streams and the language model over them.
+struct CharModel {
+  explicit CharModel(const Args& a)
+      : corpus(data::read_text_corpus(a.data + "/moby_dick.txt")),
+        vocab(char_vocabulary(corpus)),
+        loader(vocab.encode(corpus.text).ids, {.streams = kStreams, .chunk_length = kChunk}),
+        net({.vocab_size = vocab.size()}, gen) {}  // E 64, LSTM 256 x 2
+
+  data::TextCorpus corpus;
+  data::Vocabulary vocab;
+  train::StreamLoader loader;
+  Generator gen{0};
+  textgen::LanguageModelNet net;
+};
+
+nlohmann::json run_lm(const Args& a, bool memory_only) {
+  CharModel m(a);
+  const std::vector<Tensor> params = m.net.parameters();
+  optim::Adam adam(params, {.lr = kLr});
+  train::CarriedState state;
+  int64_t next = 0;
+  const auto loss = [&] {
+    const train::Batch b = m.loader.chunk(next++ % m.loader.num_batches());
+    const train::RecurrentState start = state.start(b);
+    textgen::LanguageModelOutput out = m.net.forward(b.tokens, start);
+    state.carry(out.h_n, out.c_n);
+    return cross_entropy(out.logits, b.labels);
+  };
+  nlohmann::json r{{"vocab", m.vocab.size()}};
+  if (memory_only) {
+    const int64_t before = proc_status_bytes("VmRSS");
+    std::ofstream("/proc/self/clear_refs") << "5";
+    train_step(adam, params, loss);
+    const int64_t peak = proc_status_bytes("VmHWM");
+    r["peak_bytes"] = peak < 0 || before < 0 ? -1 : std::max<int64_t>(0, peak - before);
+    return r;
+  }
+  Timings times;
+  for (int64_t i = 0; i < a.warmup + a.steps; ++i) {
+    const Clock clock;
+    train_step(adam, params, loss);
+    if (i >= a.warmup) times.add(clock);
+  }
+  r.update(times.json(static_cast<double>(kStreams * kChunk)));
+  return r;
+}
+
+nlohmann::json run_sample(const Args& a) {
+  CharModel m(a);
+  textgen::TextGenerator generator(m.net, a.threads);
+  const std::vector<int64_t> prompt = m.vocab.encode("\n").ids;
+  Timings times;
+  for (int64_t i = 0; i < a.warmup + a.steps; ++i) {
+    Generator gen(static_cast<uint64_t>(i));
+    const Clock clock;
+    const auto ids = generator.generate(prompt, a.tokens, {.temperature = kTemperature}, gen);
+    if (i >= a.warmup) times.add(clock);
+    if (static_cast<int64_t>(ids.size()) != a.tokens) throw ValueError("sample: short output");
+  }
+  nlohmann::json r = times.json(static_cast<double>(a.tokens));
+  r["vocab"] = m.vocab.size();
+  return r;
+}
+
+// Batch j holds the names (32j + i) * 7919 mod N, i < 32: a fixed spread over the file that the
+// PyTorch side reproduces without sharing a random generator.
+std::vector<int64_t> names_batch(int64_t j, int64_t n) {
+  std::vector<int64_t> items;
+  for (int64_t i = 0; i < kNamesBatch; ++i) items.push_back(((j * kNamesBatch + i) * 7919) % n);
+  return items;
+}
+
+nlohmann::json run_classifier(const Args& a) {
+  const data::LabeledTexts file = data::read_labeled_texts(
+      a.data + "/first_names_gender.csv", {.text_column = "Name", .label_column = "Gender"});
+  const std::vector<std::string> texts = file.texts(), classes = file.labels();
+  const data::Vocabulary vocab = data::Vocabulary::build(texts, {});
+  std::vector<std::vector<int64_t>> ids, labels;
+  for (const data::LabeledText& x : file.items) {
+    ids.push_back(vocab.encode(x.text).ids);
+    labels.push_back({std::find(classes.begin(), classes.end(), x.label) - classes.begin()});
+  }
+  const int64_t n = static_cast<int64_t>(ids.size());
+  const train::SequenceLoader loader(std::move(ids), std::move(labels), {});
+  Generator gen(0);
+  classify::ClassifierNet net(
+      {.vocab_size = vocab.size(), .num_classes = static_cast<int64_t>(classes.size())},
+      gen);  // E 32, LSTM 64
+  const std::vector<Tensor> params = net.parameters();
+  optim::Adam adam(params, {.lr = kLr});
+  int64_t next = 0;
+  const auto loss = [&] {
+    const train::Batch b = loader.collate(names_batch(next++, n));
+    return cross_entropy(net.forward(b.tokens, b.lengths), b.labels.to_vector());
+  };
+  Timings times;
+  // One repetition is 20 steps: a single step is too short for the clock to be the only noise.
+  constexpr int kStepsPerRep = 20;
+  for (int64_t i = 0; i < a.warmup + a.steps; ++i) {
+    const Clock clock;
+    for (int s = 0; s < kStepsPerRep; ++s) train_step(adam, params, loss);
+    if (i >= a.warmup) times.add(clock, kStepsPerRep);
+  }
+  nlohmann::json r = times.json(1.0);
+  r["vocab"] = vocab.size();
+  return r;
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) throw ValueError(flag + ": missing value");
+    const std::string v = argv[++i];
+    if (flag == "--job")
+      a.job = v;
+    else if (flag == "--threads")
+      a.threads = std::stoi(v);
+    else if (flag == "--steps")
+      a.steps = std::stoll(v);
+    else if (flag == "--warmup")
+      a.warmup = std::stoll(v);
+    else if (flag == "--tokens")
+      a.tokens = std::stoll(v);
+    else if (flag == "--data")
+      a.data = v;
+    else
+      throw ValueError("unknown flag " + flag);
+  }
+  if (a.threads < 1 || a.steps < 1 || a.warmup < 0 || a.tokens < 1) {
+    throw ValueError("--threads, --steps and --tokens must be >= 1, --warmup >= 0");
+  }
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Args a = parse(argc, argv);
+    kernels::set_num_threads(a.threads);
+    nlohmann::json r;
+    if (a.job == "lm_train")
+      r = run_lm(a, false);
+    else if (a.job == "lm_memory")
+      r = run_lm(a, true);
+    else if (a.job == "cls_train")
+      r = run_classifier(a);
+    else if (a.job == "sample")
+      r = run_sample(a);
+    else
+      throw ValueError("--job must be lm_train, lm_memory, cls_train or sample, not " + a.job);
+    r["job"] = a.job;
+    r["threads"] = a.threads;
+    std::cout << r.dump() << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "bench_token_jobs: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
