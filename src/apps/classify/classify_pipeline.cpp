@@ -9,6 +9,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "../token_job.h"
 #include "recur/apps/classify/confusion_plot.h"
 #include "recur/apps/classify/text_classifier.h"
 #include "recur/apps/text_format.h"
@@ -55,30 +56,6 @@ Examples examples_of(const data::LabeledTexts& file, const std::vector<std::stri
   return out;
 }
 
-struct Split {
-  std::vector<size_t> train, validation, test;
-};
-
-// A seeded shuffle of the rows, cut by the configured fractions.
-Split split_rows(size_t n, const ClassifyTraining& t, const std::string& source) {
-  std::vector<size_t> rows(n);
-  std::iota(rows.begin(), rows.end(), 0);
-  Generator gen(t.seed);
-  for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[gen.below(i)]);
-  const size_t n_val = static_cast<size_t>(std::lround(t.val_fraction * static_cast<double>(n)));
-  const size_t n_test = static_cast<size_t>(std::lround(t.test_fraction * static_cast<double>(n)));
-  if (n_val < 1 || n_test < 1 || n_val + n_test >= n) {
-    throw ValueError(source + ": " + std::to_string(n) +
-                     " rows are too few to give training, validation and test rows each");
-  }
-  Split s;
-  s.validation.assign(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n_val));
-  s.test.assign(rows.begin() + static_cast<std::ptrdiff_t>(n_val),
-                rows.begin() + static_cast<std::ptrdiff_t>(n_val + n_test));
-  s.train.assign(rows.begin() + static_cast<std::ptrdiff_t>(n_val + n_test), rows.end());
-  return s;
-}
-
 // Token ids of each text; a text with no token (only spaces at word level) is an error naming it.
 std::vector<std::vector<int64_t>> encode_all(const data::Vocabulary& vocab, const Examples& ex,
                                              const std::string& source, int64_t* unknown) {
@@ -114,30 +91,24 @@ class NetworkClassifier : public TextClassifier {
     }
     return out;
   }
-  // Softmax of the logits, per text, in batches of 256.
+  // Softmax of the logits, per text.
   std::vector<std::vector<double>> probabilities(const std::vector<std::string>& texts) const {
     NoGradGuard no_grad;
     net_.eval();
+    std::vector<std::vector<int64_t>> ids;
+    for (const std::string& text : texts) {
+      data::Encoded e = vocab_.encode(text);
+      if (e.ids.empty()) e.ids.push_back(data::Vocabulary::kUnk);
+      ids.push_back(std::move(e.ids));
+    }
     std::vector<std::vector<double>> out;
-    for (size_t begin = 0; begin < texts.size(); begin += 256) {
-      const size_t end = std::min(texts.size(), begin + 256);
-      std::vector<std::vector<int64_t>> ids, targets;
-      std::vector<int64_t> items;
-      for (size_t i = begin; i < end; ++i) {
-        data::Encoded e = vocab_.encode(texts[i]);
-        if (e.ids.empty()) e.ids.push_back(data::Vocabulary::kUnk);
-        ids.push_back(std::move(e.ids));
-        targets.push_back({0});
-        items.push_back(static_cast<int64_t>(i - begin));
-      }
-      const train::SequenceLoader loader(std::move(ids), std::move(targets), {});
-      const train::Batch b = loader.collate(items);
-      const Tensor p = softmax(net_.forward(b.tokens, b.lengths), 1);
+    apps::for_each_prediction_batch(ids, [&](const train::Batch& b) {
+      const Tensor p = softmax(net_.forward(b.tokens, b.lengths), 1);  // [B, C]
       const int64_t C = p.size(1);
       for (int64_t r = 0; r < p.size(0); ++r) {
         out.emplace_back(p.data() + r * C, p.data() + (r + 1) * C);
       }
-    }
+    });
     return out;
   }
 
@@ -301,7 +272,8 @@ ClassifyRunResult train_classifier(const ClassifyRunOptions& options) {
     throw ValueError(options.data_path + ": column '" + file.label_column +
                      "' has fewer than two distinct labels; there is nothing to classify");
   }
-  const Split split = split_rows(file.items.size(), config.training, options.data_path);
+  const apps::ItemSplit split =
+      apps::shuffled_split(file.items.size(), config.training, options.data_path, "rows");
   const Examples train_ex = examples_of(file, config.classes, split.train);
   const Examples val_ex = examples_of(file, config.classes, split.validation);
   const Examples test_ex = examples_of(file, config.classes, split.test);
@@ -327,20 +299,13 @@ ClassifyRunResult train_classifier(const ClassifyRunOptions& options) {
   Generator gen(t.seed);
   ClassifierNet net(config.model, gen);
   optim::Adam optimizer(net.parameters(), {.lr = t.lr});
-  train::Trainer trainer(net, optimizer,
-                         [&net](const train::Batch& b) {
-                           return cross_entropy(net.forward(b.tokens, b.lengths),
-                                                b.labels.to_vector());
-                         },
-                         {.epochs = t.epochs,
-                          .patience = t.patience,
-                          .clip_grad_norm = t.clip_grad_norm,
-                          .checkpoint_path = run.file("checkpoint.safetensors"),
-                          .resume = options.resume,
-                          .metrics_csv = run.file("training.csv"),
-                          .progress = options.progress,
-                          .generator = &gen,
-                          .run_identity = run_identity(file, config)});
+  train::Trainer trainer(
+      net, optimizer,
+      [&net](const train::Batch& b) {
+        return cross_entropy(net.forward(b.tokens, b.lengths), b.labels.to_vector());
+      },
+      apps::trainer_options(t, run, options.resume, options.progress, gen,
+                            run_identity(file, config)));
   const train::History history = trainer.fit(train_loader, &val_loader);
 
   ClassifyRunResult result;
@@ -379,31 +344,18 @@ ClassifyRunResult train_classifier(const ClassifyRunOptions& options) {
 
 namespace {
 
-struct LoadedRun {
-  ClassifyConfig config;
-  data::Vocabulary vocab;
-  std::unique_ptr<ClassifierNet> net;
-};
-
-LoadedRun load_run(const std::string& run_dir) {
-  LoadedRun r{load_classify_config(in_dir(run_dir, "config.json")),
-              data::Vocabulary::load(in_dir(run_dir, data::kVocabularyFile)), nullptr};
+apps::LoadedRun<ClassifyConfig, ClassifierNet> load_run(const std::string& run_dir) {
+  auto r = apps::load_run<ClassifierNet>(run_dir, &load_classify_config);
   if (r.config.classes.size() < 2) {
     throw ValueError(in_dir(run_dir, "config.json") + ": field 'classes' needs two or more");
   }
-  r.config.model.vocab_size = r.vocab.size();
-  Generator gen(0);
-  r.net = std::make_unique<ClassifierNet>(r.config.model, gen);
-  const std::string weights = in_dir(run_dir, "model.safetensors");
-  nn::load(*r.net, weights);
-  nn::check_finite_parameters(*r.net, weights);
   return r;
 }
 
 }  // namespace
 
 ClassifyRunResult evaluate_classifier(const std::string& run_dir, const std::string& data_path) {
-  LoadedRun run = load_run(run_dir);
+  auto run = load_run(run_dir);
   const data::LabeledTexts file = read_file(data_path, run.config);
   std::vector<size_t> rows(file.items.size());
   std::iota(rows.begin(), rows.end(), 0);
@@ -420,7 +372,7 @@ ClassifyRunResult evaluate_classifier(const std::string& run_dir, const std::str
 
 std::vector<ClassPrediction> predict_classes(const std::string& run_dir,
                                              const std::vector<std::string>& texts) {
-  LoadedRun run = load_run(run_dir);
+  auto run = load_run(run_dir);
   NetworkClassifier network(*run.net, run.vocab, run.config.model.cell);
   const auto probabilities = network.probabilities(texts);
   std::vector<ClassPrediction> out;

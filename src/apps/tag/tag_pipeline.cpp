@@ -10,6 +10,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "../token_job.h"
 #include "recur/apps/tag/most_frequent_tag.h"
 #include "recur/apps/tag/tagger_net.h"
 #include "recur/apps/text_format.h"
@@ -64,28 +65,6 @@ Examples examples_of(const data::TaggedSentences& file, const std::vector<std::s
   return out;
 }
 
-struct Split {
-  std::vector<size_t> train, validation, test;
-};
-
-// A seeded shuffle of the sentences, cut by the configured fractions.
-Split split_sentences(size_t n, const classify::ClassifyTraining& t, const std::string& source) {
-  std::vector<size_t> rows(n);
-  std::iota(rows.begin(), rows.end(), 0);
-  Generator gen(t.seed);
-  for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[gen.below(i)]);
-  const size_t n_val = static_cast<size_t>(std::lround(t.val_fraction * static_cast<double>(n)));
-  const size_t n_test = static_cast<size_t>(std::lround(t.test_fraction * static_cast<double>(n)));
-  if (n_val < 1 || n_test < 1 || n_val + n_test >= n) {
-    throw ValueError(source + ": " + std::to_string(n) +
-                     " sentences are too few to give training, validation and test sentences each");
-  }
-  const auto at = [&](size_t k) { return rows.begin() + static_cast<std::ptrdiff_t>(k); };
-  return {.train = {at(n_val + n_test), rows.end()},
-          .validation = {rows.begin(), at(n_val)},
-          .test = {at(n_val), at(n_val + n_test)}};
-}
-
 std::vector<std::vector<int64_t>> encode_all(const data::Vocabulary& vocab,
                                              const std::vector<std::vector<std::string>>& tokens,
                                              int64_t* unknown) {
@@ -98,7 +77,7 @@ std::vector<std::vector<int64_t>> encode_all(const data::Vocabulary& vocab,
   return ids;
 }
 
-// The network's best tag per token, sentence by sentence, in batches of 256 sentences.
+// The network's best tag per token, sentence by sentence.
 class NetworkTagger {
  public:
   NetworkTagger(TaggerNet& net, const data::Vocabulary& vocab) : net_(net), vocab_(vocab) {}
@@ -108,29 +87,19 @@ class NetworkTagger {
     NoGradGuard no_grad;
     net_.eval();
     std::vector<std::vector<int64_t>> out;
-    for (size_t begin = 0; begin < sentences.size(); begin += 256) {
-      const size_t end = std::min(sentences.size(), begin + 256);
-      std::vector<std::vector<int64_t>> ids, targets;
-      std::vector<int64_t> items;
-      for (size_t i = begin; i < end; ++i) {
-        ids.push_back(vocab_.encode_tokens(sentences[i]).ids);
-        targets.emplace_back(ids.back().size(), 0);
-        items.push_back(static_cast<int64_t>(i - begin));
-      }
-      const train::SequenceLoader loader(std::move(ids), std::move(targets),
-                                         {.targets = train::SequenceTargets::kPerStep});
-      const train::Batch b = loader.collate(items);
-      const Tensor logits = net_.forward(b.tokens, b.lengths);  // [B, T, C]
-      const int64_t T = logits.size(1), C = logits.size(2);
-      for (int64_t r = 0; r < logits.size(0); ++r) {
-        std::vector<int64_t> tags;
-        for (int64_t t = 0; t < b.lengths[static_cast<size_t>(r)]; ++t) {
-          const float* row = logits.data() + (r * T + t) * C;
-          tags.push_back(std::max_element(row, row + C) - row);
-        }
-        out.push_back(std::move(tags));
-      }
-    }
+    apps::for_each_prediction_batch(
+        encode_all(vocab_, sentences, nullptr), [&](const train::Batch& b) {
+          const Tensor logits = net_.forward(b.tokens, b.lengths);  // [B, T, C]
+          const int64_t T = logits.size(1), C = logits.size(2);
+          for (int64_t r = 0; r < logits.size(0); ++r) {
+            std::vector<int64_t> tags;
+            for (int64_t t = 0; t < b.lengths[static_cast<size_t>(r)]; ++t) {
+              const float* row = logits.data() + (r * T + t) * C;
+              tags.push_back(std::max_element(row, row + C) - row);
+            }
+            out.push_back(std::move(tags));
+          }
+        });
     return out;
   }
 
@@ -341,7 +310,8 @@ TagRunResult train_tagger(const TagRunOptions& options) {
     throw ValueError(options.data_path + ": column " + std::to_string(config.tag_column) +
                      " has fewer than two distinct tags; there is nothing to learn");
   }
-  const Split split = split_sentences(file.sentences.size(), config.training, options.data_path);
+  const apps::ItemSplit split =
+      apps::shuffled_split(file.sentences.size(), config.training, options.data_path, "sentences");
   const Examples train_ex = examples_of(file, config.tags, split.train);
   const Examples val_ex = examples_of(file, config.tags, split.validation);
   const Examples test_ex = examples_of(file, config.tags, split.test);
@@ -370,21 +340,15 @@ TagRunResult train_tagger(const TagRunOptions& options) {
   Generator gen(t.seed);
   TaggerNet net(config.model, gen);
   optim::Adam optimizer(net.parameters(), {.lr = t.lr});
-  train::Trainer trainer(net, optimizer,
-                         [&net](const train::Batch& b) {
-                           // labels hold ignore_index (-100) past each sentence's end: padding adds
-                           // no loss.
-                           return cross_entropy(net.forward(b.tokens, b.lengths), b.labels);
-                         },
-                         {.epochs = t.epochs,
-                          .patience = t.patience,
-                          .clip_grad_norm = t.clip_grad_norm,
-                          .checkpoint_path = run.file("checkpoint.safetensors"),
-                          .resume = options.resume,
-                          .metrics_csv = run.file("training.csv"),
-                          .progress = options.progress,
-                          .generator = &gen,
-                          .run_identity = run_identity(file, config)});
+  train::Trainer trainer(
+      net, optimizer,
+      [&net](const train::Batch& b) {
+        // labels hold ignore_index (-100) past each sentence's end: padding adds
+        // no loss.
+        return cross_entropy(net.forward(b.tokens, b.lengths), b.labels);
+      },
+      apps::trainer_options(t, run, options.resume, options.progress, gen,
+                            run_identity(file, config)));
   const train::History history = trainer.fit(train_loader, &val_loader);
 
   TagRunResult result;
@@ -422,31 +386,18 @@ TagRunResult train_tagger(const TagRunOptions& options) {
 
 namespace {
 
-struct LoadedRun {
-  TagConfig config;
-  data::Vocabulary vocab;
-  std::unique_ptr<TaggerNet> net;
-};
-
-LoadedRun load_run(const std::string& run_dir) {
-  LoadedRun r{load_tag_config(in_dir(run_dir, "config.json")),
-              data::Vocabulary::load(in_dir(run_dir, data::kVocabularyFile)), nullptr};
+apps::LoadedRun<TagConfig, TaggerNet> load_run(const std::string& run_dir) {
+  auto r = apps::load_run<TaggerNet>(run_dir, &load_tag_config);
   if (r.config.tags.size() < 2) {
     throw ValueError(in_dir(run_dir, "config.json") + ": field 'tags' needs two or more");
   }
-  r.config.model.vocab_size = r.vocab.size();
-  Generator gen(0);
-  r.net = std::make_unique<TaggerNet>(r.config.model, gen);
-  const std::string weights = in_dir(run_dir, "model.safetensors");
-  nn::load(*r.net, weights);
-  nn::check_finite_parameters(*r.net, weights);
   return r;
 }
 
 }  // namespace
 
 TagRunResult evaluate_tagger(const std::string& run_dir, const std::string& data_path) {
-  LoadedRun run = load_run(run_dir);
+  auto run = load_run(run_dir);
   const data::TaggedSentences file = read_file(data_path, run.config);
   const Examples ex = examples_of(file, run.config.tags, all_rows(file));
   TagRunResult result;
@@ -467,7 +418,7 @@ std::vector<TaggedPrediction> predict_tags(const std::string& run_dir,
       throw ValueError("tag predict: sentence " + std::to_string(i + 1) + " has no tokens");
     }
   }
-  LoadedRun run = load_run(run_dir);
+  auto run = load_run(run_dir);
   const NetworkTagger network(*run.net, run.vocab);
   const auto ids = network.predict(sentences);
   std::vector<TaggedPrediction> out;

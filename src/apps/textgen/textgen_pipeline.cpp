@@ -7,6 +7,7 @@
 #include <numbers>
 #include <sstream>
 
+#include "../token_job.h"
 #include "recur/apps/text_format.h"
 #include "recur/apps/textgen/char_ngram.h"
 #include "recur/apps/textgen/text_generator.h"
@@ -272,15 +273,8 @@ TextgenRunResult train_textgen(const TextgenRunOptions& options) {
     return cross_entropy(out.logits, b.labels);
   };
   train::Trainer trainer(net, optimizer, loss,
-                         {.epochs = t.epochs,
-                          .patience = t.patience,
-                          .clip_grad_norm = t.clip_grad_norm,
-                          .checkpoint_path = run.file("checkpoint.safetensors"),
-                          .resume = options.resume,
-                          .metrics_csv = run.file("training.csv"),
-                          .progress = options.progress,
-                          .generator = &gen,
-                          .run_identity = run_identity(corpus, config)});
+                         apps::trainer_options(t, run, options.resume, options.progress, gen,
+                                               run_identity(corpus, config)));
   const train::History history = trainer.fit(train_loader, &splits[0].loader);
   result.epochs_run = static_cast<int64_t>(history.epochs.size());
 
@@ -311,16 +305,8 @@ TextgenRunResult train_textgen(const TextgenRunOptions& options) {
 
 std::string sample_text(const std::string& run_dir, const SampleOptions& options,
                         const std::function<void(const std::string&)>& on_text) {
-  const TextgenConfig config = load_textgen_config(in_dir(run_dir, "config.json"));
-  const data::Vocabulary vocab = data::Vocabulary::load(in_dir(run_dir, data::kVocabularyFile));
-  LanguageModelShape shape = config.model;
-  shape.vocab_size = vocab.size();
-  Generator gen(0);
-  LanguageModelNet net(shape, gen);
-  const std::string weights = in_dir(run_dir, "model.safetensors");
-  nn::load(net, weights);
-  nn::check_finite_parameters(net, weights);
-  return generate_text(net, vocab, options, on_text);
+  auto run = apps::load_run<LanguageModelNet>(run_dir, &load_textgen_config);
+  return generate_text(*run.net, run.vocab, options, on_text);
 }
 
 }  // namespace recur::textgen
