@@ -33,7 +33,7 @@ Tensor TokenNet::embed(const IndexTensor& tokens, size_t rows) const {
     throw ShapeError(who_ + ": tokens must be [batch, steps] with one length per row, got " +
                      shape_str(tokens.shape()) + " and " + std::to_string(rows) + " rows");
   }
-  return embedding->forward(tokens.to_vector(), tokens.shape());  // [B, T, E]
+  return embedding->forward(tokens);  // [B, T, E]
 }
 
 }  // namespace recur::apps

@@ -36,6 +36,10 @@ Tensor Embedding::forward(const std::vector<int64_t>& indices, const Shape& inde
   return embedding(weight, indices, index_shape, padding_idx_.value_or(-1));
 }
 
+Tensor Embedding::forward(const IndexTensor& ids) const {
+  return forward(ids.to_vector(), ids.shape());
+}
+
 Tensor Embedding::forward(const Tensor& indices) const {
   std::vector<int64_t> ids;
   ids.reserve(static_cast<size_t>(indices.numel()));

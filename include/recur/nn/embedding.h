@@ -3,13 +3,14 @@
 // gradient (so it stays zero under any optimiser without weight decay).
 //
 //   nn::Embedding emb(1000, 64, /*padding_idx=*/0, gen);
-//   Tensor x = emb.forward(token_ids, {T, B});  // -> [T, B, 64]
+//   Tensor x = emb.forward(token_ids);          // IndexTensor [T, B] -> [T, B, 64]
 #pragma once
 
 #include <optional>
 #include <vector>
 
 #include "recur/nn/module.h"
+#include "recur/tensor/index_tensor.h"
 
 namespace recur::nn {
 
@@ -24,6 +25,8 @@ class Embedding : public Module {
   // indices laid out as index_shape (row-major) -> index_shape + [embedding_dim]. An index out of
   // [0, num_embeddings) is a ValueError naming it.
   Tensor forward(const std::vector<int64_t>& indices, const Shape& index_shape) const;
+  // ids [...] -> [..., embedding_dim], as PyTorch's embedding(input_ids).
+  Tensor forward(const IndexTensor& ids) const;
   // The same with the indices stored as whole numbers in a float tensor (exact below 2^24).
   Tensor forward(const Tensor& indices) const;
   void reset_parameters(Generator& gen);

@@ -38,6 +38,12 @@ struct RecurrentOptions {
   int64_t proj_size = 0;  // LSTM only
 };
 
+// The state a recurrent stack starts from or ends in: h [num_layers*D, B, H_out] and c (LSTM
+// only); undefined tensors mean zeros.
+struct RecurrentState {
+  Tensor h, c;
+};
+
 struct RecurrentOutput {
   Tensor output;  // [T, B, D*H_out] ([B, T, D*H_out] when batch_first)
   Tensor h_n;     // [num_layers*D, B, H_out]

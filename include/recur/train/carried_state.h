@@ -13,15 +13,12 @@
 //   };
 #pragma once
 
-#include "recur/tensor/tensor.h"
+#include "recur/nn/recurrent_layer.h"
 #include "recur/train/data_loader.h"
 
 namespace recur::train {
 
-// h [layers * directions, B, H_out] and c (LSTM only); undefined tensors mean zeros.
-struct RecurrentState {
-  Tensor h, c;
-};
+using nn::RecurrentState;
 
 class CarriedState {
  public:

@@ -14,7 +14,7 @@ LanguageModelNet::LanguageModelNet(const LanguageModelShape& shape, Generator& g
                gen, "language model") {}
 
 LanguageModelOutput LanguageModelNet::forward(const IndexTensor& tokens,
-                                              const train::RecurrentState& state) {
+                                              const nn::RecurrentState& state) {
   const size_t rows = tokens.dim() == 2 ? static_cast<size_t>(tokens.size(0)) : 0;
   const Tensor embedded = embed(tokens, rows);                         // [B, T, E]
   nn::RecurrentOutput out = rnn->forward(embedded, state.h, state.c);  // output [B, T, H]

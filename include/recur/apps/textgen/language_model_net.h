@@ -15,7 +15,6 @@
 #include <string>
 
 #include "recur/apps/token_net.h"
-#include "recur/train/carried_state.h"
 
 namespace recur::textgen {
 
@@ -40,7 +39,7 @@ class LanguageModelNet : public apps::TokenNet {
   std::string type_name() const override { return "LanguageModelNet"; }
 
   // tokens [B, T]; state.h [num_layers, B, H] and state.c (LSTM) optional (zeros).
-  LanguageModelOutput forward(const IndexTensor& tokens, const train::RecurrentState& state = {});
+  LanguageModelOutput forward(const IndexTensor& tokens, const nn::RecurrentState& state = {});
 };
 
 }  // namespace recur::textgen
