@@ -1,0 +1,324 @@
+// Additive (Bahdanau) and multiplicative (Luong) attention and scaled dot-product attention
+// against PyTorch references (tools/fixtures/make_attention_fixtures.py), finite-difference
+// gradient checks, masks, the fully-masked-row rule and shape errors.
+#include "recur/nn/attention.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expect_error.h"
+#include "gradcheck.h"
+#include "recur/io/safetensors.h"
+#include "recur/ops/arithmetic.h"
+#include "recur/ops/reduction.h"
+#include "recur/ops/shape.h"
+#include "test_support.h"
+
+namespace recur::nn {
+namespace {
+
+using testing::Contains;
+using testing::error_message;
+
+TensorMap with_prefix(const TensorMap& all, const std::string& prefix) {
+  TensorMap out;
+  for (const auto& [key, t] : all) {
+    if (key.starts_with(prefix)) out[key.substr(prefix.size())] = t;
+  }
+  return out;
+}
+
+// Within 1e-5 relative of PyTorch's float64 answer (1e-6 absolute for entries near 0).
+void expect_close(const Tensor& got, const Tensor& want, const std::string& what) {
+  ASSERT_TRUE(got.defined()) << what;
+  ASSERT_EQ(got.shape(), want.shape()) << what;
+  EXPECT_TRUE(allclose(got, want, 1e-5f, 1e-6f))
+      << what << ": max abs diff " << max_abs_diff(got, want);
+}
+
+std::shared_ptr<Attention> make_attention(const std::string& kind, int64_t dq, int64_t dk,
+                                          int64_t a, Generator& gen) {
+  if (kind == "additive") return std::make_shared<AdditiveAttention>(dq, dk, a, gen);
+  const std::string method = kind.substr(std::string("luong_").size());
+  return std::make_shared<LuongAttention>(luong_score_from_name(method), dq, dk, a, gen);
+}
+
+int64_t meta_int(const std::string& file, const std::string& key) {
+  return std::stoll(io::read_safetensors(file).metadata.at(key));
+}
+
+// The mask a fixture case was made with (see the fixture script's docstring).
+AttentionMask case_mask(const TensorMap& fx, const std::string& c, int64_t num_keys) {
+  if (c == "lengths") {
+    const IndexTensor lengths = IndexTensor::from_float(fx.at(c + ".lengths"));
+    return AttentionMask::lengths(lengths.to_vector(), num_keys);
+  }
+  if (c == "masked") return AttentionMask::masked(IndexTensor::from_float(fx.at(c + ".mask")));
+  if (c == "additive") return AttentionMask::additive(fx.at(c + ".mask"));
+  return {};
+}
+
+class AttentionParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AttentionParity, MatchesPyTorchOutputsAndGradients) {
+  const std::string kind = GetParam();
+  const std::string file = testing::fixture_path("nn/attention/" + kind + ".safetensors");
+  const TensorMap fx = io::load_safetensors(file);
+  Generator gen(0);
+  auto attn =
+      make_attention(kind, meta_int(file, "Dq"), meta_int(file, "Dk"), meta_int(file, "A"), gen);
+  for (const std::string c : {"step", "lengths", "masked", "additive"}) {
+    SCOPED_TRACE(kind + " case " + c);
+    attn->load_state_dict(with_prefix(fx, c + ".param."));
+    attn->zero_grad();
+    Tensor q = fx.at(c + ".query").clone().set_requires_grad(true);
+    Tensor k = fx.at(c + ".keys").clone().set_requires_grad(true);
+    Tensor v = fx.at(c + ".values").clone().set_requires_grad(true);
+    auto [context, weights] = attn->forward(q, k, v, case_mask(fx, c, k.size(1)));
+    expect_close(context, fx.at(c + ".context"), "context");
+    expect_close(weights, fx.at(c + ".weights"), "weights");
+    Tensor loss =
+        sum(context * fx.at(c + ".gout.context")) + sum(weights * fx.at(c + ".gout.weights"));
+    loss.backward();
+    expect_close(q.grad(), fx.at(c + ".grad.query"), "grad query");
+    expect_close(k.grad(), fx.at(c + ".grad.keys"), "grad keys");
+    expect_close(v.grad(), fx.at(c + ".grad.values"), "grad values");
+    for (const auto& [name, p] : attn->named_parameters()) {
+      expect_close(p.grad(), fx.at(c + ".grad.param." + name), "grad " + name);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, AttentionParity,
+                         ::testing::Values("additive", "luong_dot", "luong_general",
+                                           "luong_concat"));
+
+TEST(Attention, ParameterNamesFollowTheTutorials) {
+  Generator gen(1);
+  auto names = [](const Module& m) {
+    std::vector<std::string> out;
+    for (const auto& [name, p] : m.named_parameters()) out.push_back(name + shape_str(p.shape()));
+    return out;
+  };
+  EXPECT_EQ(names(AdditiveAttention(6, 7, 8, gen)),
+            (std::vector<std::string>{"Wa.weight[8, 6]", "Wa.bias[8]", "Ua.weight[8, 7]",
+                                      "Ua.bias[8]", "Va.weight[1, 8]", "Va.bias[1]"}));
+  EXPECT_TRUE(names(LuongAttention(LuongScore::Dot, 6, 6)).empty());
+  EXPECT_EQ(names(LuongAttention(LuongScore::General, 6, 7, 0, gen)),
+            (std::vector<std::string>{"attn.weight[6, 7]", "attn.bias[6]"}));
+  EXPECT_EQ(names(LuongAttention(LuongScore::Concat, 6, 7, 8, gen)),
+            (std::vector<std::string>{"v[8]", "attn.weight[8, 13]", "attn.bias[8]"}));
+}
+
+// Finite differences through a small attention: the query (one step when tq == 0), keys,
+// values and every parameter, with the context and then the weights as the result.
+void expect_gradcheck(Attention& attn, const AttentionMask& mask, int64_t tq) {
+  Generator gen(7);
+  const int64_t B = 2, Tk = 3;
+  const Shape q_shape = tq == 0 ? Shape{B, attn.query_dim()} : Shape{B, tq, attn.query_dim()};
+  std::vector<Tensor> inputs = {Tensor::normal(q_shape, 0, 1, gen),
+                                Tensor::normal({B, Tk, attn.key_dim()}, 0, 1, gen),
+                                Tensor::normal({B, Tk, 2}, 0, 1, gen)};
+  for (Tensor& t : inputs) t.set_requires_grad(true);
+  // The module's own parameter tensors are inputs too: gradcheck perturbs them in place.
+  for (const Tensor& p : attn.parameters()) inputs.push_back(p);
+  for (bool weights : {false, true}) {
+    auto fn = [&](const std::vector<Tensor>& in) {
+      AttentionOutput out = attn.forward(in[0], in[1], in[2], mask);
+      return weights ? out.weights : out.context;
+    };
+    auto result = testing::gradcheck(fn, inputs);
+    EXPECT_TRUE(result) << attn.type_name() << (weights ? " weights: " : " context: ")
+                        << result.message;
+  }
+}
+
+TEST(Attention, GradientsMatchFiniteDifferences) {
+  Generator gen(3);
+  const AttentionMask lengths = AttentionMask::lengths({3, 2}, 3);
+  const AttentionMask additive =
+      AttentionMask::additive(Tensor::from_vector({2, 3}, {0.5f, -INFINITY, 0, 0, 1, -2}));
+  AdditiveAttention additive_attn(3, 4, 5, gen);
+  expect_gradcheck(additive_attn, lengths, 0);
+  expect_gradcheck(additive_attn, additive, 2);
+  for (LuongScore method : {LuongScore::Dot, LuongScore::General, LuongScore::Concat}) {
+    LuongAttention luong(method, 3, method == LuongScore::Dot ? 3 : 4, 5, gen);
+    expect_gradcheck(luong, lengths, 2);
+    expect_gradcheck(luong, additive, 0);
+  }
+}
+
+TEST(ScaledDotProductAttention, GradientsMatchFiniteDifferences) {
+  Generator gen(4);
+  std::vector<Tensor> inputs = {Tensor::normal({2, 2, 3, 4}, 0, 1, gen),
+                                Tensor::normal({2, 2, 5, 4}, 0, 1, gen),
+                                Tensor::normal({2, 2, 5, 3}, 0, 1, gen)};
+  for (Tensor& t : inputs) t.set_requires_grad(true);
+  // [2, 1, 1, 5]: key padding broadcast over heads and queries.
+  const AttentionMask mask =
+      AttentionMask::masked(IndexTensor::from_vector({2, 1, 1, 5}, {0, 0, 0, 1, 1, 0, 1, 0, 0, 0}));
+  for (bool weights : {false, true}) {
+    auto fn = [&](const std::vector<Tensor>& in) {
+      AttentionOutput out = scaled_dot_product_attention(in[0], in[1], in[2], mask);
+      return weights ? out.weights : out.context;
+    };
+    auto result = testing::gradcheck(fn, inputs);
+    EXPECT_TRUE(result) << (weights ? "weights: " : "context: ") << result.message;
+  }
+}
+
+TEST(ScaledDotProductAttention, IsSoftmaxOfScaledScoresTimesValues) {
+  // q k^T / sqrt(4) = [[2, 0], [0, 2]] for q = k = 2 * I: weights softmax([2, 0]) per row.
+  Tensor q = Tensor::from_vector({2, 4}, {2, 0, 0, 0, 0, 2, 0, 0});
+  Tensor v = Tensor::from_vector({2, 1}, {1, 3});
+  auto [context, weights] = scaled_dot_product_attention(q, q, v);
+  const float w = 1.0f / (1.0f + std::exp(-2.0f));
+  EXPECT_NEAR(weights.at({0, 0}), w, 1e-6);
+  EXPECT_NEAR(weights.at({0, 1}), 1 - w, 1e-6);
+  EXPECT_NEAR(context.at({0, 0}), w * 1 + (1 - w) * 3, 1e-5);
+  EXPECT_NEAR(context.at({1, 0}), (1 - w) * 1 + w * 3, 1e-5);
+  // The causal mask hides key 1 from query 0 only.
+  auto causal = scaled_dot_product_attention(q, q, v, AttentionMask::causal(2));
+  EXPECT_EQ(causal.weights.at({0, 0}), 1.0f);
+  EXPECT_EQ(causal.weights.at({0, 1}), 0.0f);
+  EXPECT_NEAR(causal.weights.at({1, 1}), w, 1e-6);
+}
+
+TEST(AttentionMask, ConventionsAgree) {
+  Generator gen(5);
+  AdditiveAttention attn(3, 3, 4, gen);
+  const Tensor q = Tensor::normal({2, 3}, 0, 1, gen);
+  const Tensor k = Tensor::normal({2, 4, 3}, 0, 1, gen);
+  const IndexTensor padding = IndexTensor::from_vector({2, 4}, {0, 0, 1, 1, 0, 0, 0, 1});
+  IndexTensor real = padding;
+  for (int64_t& x : real.span()) x = 1 - x;
+  Tensor minus_inf = Tensor::zeros({2, 4});
+  for (int64_t i = 0; i < 8; ++i) {
+    if (padding.data()[i] == 1) minus_inf.data()[i] = -INFINITY;
+  }
+  const Tensor want = attn.forward(q, k, k, AttentionMask::lengths({2, 3}, 4)).weights;
+  for (const AttentionMask& m : {AttentionMask::masked(padding), AttentionMask::allowed(real),
+                                 AttentionMask::additive(minus_inf)}) {
+    EXPECT_EQ(max_abs_diff(attn.forward(q, k, k, m).weights, want), 0.0f);
+  }
+  EXPECT_EQ(want.at({0, 2}), 0.0f);
+  EXPECT_EQ(want.at({1, 3}), 0.0f);
+  EXPECT_NEAR(sum(want).item(), 2.0f, 1e-6);
+}
+
+TEST(AttentionMask, MaskedKeysGetExactlyZeroWeightAndGradient) {
+  Generator gen(6);
+  LuongAttention attn(LuongScore::General, 3, 3, 0, gen);
+  Tensor q = Tensor::normal({2, 3}, 0, 1, gen).set_requires_grad(true);
+  Tensor k = Tensor::normal({2, 3, 3}, 0, 1, gen);
+  k.at({0, 2, 0}) = 1e30f;  // huge padding must not leak into the softmax or the context
+  k.set_requires_grad(true);
+  Tensor v = Tensor::normal({2, 3, 2}, 0, 1, gen).set_requires_grad(true);
+  auto out = attn.forward(q, k, v, AttentionMask::lengths({2, 3}, 3));
+  EXPECT_EQ(out.weights.at({0, 2}), 0.0f);
+  for (float x : out.context.span()) EXPECT_TRUE(std::isfinite(x));
+  (sum(out.context) + sum(out.weights * out.weights)).backward();
+  for (int64_t d = 0; d < 3; ++d) EXPECT_EQ(k.grad().at({0, 2, d}), 0.0f);
+  for (int64_t d = 0; d < 2; ++d) EXPECT_EQ(v.grad().at({0, 2, d}), 0.0f);
+  EXPECT_NE(k.grad().at({1, 2, 0}), 0.0f);  // row 1's third key is real
+}
+
+TEST(AttentionMask, RejectsBadValuesAndLengths) {
+  EXPECT_TRUE(Contains(error_message<ValueError>([] {
+                         AttentionMask::masked(IndexTensor::from_vector({1, 2}, {0, 2}));
+                       }),
+                       "attention mask (1 = masked)"));
+  EXPECT_TRUE(Contains(error_message<ValueError>([] {
+                         AttentionMask::lengths({3, 6}, 5);
+                       }),
+                       "attention mask lengths: row 1 has length 6, outside [0, 5] keys"));
+  EXPECT_TRUE(Contains(error_message<ValueError>([] { AttentionMask::lengths({-1}, 5); }),
+                       "row 0 has length -1"));
+  EXPECT_THROW(AttentionMask().shape(), ShapeError);
+}
+
+// PyTorch gives NaN weights for a query whose every key is masked; recur stops, naming it.
+TEST(AttentionMask, FullyMaskedRowIsAValueErrorNamingTheRow) {
+  Generator gen(8);
+  LuongAttention attn(LuongScore::Dot, 2, 2);
+  const Tensor q = Tensor::normal({3, 4, 2}, 0, 1, gen);
+  const Tensor k = Tensor::normal({3, 5, 2}, 0, 1, gen);
+  EXPECT_EQ(error_message<ValueError>([&] {
+              attn.forward(q, k, k, AttentionMask::lengths({5, 0, 2}, 5));
+            }),
+            "LuongAttention: every key is masked for batch row 1 (query step 0) (its softmax "
+            "would be NaN)");
+  Tensor additive = Tensor::zeros({3, 5});
+  for (int64_t t = 0; t < 5; ++t) additive.at({2, t}) = -INFINITY;
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] {
+                         attn.forward(select(q, 1, 0), k, k, AttentionMask::additive(additive));
+                       }),
+                       "every key is masked for batch row 2"));
+  // One real key is enough: its weight is 1.
+  auto out = attn.forward(q, k, k, AttentionMask::lengths({5, 1, 2}, 5));
+  EXPECT_EQ(out.weights.at({1, 3, 0}), 1.0f);
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] {
+                         scaled_dot_product_attention(
+                             q, k, k, AttentionMask::masked(IndexTensor::full({5}, 1)));
+                       }),
+                       "scaled_dot_product_attention: every key is masked for the scores row "
+                       "[0, 0]"));
+}
+
+TEST(Attention, BadShapesAreShapeErrorsNamingTheTensor) {
+  Generator gen(9);
+  AdditiveAttention attn(3, 4, 5, gen);
+  const Tensor q = Tensor::zeros({2, 3}), k = Tensor::zeros({2, 6, 4}),
+               v = Tensor::zeros({2, 6, 1});
+  auto message = [&](const Tensor& qq, const Tensor& kk, const Tensor& vv,
+                     const AttentionMask& m = {}) {
+    return error_message<ShapeError>([&] { attn.forward(qq, kk, vv, m); });
+  };
+  EXPECT_EQ(message(Tensor::zeros({2, 4}), k, v),
+            "AdditiveAttention query: expected [B, 3] or [B, Tq, 3], got [2, 4]");
+  EXPECT_EQ(message(Tensor::zeros({3}), k, v),
+            "AdditiveAttention query: expected [B, 3] or [B, Tq, 3], got [3]");
+  EXPECT_EQ(message(q, Tensor::zeros({3, 6, 4}), v),
+            "AdditiveAttention keys: expected [2, Tk, 4], got [3, 6, 4]");
+  EXPECT_EQ(message(q, Tensor::zeros({2, 6, 3}), v),
+            "AdditiveAttention keys: expected [2, Tk, 4], got [2, 6, 3]");
+  EXPECT_EQ(message(q, Tensor::zeros({2, 0, 4}), Tensor::zeros({2, 0, 1})),
+            "AdditiveAttention keys: expected at least one key, got Tk = 0");
+  EXPECT_EQ(message(q, k, Tensor::zeros({2, 5, 1})),
+            "AdditiveAttention values: expected [2, 6, Dv], got [2, 5, 1]");
+  EXPECT_EQ(message(q, k, v, AttentionMask::lengths({1, 2}, 5)),
+            "AdditiveAttention mask: expected [2, 6] ([B, Tk]), got [2, 5]");
+  EXPECT_TRUE(Contains(error_message<ShapeError>([&] {
+                         scaled_dot_product_attention(q, Tensor::zeros({6, 4}), v);
+                       }),
+                       "scaled_dot_product_attention k: expected [..., Tk, D]"));
+  EXPECT_TRUE(Contains(error_message<ShapeError>([&] {
+                         scaled_dot_product_attention(q, Tensor::zeros({6, 3}), v);
+                       }),
+                       "scaled_dot_product_attention v: expected [..., Tk, Dv]"));
+  EXPECT_TRUE(Contains(error_message<ShapeError>([&] {
+                         scaled_dot_product_attention(q, Tensor::zeros({6, 3}),
+                                                      Tensor::zeros({6, 1}),
+                                                      AttentionMask::causal(3));
+                       }),
+                       "scaled_dot_product_attention attn_mask: shape [3, 3] does not broadcast "
+                       "to the scores [2, 6]"));
+}
+
+TEST(Attention, RejectsBadConfigurations) {
+  EXPECT_TRUE(Contains(error_message<ValueError>([] { luong_score_from_name("cosine"); }),
+                       "Luong attention score 'cosine': expected dot, general or concat"));
+  EXPECT_TRUE(Contains(error_message<ValueError>([] { LuongAttention(LuongScore::Dot, 3, 4); }),
+                       "query_dim (3) must equal key_dim (4)"));
+  EXPECT_TRUE(
+      Contains(error_message<ValueError>([] { LuongAttention(LuongScore::Concat, 3, 4, 0); }),
+               "attention_dim must be > 0"));
+  EXPECT_EQ(luong_score_name(luong_score_from_name("general")), "general");
+}
+
+}  // namespace
+}  // namespace recur::nn
