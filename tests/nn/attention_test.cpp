@@ -1,6 +1,6 @@
-// Additive (Bahdanau) and multiplicative (Luong) attention and scaled dot-product attention
-// against PyTorch references (tools/fixtures/make_attention_fixtures.py), finite-difference
-// gradient checks, masks, the fully-masked-row rule and shape errors.
+// Additive (Bahdanau) and multiplicative (Luong) attention, scaled dot-product attention and
+// MultiheadAttention against PyTorch references (tools/fixtures/make_attention_fixtures.py),
+// finite-difference gradient checks, masks, the fully-masked-row rule and shape errors.
 #include "recur/nn/attention.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include "expect_error.h"
 #include "gradcheck.h"
 #include "recur/io/safetensors.h"
+#include "recur/nn/multihead_attention.h"
 #include "recur/ops/arithmetic.h"
 #include "recur/ops/reduction.h"
 #include "recur/ops/shape.h"
@@ -318,6 +319,231 @@ TEST(Attention, RejectsBadConfigurations) {
       Contains(error_message<ValueError>([] { LuongAttention(LuongScore::Concat, 3, 4, 0); }),
                "attention_dim must be > 0"));
   EXPECT_EQ(luong_score_name(luong_score_from_name("general")), "general");
+}
+
+// --- scaled_dot_product_attention and MultiheadAttention ----------------------------------
+
+TEST(ScaledDotProductAttention, MatchesPyTorchOutputsAndGradients) {
+  const TensorMap fx = io::load_safetensors(testing::fixture_path("nn/attention/sdpa.safetensors"));
+  for (const std::string c : {"masked", "additive"}) {
+    SCOPED_TRACE("case " + c);
+    Tensor q = fx.at(c + ".q").clone().set_requires_grad(true);
+    Tensor k = fx.at(c + ".k").clone().set_requires_grad(true);
+    Tensor v = fx.at(c + ".v").clone().set_requires_grad(true);
+    const AttentionMask mask =
+        c == "masked" ? AttentionMask::masked(IndexTensor::from_float(fx.at(c + ".mask")))
+                      : AttentionMask::additive(fx.at(c + ".mask"));
+    auto [context, weights] = scaled_dot_product_attention(q, k, v, mask);
+    expect_close(context, fx.at(c + ".context"), "context");
+    expect_close(weights, fx.at(c + ".weights"), "weights");
+    (sum(context * fx.at(c + ".gout.context")) + sum(weights * fx.at(c + ".gout.weights")))
+        .backward();
+    expect_close(q.grad(), fx.at(c + ".grad.q"), "grad q");
+    expect_close(k.grad(), fx.at(c + ".grad.k"), "grad k");
+    expect_close(v.grad(), fx.at(c + ".grad.v"), "grad v");
+  }
+}
+
+// The cases of make_attention_fixtures.py's MHA_CASES.
+struct MhaCase {
+  const char* name;
+  bool batch_first;
+  bool self_attention;
+  bool bias;
+  bool float_key_padding_mask;
+  bool float_attn_mask;
+  bool average;
+};
+
+void PrintTo(const MhaCase& c, std::ostream* os) { *os << c.name; }
+
+AttentionMask fixture_mask(const TensorMap& fx, const std::string& key, bool is_float) {
+  if (!fx.contains(key)) return {};
+  if (is_float) return AttentionMask::additive(fx.at(key));
+  return AttentionMask::masked(IndexTensor::from_float(fx.at(key)));
+}
+
+class MultiheadParity : public ::testing::TestWithParam<MhaCase> {};
+
+TEST_P(MultiheadParity, MatchesTorchMultiheadAttention) {
+  const MhaCase& mc = GetParam();
+  const std::string file = testing::fixture_path("nn/attention/multihead.safetensors");
+  const TensorMap fx = io::load_safetensors(file);
+  const std::string c = std::string(mc.name) + ".";
+  Generator gen(0);
+  MultiheadAttention mha(meta_int(file, "E"), meta_int(file, "H"), 0.0f, mc.bias, mc.batch_first,
+                         gen);
+  mha.load_state_dict(with_prefix(fx, c + "param."));  // strict: PyTorch's names and shapes
+  Tensor query = fx.at(c + "query").clone().set_requires_grad(true);
+  Tensor key = query, value = query;
+  if (!mc.self_attention) {
+    key = fx.at(c + "key").clone().set_requires_grad(true);
+    value = fx.at(c + "value").clone().set_requires_grad(true);
+  }
+  auto [output, weights] = mha.forward(
+      query, key, value, fixture_mask(fx, c + "key_padding_mask", mc.float_key_padding_mask),
+      /*need_weights=*/true, fixture_mask(fx, c + "attn_mask", mc.float_attn_mask), mc.average);
+  expect_close(output, fx.at(c + "output"), "output");
+  expect_close(weights, fx.at(c + "weights"), "weights");
+  (sum(output * fx.at(c + "gout.output")) + sum(weights * fx.at(c + "gout.weights"))).backward();
+  expect_close(query.grad(), fx.at(c + "grad.query"), "grad query");
+  if (!mc.self_attention) {
+    expect_close(key.grad(), fx.at(c + "grad.key"), "grad key");
+    expect_close(value.grad(), fx.at(c + "grad.value"), "grad value");
+  }
+  for (const auto& [name, p] : mha.named_parameters()) {
+    expect_close(p.grad(), fx.at(c + "grad.param." + name), "grad " + name);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, MultiheadParity,
+    ::testing::Values(MhaCase{"self_seq_first", false, true, true, false, false, true},
+                      MhaCase{"self_batch_first_masks", true, true, true, false, false, false},
+                      MhaCase{"cross_seq_first_masks", false, false, true, false, true, true},
+                      MhaCase{"cross_batch_first_float_kpm_no_bias", true, false, false, true,
+                              false, false}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(MultiheadAttention, ParametersHavePyTorchNamesAndInitialisation) {
+  Generator gen(2);
+  MultiheadAttention mha(8, 2, 0.0f, true, false, gen);
+  std::vector<std::string> names;
+  for (const auto& [name, p] : mha.named_parameters()) names.push_back(name + shape_str(p.shape()));
+  EXPECT_EQ(names, (std::vector<std::string>{"in_proj_weight[24, 8]", "in_proj_bias[24]",
+                                             "out_proj.weight[8, 8]", "out_proj.bias[8]"}));
+  for (float b : mha.in_proj_bias.span()) EXPECT_EQ(b, 0.0f);
+  for (float b : mha.out_proj->bias.span()) EXPECT_EQ(b, 0.0f);
+  // xavier_uniform over fan_in = 8, fan_out = 24: U(-sqrt(6 / 32), sqrt(6 / 32)).
+  const float bound = std::sqrt(6.0f / 32.0f);
+  float largest = 0;
+  for (float w : mha.in_proj_weight.span()) largest = std::max(largest, std::abs(w));
+  EXPECT_LE(largest, bound);
+  EXPECT_GT(largest, 0.9f * bound);
+  MultiheadAttention no_bias(8, 4, 0.0f, false, false, gen);
+  EXPECT_EQ(no_bias.parameters().size(), 2u);
+  EXPECT_EQ(no_bias.head_dim(), 2);
+}
+
+TEST(MultiheadAttention, GradientsMatchFiniteDifferences) {
+  Generator gen(3);
+  MultiheadAttention mha(4, 2, 0.0f, true, true, gen);
+  const AttentionMask kpm = AttentionMask::lengths({3, 2}, 3);
+  const AttentionMask causal = AttentionMask::causal(3);
+  for (bool self_attention : {true, false}) {
+    std::vector<Tensor> inputs = {Tensor::normal({2, 3, 4}, 0, 1, gen),
+                                  Tensor::normal({2, 3, 4}, 0, 1, gen),
+                                  Tensor::normal({2, 3, 4}, 0, 1, gen)};
+    for (Tensor& t : inputs) t.set_requires_grad(true);
+    for (const Tensor& p : mha.parameters()) inputs.push_back(p);
+    for (bool weights : {false, true}) {
+      auto fn = [&](const std::vector<Tensor>& in) {
+        const Tensor& k = self_attention ? in[0] : in[1];
+        const Tensor& v = self_attention ? in[0] : in[2];
+        AttentionOutput out = mha.forward(in[0], k, v, kpm, true, causal, false);
+        return weights ? out.weights : out.context;
+      };
+      auto result = testing::gradcheck(fn, inputs);
+      EXPECT_TRUE(result) << (self_attention ? "self " : "cross ")
+                          << (weights ? "weights: " : "output: ") << result.message;
+    }
+  }
+}
+
+TEST(MultiheadAttention, NeedWeightsOnlyDecidesWhetherWeightsAreReturned) {
+  Generator gen(4);
+  MultiheadAttention mha(6, 3, 0.0f, true, false, gen);
+  const Tensor x = Tensor::normal({4, 2, 6}, 0, 1, gen);
+  auto with = mha.forward(x, x, x);
+  auto without = mha.forward(x, x, x, {}, /*need_weights=*/false);
+  EXPECT_FALSE(without.weights.defined());
+  EXPECT_EQ(max_abs_diff(with.context, without.context), 0.0f);
+  EXPECT_EQ(with.weights.shape(), (Shape{2, 4, 4}));
+  auto per_head = mha.forward(x, x, x, {}, true, {}, /*average_attn_weights=*/false);
+  EXPECT_EQ(per_head.weights.shape(), (Shape{2, 3, 4, 4}));
+  EXPECT_LT(max_abs_diff(mean(per_head.weights, 1), with.weights), 1e-7f);
+  // Seq-first and batch-first give the same numbers, transposed.
+  MultiheadAttention bf(6, 3, 0.0f, true, true, gen);
+  bf.load_state_dict(mha.state_dict());
+  const Tensor xb = transpose(x, 0, 1);
+  EXPECT_LT(max_abs_diff(transpose(bf.forward(xb, xb, xb).context, 0, 1), with.context), 1e-6f);
+}
+
+TEST(MultiheadAttention, DropoutActsOnTheWeightsOnlyWhileTraining) {
+  Generator gen(5), drop_gen(6);
+  MultiheadAttention mha(4, 2, 0.5f, true, true, drop_gen);
+  const Tensor x = Tensor::normal({3, 5, 4}, 0, 1, gen);
+  mha.eval();
+  const Tensor clean = mha.forward(x, x, x, {}, true, {}, false).weights;
+  EXPECT_NEAR(sum(clean).item(), 3 * 2 * 5, 1e-4);  // every row sums to 1: no dropout
+  mha.train();
+  drop_gen.seed(42);
+  const Tensor dropped = mha.forward(x, x, x, {}, true, {}, false).weights;
+  int64_t zeros = 0;
+  for (int64_t i = 0; i < clean.numel(); ++i) {
+    const float d = dropped.data()[i];
+    if (d == 0.0f) {
+      ++zeros;
+    } else {
+      EXPECT_NEAR(d, 2.0f * clean.data()[i], 1e-6f) << "survivors are scaled by 1 / (1 - p)";
+    }
+  }
+  EXPECT_GT(zeros, clean.numel() / 4);
+  EXPECT_LT(zeros, 3 * clean.numel() / 4);
+  drop_gen.seed(42);
+  EXPECT_EQ(max_abs_diff(mha.forward(x, x, x, {}, true, {}, false).weights, dropped), 0.0f);
+}
+
+TEST(MultiheadAttention, FullyMaskedRowIsAValueErrorNamingRowHeadAndQuery) {
+  Generator gen(7);
+  MultiheadAttention mha(4, 2, 0.0f, true, false, gen);
+  const Tensor x = Tensor::normal({3, 2, 4}, 0, 1, gen);
+  EXPECT_EQ(error_message<ValueError>([&] {
+              mha.forward(x, x, x, AttentionMask::lengths({3, 0}, 3));
+            }),
+            "MultiheadAttention: every key is masked for batch row 1, head 0, query 0 (its "
+            "softmax would be NaN)");
+  Tensor per_head = Tensor::zeros({4, 3, 3});
+  for (int64_t k = 0; k < 3; ++k) per_head.at({3, 2, k}) = -INFINITY;  // row 1, head 1, query 2
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] {
+                         mha.forward(x, x, x, {}, true, AttentionMask::additive(per_head));
+                       }),
+                       "batch row 1, head 1, query 2"));
+}
+
+TEST(MultiheadAttention, BadShapesAreShapeErrorsNamingTheTensor) {
+  Generator gen(8);
+  MultiheadAttention mha(4, 2, 0.0f, true, false, gen);
+  const Tensor q = Tensor::zeros({3, 2, 4}), kv = Tensor::zeros({5, 2, 4});
+  auto message = [&](const Tensor& qq, const Tensor& k, const Tensor& v,
+                     const AttentionMask& kpm = {}, const AttentionMask& am = {}) {
+    return error_message<ShapeError>([&] { mha.forward(qq, k, v, kpm, true, am); });
+  };
+  EXPECT_EQ(message(Tensor::zeros({3, 4}), kv, kv),
+            "MultiheadAttention query: expected [Tq, B, 4], got [3, 4]");
+  EXPECT_EQ(message(Tensor::zeros({3, 2, 5}), kv, kv),
+            "MultiheadAttention query: expected [Tq, B, 4], got [3, 2, 5]");
+  EXPECT_EQ(message(q, Tensor::zeros({5, 3, 4}), kv),
+            "MultiheadAttention key: expected [Tk, B, 4] with B = 2, got [5, 3, 4]");
+  EXPECT_EQ(message(q, kv, Tensor::zeros({4, 2, 4})),
+            "MultiheadAttention value: expected [5, 2, 4] (key's shape), got [4, 2, 4]");
+  EXPECT_EQ(message(q, kv, kv, AttentionMask::lengths({5, 5, 5}, 5)),
+            "MultiheadAttention key_padding_mask: expected [2, 5] ([B, Tk]), got [3, 5]");
+  EXPECT_EQ(message(q, kv, kv, {}, AttentionMask::causal(3)),
+            "MultiheadAttention attn_mask: expected [3, 5] ([Tq, Tk] or [B * num_heads, Tq, Tk]), "
+            "got [3, 3]");
+  EXPECT_EQ(message(q, kv, kv, {}, AttentionMask::additive(Tensor::zeros({2, 3, 5}))),
+            "MultiheadAttention attn_mask: expected [4, 3, 5] ([B * num_heads, Tq, Tk]), got "
+            "[2, 3, 5]");
+  MultiheadAttention bf(4, 2, 0.0f, true, true, gen);
+  EXPECT_EQ(error_message<ShapeError>([&] {
+              bf.forward(Tensor::zeros({2, 3, 3}), kv, kv);
+            }),
+            "MultiheadAttention query: expected [B, Tq, 4], got [2, 3, 3]");
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] { MultiheadAttention(6, 4); }),
+                       "embed_dim (6) must be a positive multiple of num_heads (4)"));
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] { MultiheadAttention(4, 2, 1.0f); }),
+                       "dropout must be in [0, 1), got 1"));
 }
 
 }  // namespace
