@@ -3,6 +3,7 @@
 
 #include "recur/ops/activation.h"
 #include "recur/ops/arithmetic.h"
+#include "recur/ops/ctc.h"
 #include "recur/ops/dropout.h"
 #include "recur/ops/embedding.h"
 #include "recur/ops/indexing.h"
