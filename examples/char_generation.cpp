@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/text_corpus.h"
 #include "recur/data/utf8.h"
@@ -195,13 +196,7 @@ int run(const Options& opt) {
                 generate(model, vocab, opt.prompt, opt.length, temperature, gen).c_str());
   }
 
-  if (opt.check_decreasing) {
-    const bool decreased = epoch_losses.size() >= 2 && epoch_losses.back() < epoch_losses.front();
-    std::fprintf(decreased ? stdout : stderr, "check %s: mean epoch loss %.6g -> %.6g\n",
-                 decreased ? "passed" : "failed (--check-decreasing: it must go down)",
-                 epoch_losses.front(), epoch_losses.back());
-    if (!decreased) return 1;
-  }
+  if (opt.check_decreasing && !example::loss_went_down(epoch_losses)) return 1;
   return 0;
 }
 
@@ -235,10 +230,5 @@ int main(int argc, char** argv) {
                  "--length at least 0\n");
     return 2;
   }
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/kernels/parallel.h"
 #include "recur/nn/linear.h"
@@ -228,13 +229,7 @@ int run(const Options& opt) {
   }
   for (size_t i = 0; i < std::min<size_t>(3, test.size()); ++i) print_alignment(model, test[i]);
 
-  if (opt.check_decreasing) {
-    const bool decreased = epoch_losses.size() >= 2 && epoch_losses.back() < epoch_losses.front();
-    std::fprintf(decreased ? stdout : stderr, "check %s: mean epoch loss %.6g -> %.6g\n",
-                 decreased ? "passed" : "failed (--check-decreasing: it must go down)",
-                 epoch_losses.front(), epoch_losses.back());
-    if (!decreased) return 1;
-  }
+  if (opt.check_decreasing && !example::loss_went_down(epoch_losses)) return 1;
   return 0;
 }
 
@@ -257,10 +252,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--epochs, --train and --test must be at least 1\n");
     return 2;
   }
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/io/csv.h"
 #include "recur/kernels/parallel.h"
@@ -201,15 +202,6 @@ void print_comparison(const Result& lstm, const Result& gru, double naive_val_lo
               gru.val_loss <= lstm.val_loss ? "lower" : "higher");
 }
 
-bool check_decreasing(const Result& r) {
-  const std::vector<double>& l = r.epoch_losses;
-  const bool decreased = l.size() >= 2 && l.back() < l.front();
-  std::fprintf(decreased ? stdout : stderr, "check %s (%s): mean epoch loss %.6g -> %.6g\n",
-               decreased ? "passed" : "failed (--check-decreasing: it must go down)",
-               r.name.c_str(), l.front(), l.back());
-  return decreased;
-}
-
 int run(const Options& opt) {
   if (opt.threads > 0) kernels::set_num_threads(opt.threads);
   const std::vector<double> returns = daily_returns(opt.csv, opt.column);
@@ -237,8 +229,8 @@ int run(const Options& opt) {
   print_comparison(lstm, gru, mse_loss(val.naive, val.targets).item(), val.targets.size(0));
 
   if (opt.check_decreasing) {
-    const bool lstm_ok = check_decreasing(lstm);
-    const bool gru_ok = check_decreasing(gru);
+    const bool lstm_ok = example::loss_went_down(lstm.epoch_losses, lstm.name);
+    const bool gru_ok = example::loss_went_down(gru.epoch_losses, gru.name);
     if (!lstm_ok || !gru_ok) return 1;
   }
   return 0;
@@ -264,10 +256,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--epochs and --hidden must be at least 1\n");
     return 2;
   }
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/apps/classify/classification_metrics.h"
 #include "recur/apps/classify/classifier_net.h"
 #include "recur/autograd/grad_mode.h"
@@ -147,13 +148,7 @@ int run(const Options& opt) {
     std::printf("\n");
   }
 
-  if (opt.check_decreasing) {
-    const bool decreased = epoch_losses.size() >= 2 && epoch_losses.back() < epoch_losses.front();
-    std::fprintf(decreased ? stdout : stderr, "check %s: mean epoch loss %.6g -> %.6g\n",
-                 decreased ? "passed" : "failed (--check-decreasing: it must go down)",
-                 epoch_losses.front(), epoch_losses.back());
-    if (!decreased) return 1;
-  }
+  if (opt.check_decreasing && !example::loss_went_down(epoch_losses)) return 1;
   return 0;
 }
 
@@ -175,10 +170,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--epochs must be at least 1\n");
     return 2;
   }
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/kernels/parallel.h"
 #include "recur/nn/lstm.h"
@@ -182,10 +183,5 @@ int main(int argc, char** argv) {
   app.add_option("--threads", opt.threads, "Threads (0: OMP_NUM_THREADS or all cores)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }

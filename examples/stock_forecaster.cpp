@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/io/csv.h"
 #include "recur/kernels/parallel.h"
@@ -230,13 +231,7 @@ int run(const Options& opt) {
         mean_squared_error(untrained, train_data), mean_squared_error(model, train_data),
         population_std(prices));
   }
-  if (opt.check_decreasing) {
-    const bool decreased = epoch_losses.size() >= 2 && epoch_losses.back() < epoch_losses.front();
-    std::fprintf(decreased ? stdout : stderr, "check %s: mean epoch loss %.6g -> %.6g\n",
-                 decreased ? "passed" : "failed (--check-decreasing: it must go down)",
-                 epoch_losses.front(), epoch_losses.back());
-    if (!decreased) return 1;
-  }
+  if (opt.check_decreasing && !example::loss_went_down(epoch_losses)) return 1;
   return 0;
 }
 
@@ -264,10 +259,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--epochs and --points must be at least 1\n");
     return 2;
   }
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }

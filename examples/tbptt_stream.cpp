@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "example_support.h"
 #include "recur/apps/textgen/language_model_net.h"
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/text_corpus.h"
@@ -314,13 +315,7 @@ int run(const Options& opt) {
 
   int status = show_full_bptt(model, train_ids, opt.chunk_length) ? 0 : 1;
   show_forgotten_detach(model, train_ids, opt.chunk_length);
-  if (opt.check_decreasing) {
-    const bool decreased = epoch_losses.size() >= 2 && epoch_losses.back() < epoch_losses.front();
-    std::fprintf(decreased ? stdout : stderr, "check %s: mean epoch loss %.6g -> %.6g\n",
-                 decreased ? "passed" : "failed (--check-decreasing: it must go down)",
-                 epoch_losses.front(), epoch_losses.back());
-    if (!decreased) status = 1;
-  }
+  if (opt.check_decreasing && !example::loss_went_down(epoch_losses)) status = 1;
   if (opt.check_carried) {
     const bool lower = carried < reset;
     std::fprintf(lower ? stdout : stderr, "check %s: validation %.4f bits carried, %.4f reset\n",
@@ -363,10 +358,5 @@ int main(int argc, char** argv) {
                  "positive\n");
     return 2;
   }
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return example::run_reporting_errors([&] { return run(opt); });
 }
