@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "recur/autograd/grad_mode.h"
 #include "recur/nn/init.h"
 #include "recur/ops/arithmetic.h"
 #include "recur/ops/dropout.h"
+#include "recur/ops/fused_attention.h"
 #include "recur/ops/matmul.h"
 #include "recur/ops/reduction.h"
 #include "recur/ops/shape.h"
@@ -74,6 +76,8 @@ AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& k
   check_mask_shape(attn_mask, mask_3d ? Shape{B * H, Tq, Tk} : Shape{Tq, Tk}, name + " attn_mask",
                    mask_3d ? "[B * num_heads, Tq, Tk]" : "[Tq, Tk] or [B * num_heads, Tq, Tk]");
 
+  if (!need_weights) return {fused_forward(query, key, value, key_padding_mask, attn_mask), {}};
+
   // Batch first from here on: [B, T, E].
   auto to_batch_first = [&](const Tensor& x) { return batch_first_ ? x : transpose(x, 0, 1); };
   std::vector<Tensor> qkv;
@@ -109,6 +113,39 @@ AttentionOutput MultiheadAttention::forward(const Tensor& query, const Tensor& k
   AttentionOutput result{batch_first_ ? out : transpose(out, 0, 1), Tensor()};
   if (need_weights) result.weights = average_attn_weights ? mean(weights, 1) : weights;
   return result;
+}
+
+Tensor MultiheadAttention::fused_forward(const Tensor& query, const Tensor& key,
+                                         const Tensor& value, const AttentionMask& key_padding_mask,
+                                         const AttentionMask& attn_mask) const {
+  const int64_t E = embed_dim_;
+  AttentionCoreOptions core{.num_heads = num_heads_,
+                            .batch_first = batch_first_,
+                            .dropout_p = is_training() ? dropout_ : 0.0f,
+                            .gen = gen_,
+                            .what = type_name()};
+  {
+    // The masks as the additive biases the core takes (0 keeps, -inf hides).
+    NoGradGuard no_grad;
+    if (!attn_mask.empty()) {
+      core.attn_bias = attn_mask.apply(Tensor::zeros(attn_mask.shape()), attn_mask.shape());
+    }
+    if (!key_padding_mask.empty()) {
+      core.key_bias =
+          key_padding_mask.apply(Tensor::zeros(key_padding_mask.shape()), key_padding_mask.shape());
+    }
+  }
+  Tensor heads;
+  if (query.impl_ptr() == key.impl_ptr() && key.impl_ptr() == value.impl_ptr()) {
+    heads = packed_multi_head_attention_core(linear(query, in_proj_weight, in_proj_bias), core);
+  } else {
+    const auto w = split(in_proj_weight, {E, E, E}, 0);
+    const auto b =
+        in_proj_bias.defined() ? split(in_proj_bias, {E, E, E}, 0) : std::vector<Tensor>(3);
+    heads = multi_head_attention_core(linear(query, w[0], b[0]), linear(key, w[1], b[1]),
+                                      linear(value, w[2], b[2]), core);
+  }
+  return out_proj->forward(heads);
 }
 
 }  // namespace recur::nn

@@ -463,7 +463,8 @@ TEST(MultiheadAttention, NeedWeightsOnlyDecidesWhetherWeightsAreReturned) {
   auto with = mha.forward(x, x, x);
   auto without = mha.forward(x, x, x, {}, /*need_weights=*/false);
   EXPECT_FALSE(without.weights.defined());
-  EXPECT_EQ(max_abs_diff(with.context, without.context), 0.0f);
+  // Without weights the fused core runs (recur/ops/fused_attention.h): equal to rounding.
+  EXPECT_LT(max_abs_diff(with.context, without.context), 1e-6f);
   EXPECT_EQ(with.weights.shape(), (Shape{2, 4, 4}));
   auto per_head = mha.forward(x, x, x, {}, true, {}, /*average_attn_weights=*/false);
   EXPECT_EQ(per_head.weights.shape(), (Shape{2, 3, 4, 4}));

@@ -6,7 +6,9 @@
 // projected, split into num_heads heads of head_dim = E / num_heads, q is scaled by
 // 1/sqrt(head_dim), the masks are applied to q k^T, then softmax, dropout on the weights (while
 // training), the weighted sum of v, the heads joined and out_proj applied. Composed from
-// differentiable ops (a fused autograd node is a later speed step).
+// differentiable ops; without need_weights the core (q k^T, scale, masks, softmax, dropout, @ v)
+// is one fused autograd node instead (recur/ops/fused_attention.h): the same numbers to float
+// rounding, without the head split and join copies.
 //
 // Not supported (PyTorch's rarely used options): kdim/vdim != embed_dim, add_bias_kv,
 // add_zero_attn, unbatched 2-D inputs. A query whose every key is masked is a ValueError naming
@@ -62,6 +64,10 @@ class MultiheadAttention : public Module {
   std::shared_ptr<Linear> out_proj;
 
  private:
+  // forward without weights: in-projection, the fused core, out_proj.
+  Tensor fused_forward(const Tensor& query, const Tensor& key, const Tensor& value,
+                       const AttentionMask& key_padding_mask, const AttentionMask& attn_mask) const;
+
   int64_t embed_dim_;
   int64_t num_heads_;
   float dropout_;

@@ -1,0 +1,263 @@
+#include "recur/ops/fused_attention.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "op_node.h"
+#include "recur/kernels/activations.h"
+#include "recur/kernels/gemm.h"
+#include "recur/kernels/parallel.h"
+
+namespace recur {
+
+namespace {
+
+using kernels::Trans;
+using ops_detail::Grads;
+
+// Where head h of batch row b starts in a [B, T, C] or [T, B, C] tensor whose columns
+// [col, col + E) hold the heads side by side, and the distance between its rows.
+struct HeadLayout {
+  int64_t batch_stride = 0;
+  int64_t row_stride = 0;
+  int64_t col = 0;
+  int64_t offset(int64_t b, int64_t h, int64_t head_dim) const {
+    return b * batch_stride + col + h * head_dim;
+  }
+};
+
+HeadLayout head_layout(const Shape& shape, bool batch_first, int64_t col) {
+  const int64_t columns = shape[2];
+  if (batch_first) return {shape[1] * columns, columns, col};
+  return {columns, shape[1] * columns, col};
+}
+
+// The sizes and layouts of one attention call.
+struct Problem {
+  int64_t B = 0, Tq = 0, Tk = 0, H = 0, hd = 0;
+  float scale = 1.0f;  // 1 / sqrt(head_dim)
+  HeadLayout q, k, v, out;
+  int64_t heads() const { return B * H; }
+  int64_t weights_per_head() const { return Tq * Tk; }
+};
+
+// Adds the bias rows to scores, then softmax in place. False when every score is -inf.
+bool masked_softmax_row(float* s, int64_t n, const float* attn_bias, const float* key_bias) {
+  if (attn_bias != nullptr) {
+    for (int64_t j = 0; j < n; ++j) s[j] += attn_bias[j];
+  }
+  if (key_bias != nullptr) {
+    for (int64_t j = 0; j < n; ++j) s[j] += key_bias[j];
+  }
+  float mx = -INFINITY;
+  for (int64_t j = 0; j < n; ++j) mx = std::max(mx, s[j]);
+  if (mx == -INFINITY) return false;
+  for (int64_t j = 0; j < n; ++j) s[j] -= mx;
+  kernels::exp(s, s, n);  // exp(-inf) = 0: masked keys get exactly zero weight
+  double total = 0.0;
+  for (int64_t j = 0; j < n; ++j) total += s[j];
+  const float inv = static_cast<float>(1.0 / total);
+  for (int64_t j = 0; j < n; ++j) s[j] *= inv;
+  return true;
+}
+
+// dS = P (dP - sum(dP P)) in place over dP, for one row; dP is first taken through the dropout
+// (kept weights were scaled by keep_scale, dropped ones are 0 in P').
+void softmax_backward_row(const float* p, const float* p_dropped, float* dp, int64_t n,
+                          float keep_scale) {
+  if (p_dropped != p) {
+    for (int64_t j = 0; j < n; ++j) dp[j] = p_dropped[j] != 0.0f ? dp[j] * keep_scale : 0.0f;
+  }
+  double dot = 0.0;
+  for (int64_t j = 0; j < n; ++j) dot += static_cast<double>(dp[j]) * p[j];
+  const float d = static_cast<float>(dot);
+  for (int64_t j = 0; j < n; ++j) dp[j] = p[j] * (dp[j] - d);
+}
+
+void check_bias(const Tensor& bias, const Shape& a, const Shape& b, const std::string& what) {
+  if (!bias.defined() || bias.shape() == a || bias.shape() == b) return;
+  throw ShapeError(what + ": expected " + shape_str(a) + (a == b ? "" : " or " + shape_str(b)) +
+                   ", got " + shape_str(bias.shape()));
+}
+
+// Forward over every (batch row, head): fills p (softmax), p_dropped (after dropout; the same
+// tensor without dropout) and out. q, k, v and out point at the tensors' first elements.
+void attention_forward(const Problem& pr, const AttentionCoreOptions& o, const float* q,
+                       const float* k, const float* v, Tensor& p, Tensor& p_dropped, float* out) {
+  const bool drop = o.dropout_p > 0.0f;
+  if (drop) {
+    // The mask first, serially, in the order recur::dropout draws it over [B, H, Tq, Tk].
+    Generator& gen = o.gen != nullptr ? *o.gen : default_generator();
+    const float keep_scale = 1.0f / (1.0f - o.dropout_p);
+    for (float& m : p_dropped.span()) m = gen.bernoulli(o.dropout_p) ? 0.0f : keep_scale;
+  }
+  const float* attn_bias = o.attn_bias.defined() ? o.attn_bias.data() : nullptr;
+  const bool bias_per_head = o.attn_bias.defined() && o.attn_bias.dim() == 3;
+  const float* key_bias = o.key_bias.defined() ? o.key_bias.data() : nullptr;
+  std::vector<int64_t> fully_masked(static_cast<size_t>(pr.heads()), -1);
+  float* pp = p.data();
+  float* pd = p_dropped.data();
+  kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t bh = begin; bh < end; ++bh) {
+      const int64_t b = bh / pr.H, h = bh % pr.H;
+      float* s = pp + bh * pr.weights_per_head();
+      kernels::gemm(Trans::No, Trans::Yes, pr.Tq, pr.Tk, pr.hd, pr.scale,
+                    q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, k + pr.k.offset(b, h, pr.hd),
+                    pr.k.row_stride, 0.0f, s, pr.Tk);
+      const float* bias_head =
+          attn_bias == nullptr ? nullptr : attn_bias + (bias_per_head ? bh * pr.Tq * pr.Tk : 0);
+      for (int64_t i = 0; i < pr.Tq; ++i) {
+        const bool ok =
+            masked_softmax_row(s + i * pr.Tk, pr.Tk, bias_head ? bias_head + i * pr.Tk : nullptr,
+                               key_bias ? key_bias + b * pr.Tk : nullptr);
+        if (!ok && fully_masked[static_cast<size_t>(bh)] < 0)
+          fully_masked[static_cast<size_t>(bh)] = i;
+      }
+      const float* weights = s;
+      if (drop) {
+        float* sd = pd + bh * pr.weights_per_head();
+        for (int64_t j = 0; j < pr.weights_per_head(); ++j) sd[j] *= s[j];
+        weights = sd;
+      }
+      kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.hd, pr.Tk, 1.0f, weights, pr.Tk,
+                    v + pr.v.offset(b, h, pr.hd), pr.v.row_stride, 0.0f,
+                    out + pr.out.offset(b, h, pr.hd), pr.out.row_stride);
+    }
+  });
+  for (int64_t bh = 0; bh < pr.heads(); ++bh) {
+    const int64_t i = fully_masked[static_cast<size_t>(bh)];
+    if (i < 0) continue;
+    throw ValueError(o.what + ": every key is masked for batch row " + std::to_string(bh / pr.H) +
+                     ", head " + std::to_string(bh % pr.H) + ", query " + std::to_string(i) +
+                     " (its softmax would be NaN)");
+  }
+}
+
+// Backward over every (batch row, head): writes dq, dk, dv (every element of their heads).
+void attention_backward(const Problem& pr, float dropout_p, const float* q, const float* k,
+                        const float* v, const Tensor& p, const Tensor& p_dropped, const float* dout,
+                        float* dq, float* dk, float* dv) {
+  const float keep_scale = dropout_p > 0.0f ? 1.0f / (1.0f - dropout_p) : 1.0f;
+  kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> ds(static_cast<size_t>(pr.weights_per_head()));
+    for (int64_t bh = begin; bh < end; ++bh) {
+      const int64_t b = bh / pr.H, h = bh % pr.H;
+      const float* ph = p.data() + bh * pr.weights_per_head();
+      const float* pdh = p_dropped.data() + bh * pr.weights_per_head();
+      const float* dout_h = dout + pr.out.offset(b, h, pr.hd);
+      // dP' = dout v^T, dv = P'^T dout
+      kernels::gemm(Trans::No, Trans::Yes, pr.Tq, pr.Tk, pr.hd, 1.0f, dout_h, pr.out.row_stride,
+                    v + pr.v.offset(b, h, pr.hd), pr.v.row_stride, 0.0f, ds.data(), pr.Tk);
+      kernels::gemm(Trans::Yes, Trans::No, pr.Tk, pr.hd, pr.Tq, 1.0f, pdh, pr.Tk, dout_h,
+                    pr.out.row_stride, 0.0f, dv + pr.v.offset(b, h, pr.hd), pr.v.row_stride);
+      for (int64_t i = 0; i < pr.Tq; ++i) {
+        softmax_backward_row(ph + i * pr.Tk, pdh == ph ? ph + i * pr.Tk : pdh + i * pr.Tk,
+                             ds.data() + i * pr.Tk, pr.Tk, keep_scale);
+      }
+      // dq = scale dS k, dk = scale dS^T q
+      kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.hd, pr.Tk, pr.scale, ds.data(), pr.Tk,
+                    k + pr.k.offset(b, h, pr.hd), pr.k.row_stride, 0.0f,
+                    dq + pr.q.offset(b, h, pr.hd), pr.q.row_stride);
+      kernels::gemm(Trans::Yes, Trans::No, pr.Tk, pr.hd, pr.Tq, pr.scale, ds.data(), pr.Tk,
+                    q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, 0.0f,
+                    dk + pr.k.offset(b, h, pr.hd), pr.k.row_stride);
+    }
+  });
+}
+
+// Checks the options against the problem's sizes and fills in the scale.
+void check_options(Problem& pr, const AttentionCoreOptions& o, int64_t E) {
+  if (o.num_heads <= 0 || E % o.num_heads != 0) {
+    throw ValueError(o.what + ": embed_dim (" + std::to_string(E) +
+                     ") must be a positive multiple of num_heads (" + std::to_string(o.num_heads) +
+                     ")");
+  }
+  if (!(o.dropout_p >= 0.0f && o.dropout_p < 1.0f)) {
+    throw ValueError(o.what + ": dropout must be in [0, 1), got " + std::to_string(o.dropout_p));
+  }
+  if (pr.Tk == 0) throw ShapeError(o.what + " key: expected at least one key, got Tk = 0");
+  pr.H = o.num_heads;
+  pr.hd = E / o.num_heads;
+  pr.scale = 1.0f / std::sqrt(static_cast<float>(pr.hd));
+  check_bias(o.attn_bias, {pr.Tq, pr.Tk}, {pr.B * pr.H, pr.Tq, pr.Tk}, o.what + " attn_bias");
+  check_bias(o.key_bias, {pr.B, pr.Tk}, {pr.B, pr.Tk}, o.what + " key_bias");
+}
+
+std::string layout_pattern(bool batch_first, const std::string& steps, const std::string& cols) {
+  return batch_first ? "[B, " + steps + ", " + cols + "]" : "[" + steps + ", B, " + cols + "]";
+}
+
+// Runs forward and records the node. `inputs` are q, k, v (three tensors) or qkv (one).
+Tensor run_attention(const Problem& pr, const AttentionCoreOptions& o,
+                     const std::vector<Tensor>& inputs, const Shape& out_shape) {
+  const bool packed = inputs.size() == 1;
+  const Tensor& q = inputs[0];
+  const Tensor& k = packed ? inputs[0] : inputs[1];
+  const Tensor& v = packed ? inputs[0] : inputs[2];
+  const Shape weights_shape{pr.B, pr.H, pr.Tq, pr.Tk};
+  Tensor p = Tensor::empty(weights_shape);
+  Tensor p_dropped = o.dropout_p > 0.0f ? Tensor::empty(weights_shape) : p;
+  Tensor out = Tensor::empty(out_shape);
+  attention_forward(pr, o, q.data(), k.data(), v.data(), p, p_dropped, out.data());
+
+  std::vector<Tensor> saved;
+  for (const Tensor& t : inputs) saved.push_back(t.detach());
+  ops_detail::record(
+      packed ? "PackedAttentionBackward" : "AttentionBackward", inputs, {&out},
+      [pr, saved, p, p_dropped, dropout_p = o.dropout_p](const Grads& g, const Node&) {
+        Grads grads;
+        for (const Tensor& t : saved) grads.push_back(Tensor::empty(t.shape()));
+        const bool one = saved.size() == 1;
+        Tensor gq = grads[0], gk = grads[one ? 0 : 1], gv = grads[one ? 0 : 2];
+        attention_backward(pr, dropout_p, saved[0].data(), saved[one ? 0 : 1].data(),
+                           saved[one ? 0 : 2].data(), p, p_dropped, g[0].data(), gq.data(),
+                           gk.data(), gv.data());
+        return grads;
+      });
+  return out;
+}
+
+}  // namespace
+
+Tensor multi_head_attention_core(const Tensor& q, const Tensor& k, const Tensor& v,
+                                 const AttentionCoreOptions& o) {
+  const bool bf = o.batch_first;
+  check_shape(q, {-1, -1, -1}, o.what + " q", layout_pattern(bf, "Tq", "E"));
+  const int64_t E = q.size(2);
+  Problem pr;
+  pr.B = q.size(bf ? 0 : 1);
+  pr.Tq = q.size(bf ? 1 : 0);
+  check_shape(k, bf ? Shape{pr.B, -1, E} : Shape{-1, pr.B, E}, o.what + " k",
+              layout_pattern(bf, "Tk", std::to_string(E)) + " with B = " + std::to_string(pr.B));
+  check_shape(v, k.shape(), o.what + " v", shape_str(k.shape()) + " (k's shape)");
+  pr.Tk = k.size(bf ? 1 : 0);
+  check_options(pr, o, E);
+  pr.q = head_layout(q.shape(), bf, 0);
+  pr.k = head_layout(k.shape(), bf, 0);
+  pr.v = head_layout(v.shape(), bf, 0);
+  pr.out = pr.q;
+  return run_attention(pr, o, {q, k, v}, q.shape());
+}
+
+Tensor packed_multi_head_attention_core(const Tensor& qkv, const AttentionCoreOptions& o) {
+  const bool bf = o.batch_first;
+  check_shape(qkv, {-1, -1, -1}, o.what + " qkv", layout_pattern(bf, "T", "3 * E"));
+  if (qkv.size(2) % 3 != 0) {
+    throw ShapeError(o.what + " qkv: expected " + layout_pattern(bf, "T", "3 * E") + ", got " +
+                     shape_str(qkv.shape()));
+  }
+  const int64_t E = qkv.size(2) / 3;
+  Problem pr;
+  pr.B = qkv.size(bf ? 0 : 1);
+  pr.Tq = pr.Tk = qkv.size(bf ? 1 : 0);
+  check_options(pr, o, E);
+  pr.q = head_layout(qkv.shape(), bf, 0);
+  pr.k = head_layout(qkv.shape(), bf, E);
+  pr.v = head_layout(qkv.shape(), bf, 2 * E);
+  const Shape out_shape{qkv.size(0), qkv.size(1), E};
+  pr.out = head_layout(out_shape, bf, 0);
+  return run_attention(pr, o, {qkv}, out_shape);
+}
+
+}  // namespace recur
