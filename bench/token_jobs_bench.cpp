@@ -21,10 +21,8 @@
 // units_per_s, and the same by CPU time (cpu_seconds, cpu_units_per_s); or peak_bytes for
 // lm_memory.
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -32,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "job_timing.h"
 #include "recur/apps/classify/classifier_net.h"
 #include "recur/apps/textgen/language_model_net.h"
 #include "recur/apps/textgen/text_generator.h"
@@ -65,43 +64,8 @@ constexpr int64_t kNamesBatch = 32;
 constexpr double kLr = 2e-3, kClip = 1.0;
 constexpr float kTemperature = 0.8f;
 
-// Wall and CPU seconds of one repetition. On a shared machine the wall time includes the
-// time the process waited for a core; its CPU time (all threads, spinning included) does not.
-struct Clock {
-  static double cpu_now() {
-    timespec t{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-  }
-  std::chrono::steady_clock::time_point wall0 = std::chrono::steady_clock::now();
-  double cpu0 = cpu_now();
-  double wall() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  }
-  double cpu() const { return cpu_now() - cpu0; }
-};
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-// The timed repetitions of a job: wall and CPU seconds of each, per `units` of work.
-struct Timings {
-  std::vector<double> wall, cpu;
-  void add(const Clock& c, double divisor = 1.0) {
-    wall.push_back(c.wall() / divisor);
-    cpu.push_back(c.cpu() / divisor);
-  }
-  nlohmann::json json(double units) const {
-    return {{"seconds", wall},
-            {"median_s", median(wall)},
-            {"units_per_s", units / median(wall)},
-            {"cpu_seconds", cpu},
-            {"cpu_units_per_s", units / median(cpu)}};
-  }
-};
+using bench::Clock;
+using bench::Timings;
 
 // "VmRSS" / "VmHWM" of /proc/self/status in bytes, -1 where unavailable.
 int64_t proc_status_bytes(const std::string& key) {
