@@ -6,6 +6,7 @@
 #include "recur/ops/activation.h"
 #include "recur/ops/arithmetic.h"
 #include "recur/ops/shape.h"
+#include "recur/ops/transformer_ops.h"
 
 namespace recur::nn {
 
@@ -47,7 +48,7 @@ std::string transformer_activation_name(TransformerActivation activation) {
 
 TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOptions& options,
                                                  Generator& gen)
-    : options_(options) {
+    : options_(options), gen_(&gen) {
   const std::string name = type_name();
   const int64_t d = options.d_model;
   if (d <= 0 || options.nhead <= 0 || d % options.nhead != 0) {
@@ -100,11 +101,20 @@ Tensor TransformerEncoderLayer::forward(const Tensor& src, const AttentionMask& 
   check_transformer_input(src, src_mask, src_key_padding_mask, options_, type_name());
   Tensor x = src;
   if (options_.norm_first) {
-    x = x + self_attention_block(norm1->forward(x), src_mask, src_key_padding_mask);
-    return x + feed_forward_block(norm2->forward(x));
+    x = x + self_attention_block(norm(*norm1, x), src_mask, src_key_padding_mask);
+    return x + feed_forward_block(norm(*norm2, x));
   }
-  x = norm1->forward(x + self_attention_block(x, src_mask, src_key_padding_mask));
-  return norm2->forward(x + feed_forward_block(x));
+  x = norm(*norm1, x, self_attention_block(x, src_mask, src_key_padding_mask));
+  return norm(*norm2, x, feed_forward_block(x));
+}
+
+Tensor TransformerEncoderLayer::norm(const LayerNorm& layer, const Tensor& x,
+                                     const Tensor& residual) const {
+  return add_layer_norm(x, residual, layer.weight, layer.bias, layer.eps());
+}
+
+Tensor TransformerEncoderLayer::drop(const Dropout& layer, const Tensor& x) const {
+  return hashed_dropout(x, layer.p(), layer.is_training(), *gen_);
 }
 
 Tensor TransformerEncoderLayer::self_attention_block(
@@ -112,13 +122,13 @@ Tensor TransformerEncoderLayer::self_attention_block(
     const AttentionMask& src_key_padding_mask) const {
   const Tensor attended =
       self_attn->forward(x, x, x, src_key_padding_mask, /*need_weights=*/false, src_mask).context;
-  return dropout1->forward(attended);
+  return drop(*dropout1, attended);
 }
 
 Tensor TransformerEncoderLayer::feed_forward_block(const Tensor& x) const {
   Tensor hidden = linear1->forward(x);
   hidden = options_.activation == TransformerActivation::Gelu ? gelu(hidden) : relu(hidden);
-  return dropout2->forward(linear2->forward(dropout->forward(hidden)));
+  return drop(*dropout2, linear2->forward(drop(*dropout, hidden)));
 }
 
 // --- TransformerEncoder -------------------------------------------------------------------

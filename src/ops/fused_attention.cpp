@@ -8,6 +8,7 @@
 #include "recur/kernels/activations.h"
 #include "recur/kernels/gemm.h"
 #include "recur/kernels/parallel.h"
+#include "recur/ops/transformer_ops.h"
 
 namespace recur {
 
@@ -87,10 +88,8 @@ void attention_forward(const Problem& pr, const AttentionCoreOptions& o, const f
                        const float* k, const float* v, Tensor& p, Tensor& p_dropped, float* out) {
   const bool drop = o.dropout_p > 0.0f;
   if (drop) {
-    // The mask first, serially, in the order recur::dropout draws it over [B, H, Tq, Tk].
-    Generator& gen = o.gen != nullptr ? *o.gen : default_generator();
-    const float keep_scale = 1.0f / (1.0f - o.dropout_p);
-    for (float& m : p_dropped.span()) m = gen.bernoulli(o.dropout_p) ? 0.0f : keep_scale;
+    hashed_dropout_mask(p_dropped.data(), p_dropped.numel(), o.dropout_p,
+                        o.gen != nullptr ? *o.gen : default_generator());
   }
   const float* attn_bias = o.attn_bias.defined() ? o.attn_bias.data() : nullptr;
   const bool bias_per_head = o.attn_bias.defined() && o.attn_bias.dim() == 3;

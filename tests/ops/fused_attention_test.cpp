@@ -1,7 +1,8 @@
 // The fused attention node (recur/ops/fused_attention.h) against the same attention composed from
-// differentiable ops (heads split by reshape/transpose, matmul, bias add, softmax, dropout,
-// matmul, heads joined): outputs and gradients for both layouts, the packed and the separate
-// forms, per-head and shared masks, and seeded dropout; finite differences; errors.
+// differentiable ops (heads split by reshape/transpose, matmul, bias add, softmax, the same
+// hashed dropout mask multiplied in, matmul, heads joined): outputs and gradients for both
+// layouts, the packed and the separate forms, per-head and shared masks, and seeded dropout;
+// finite differences; errors.
 #include "recur/ops/fused_attention.h"
 
 #include <gtest/gtest.h>
@@ -14,11 +15,11 @@
 #include "gradcheck.h"
 #include "recur/autograd/backward.h"
 #include "recur/ops/arithmetic.h"
-#include "recur/ops/dropout.h"
 #include "recur/ops/matmul.h"
 #include "recur/ops/reduction.h"
 #include "recur/ops/shape.h"
 #include "recur/ops/softmax.h"
+#include "recur/ops/transformer_ops.h"
 
 namespace recur {
 namespace {
@@ -42,7 +43,13 @@ Tensor composed(const Tensor& q, const Tensor& k, const Tensor& v, const Attenti
   }
   if (o.key_bias.defined()) s = s + reshape(o.key_bias, {B, 1, 1, Tk});
   Generator& gen = o.gen != nullptr ? *o.gen : default_generator();
-  const Tensor w = dropout(softmax(s, -1), o.dropout_p, o.dropout_p > 0.0f, gen);
+  Tensor w = softmax(s, -1);
+  if (o.dropout_p > 0.0f) {
+    // The fused node's mask: the same hashed draw over [B, H, Tq, Tk] from the same generator.
+    Tensor mask = Tensor::empty(w.shape());
+    hashed_dropout_mask(mask.data(), mask.numel(), o.dropout_p, gen);
+    w = w * mask;
+  }
   const Tensor out =
       reshape(transpose(matmul(w, split_heads(v, H, o.batch_first)), 1, 2), {B, Tq, E});
   return o.batch_first ? out : transpose(out, 0, 1);

@@ -23,6 +23,10 @@
 // In eval mode PyTorch's fast path writes zeros at padded positions of a TransformerEncoder's
 // output; recur, like PyTorch's gradient path, computes them: mask them downstream either way.
 //
+// Speed: the attention core is one fused node (recur/ops/fused_attention.h), each residual add
+// and its LayerNorm one node, and dropout draws hashed masks (recur/ops/transformer_ops.h):
+// seeded runs repeat, with other masks than nn::Dropout would draw from the same seed.
+//
 //   nn::TransformerEncoderLayer layer({.d_model = 128, .nhead = 4, .dim_feedforward = 512,
 //                                      .dropout = 0.1f, .batch_first = true}, gen);
 //   nn::TransformerEncoder encoder(layer, /*num_layers=*/2);
@@ -93,8 +97,13 @@ class TransformerEncoderLayer : public Module {
   Tensor self_attention_block(const Tensor& x, const AttentionMask& src_mask,
                               const AttentionMask& src_key_padding_mask) const;
   Tensor feed_forward_block(const Tensor& x) const;
+  // layer's LayerNorm of x + residual (x alone when residual is undefined), fused in one node.
+  Tensor norm(const LayerNorm& layer, const Tensor& x, const Tensor& residual = {}) const;
+  // layer's dropout probability and mode, with the hashed mask (recur/ops/transformer_ops.h).
+  Tensor drop(const Dropout& layer, const Tensor& x) const;
 
   TransformerEncoderLayerOptions options_;
+  Generator* gen_;
 };
 
 // ShapeError unless src is [T, B, d_model] ([B, T, d_model] when batch_first) and the masks fit

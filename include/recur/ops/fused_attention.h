@@ -13,8 +13,9 @@
 //
 // Numerics are PyTorch's multi_head_attention_forward up to float rounding: the 1/sqrt(head_dim)
 // scale multiplies the product instead of q (a relative difference of float epsilon). Dropout
-// draws its mask over [B, H, Tq, Tk] in row-major order from `gen`, exactly as recur::dropout on
-// the weights does, so a seeded run gives the composed path's numbers. A query whose every score
+// masks the weights [B, H, Tq, Tk] (row-major) with hashed_dropout_mask (recur/ops/
+// transformer_ops.h): one key drawn from `gen` per call, so seeded runs repeat, but the masks
+// are not recur::dropout's for the same seed. A query whose every score
 // is -inf is a ValueError "<what>: every key is masked for batch row b, head h, query i (its
 // softmax would be NaN)". The masks receive no gradient.
 #pragma once
