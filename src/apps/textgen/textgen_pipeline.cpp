@@ -243,8 +243,9 @@ TextgenRunResult train_textgen(const TextgenRunOptions& options) {
   TextgenRunResult result;
   result.vocabulary_size = vocab.size();
   const std::string& source = options.data_path;
-  const train::StreamLoader train_loader(
-      split_ids(vocab, text.train, "training", t.batch_size, source, nullptr), streams);
+  const std::vector<int64_t> train_ids =
+      split_ids(vocab, text.train, "training", t.batch_size, source, nullptr);
+  const train::StreamLoader train_loader(train_ids, streams);
   std::vector<ScoredSplit> splits;
   for (const auto& [name, part] :
        {std::pair{"validation", &text.validation}, {"test", &text.test}}) {
@@ -255,7 +256,6 @@ TextgenRunResult train_textgen(const TextgenRunOptions& options) {
   }
 
   // The baselines first: they are cheap, and their failures cost no training time.
-  std::vector<int64_t> train_ids = vocab.encode(text.train).ids;
   std::vector<CharNgram> baselines;
   baselines.emplace_back(1, vocab.size());
   if (config.ngram_order > 1) baselines.emplace_back(config.ngram_order, vocab.size());
