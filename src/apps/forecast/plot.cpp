@@ -81,15 +81,45 @@ void plot_forecast(const std::string& path, const ForecastPlot& p, PlotSize size
 void plot_loss_curves(const std::string& path, const LossPlot& p, PlotSize size) {
   const std::string who = "plot_loss_curves " + path;
   const size_t n = p.train.size();
-  if (n == 0) throw ValueError(who + ": no training losses to plot");
+  if (n == 0 && p.curves.empty()) throw ValueError(who + ": no training losses to plot");
   check_length(who, "validation", p.validation.size(), n, true);
 
+  // Every curve as (x, y) with its legend entry: training and validation by epoch, then the
+  // named curves in the colour cycle.
+  static constexpr Color kCycle[] = {plotting::kBlue,   plotting::kOrange,     plotting::kGreen,
+                                     plotting::kPurple, plotting::kVermillion, plotting::kActual};
+  struct Curve {
+    std::vector<double> x, y;
+    LegendEntry entry;
+  };
+  auto counting = [](size_t count) {
+    std::vector<double> x(count);
+    for (size_t i = 0; i < count; ++i) x[i] = static_cast<double>(i + 1);
+    return x;
+  };
+  std::vector<Curve> curves;
+  if (n > 0) curves.push_back({counting(n), p.train, {"training", plotting::kBlue}});
+  if (!p.validation.empty()) {
+    curves.push_back({counting(n), p.validation, {"validation", plotting::kVermillion}});
+  }
+  for (size_t i = 0; i < p.curves.size(); ++i) {
+    const LossCurve& c = p.curves[i];
+    if (c.values.empty()) throw ValueError(who + ": curve '" + c.label + "' has no values");
+    check_length(who, "curve '" + c.label + "' x", c.x.size(), c.values.size(), true);
+    curves.push_back({c.x.empty() ? counting(c.values.size()) : c.x,
+                      c.values,
+                      {c.label, kCycle[i % std::size(kCycle)]}});
+  }
+  const std::vector<double> reference =
+      std::isfinite(p.reference) ? std::vector<double>{p.reference} : std::vector<double>{};
+
   // A log scale when every loss is positive and they span more than a factor of 20.
-  plotting::Range raw = plotting::padded_range({p.train, p.validation});
   double low = INFINITY, high = 0.0;
   bool positive = true;
-  for (const auto* s : {&p.train, &p.validation}) {
-    for (double v : *s) {
+  std::vector<std::span<const double>> all = {reference};
+  for (const Curve& c : curves) all.push_back(c.y);
+  for (std::span<const double> s : all) {
+    for (double v : s) {
       if (!std::isfinite(v)) continue;
       positive = positive && v > 0.0;
       low = std::min(low, v);
@@ -103,26 +133,40 @@ void plot_loss_curves(const std::string& path, const LossPlot& p, PlotSize size)
     }
     return v;
   };
-  std::vector<double> train = transform(p.train), validation = transform(p.validation);
-  plotting::Range yr = log_y ? plotting::padded_range({train, validation}) : raw;
+  std::vector<std::span<const double>> drawn;
+  for (Curve& c : curves) {
+    c.y = transform(c.y);
+    drawn.push_back(c.y);
+  }
+  const std::vector<double> level = transform(reference);
+  drawn.push_back(level);
+  plotting::Range yr = plotting::padded_range(drawn);
 
-  std::vector<double> epochs(n);
-  for (size_t i = 0; i < n; ++i) epochs[i] = static_cast<double>(i + 1);
-  plotting::Range xr = n == 1 ? plotting::Range{0.5, 1.5} : plotting::Range{1.0, double(n)};
+  double x_low = INFINITY, x_high = -INFINITY;
+  for (const Curve& c : curves) {
+    for (double v : c.x) {
+      x_low = std::min(x_low, v);
+      x_high = std::max(x_high, v);
+    }
+  }
+  plotting::Range xr =
+      x_low == x_high ? plotting::Range{x_low - 0.5, x_high + 0.5} : plotting::Range{x_low, x_high};
 
-  std::vector<LegendEntry> legend = {{"training", plotting::kBlue, LineStyle::kSolid, 2.2}};
-  if (!validation.empty()) {
-    legend.push_back({"validation", plotting::kVermillion, LineStyle::kSolid, 2.2});
+  std::vector<LegendEntry> legend;
+  for (Curve& c : curves) {
+    c.entry.width = 2.2;
+    legend.push_back(c.entry);
+  }
+  if (!level.empty()) {
+    legend.push_back({p.reference_label, plotting::kGray, LineStyle::kDashed, 1.8});
   }
   Canvas canvas(path, size);
   // Whole epochs only: ticks 1 apart for short runs, PLplot's (integral) choice for long ones.
+  const double x_tick = p.curves.empty() && n <= 10 ? 1.0 : 0.0;
   canvas.frame({xr.low, xr.high, yr.low, yr.high, plotting::XAxis::kNumbers, log_y, p.title,
-                "epoch", p.y_label + (log_y ? " (log scale)" : ""), n <= 10 ? 1.0 : 0.0,
-                legend.size()});
-  canvas.line(epochs, train, plotting::kBlue, LineStyle::kSolid, 2.2);
-  if (!validation.empty()) {
-    canvas.line(epochs, validation, plotting::kVermillion, LineStyle::kSolid, 2.2);
-  }
+                p.x_label, p.y_label + (log_y ? " (log scale)" : ""), x_tick, legend.size()});
+  if (!level.empty()) canvas.horizontal(level.front(), plotting::kGray, LineStyle::kDashed);
+  for (const Curve& c : curves) canvas.line(c.x, c.y, c.entry.color, LineStyle::kSolid, 2.2);
   canvas.legend(legend);
   canvas.finish();
 }

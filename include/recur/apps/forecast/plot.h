@@ -2,7 +2,8 @@
 //   plot_forecast    actual vs forecast over the test period, the naive forecast, and the
 //                    prediction-interval band when there is one; dates (YYYY-MM) on the x axis
 //   plot_loss_curves training / validation loss per epoch, log scale when the loss spans more
-//                    than a factor of 20
+//                    than a factor of 20; or any named curves against their own x (e.g. models'
+//                    losses by training step), with a dashed reference level (a baseline)
 //   plot_errors      forecast errors (actual − forecast) over time, one line per method
 //
 // Series are aligned with `dates` (or with 0, 1, 2, ... when dates is empty); a NaN is a gap in a
@@ -12,6 +13,7 @@
 // for inconsistent lengths or nothing to draw. PLplot is not thread-safe; calls are serialised.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -33,11 +35,21 @@ struct ForecastPlot {
   std::string interval_label;  // overrides that legend entry when not empty
 };
 
+struct LossCurve {
+  std::string label;
+  std::vector<double> x;  // the x of each value (empty: 1, 2, ...)
+  std::vector<double> values;
+};
+
 struct LossPlot {
   std::string title = "Training loss";
   std::string y_label = "loss";
-  std::vector<double> train;       // per epoch (epoch 1 first)
+  std::vector<double> train;       // per epoch (epoch 1 first); may be empty when curves are given
   std::vector<double> validation;  // optional, same length
+  std::vector<LossCurve> curves;   // optional: more curves, drawn after train and validation
+  std::string x_label = "epoch";
+  double reference = NAN;  // optional: a level drawn dashed across the plot
+  std::string reference_label;
 };
 
 struct ErrorSeries {
