@@ -3,7 +3,6 @@
 #include <cmath>
 #include <string>
 
-#include "recur/ops/activation.h"
 #include "recur/ops/arithmetic.h"
 #include "recur/ops/shape.h"
 #include "recur/ops/transformer_ops.h"
@@ -126,8 +125,10 @@ Tensor TransformerEncoderLayer::self_attention_block(
 }
 
 Tensor TransformerEncoderLayer::feed_forward_block(const Tensor& x) const {
-  Tensor hidden = linear1->forward(x);
-  hidden = options_.activation == TransformerActivation::Gelu ? gelu(hidden) : relu(hidden);
+  const Tensor hidden = linear_activation(x, linear1->weight, linear1->bias,
+                                          options_.activation == TransformerActivation::Gelu
+                                              ? FeedForwardActivation::Gelu
+                                              : FeedForwardActivation::Relu);
   return drop(*dropout2, linear2->forward(drop(*dropout, hidden)));
 }
 

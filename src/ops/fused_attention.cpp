@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "lane_reduce.h"
 #include "op_node.h"
 #include "recur/kernels/activations.h"
 #include "recur/kernels/gemm.h"
@@ -43,6 +44,16 @@ struct Problem {
   int64_t weights_per_head() const { return Tq * Tk; }
 };
 
+// dst [cols, rows] = the rows x cols block at src (row stride ld), transposed. The attention's
+// q k^T and dout v^T then run as plain products, which OpenBLAS serves with its small-matrix
+// kernels, instead of transposed ones, which it packs first: on 100 x 32 heads the packing
+// cost more than the arithmetic.
+void transpose_block(const float* src, int64_t rows, int64_t cols, int64_t ld, float* dst) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * ld + c];
+  }
+}
+
 // Adds the bias rows to scores, then softmax in place. False when every score is -inf.
 bool masked_softmax_row(float* s, int64_t n, const float* attn_bias, const float* key_bias) {
   if (attn_bias != nullptr) {
@@ -51,14 +62,11 @@ bool masked_softmax_row(float* s, int64_t n, const float* attn_bias, const float
   if (key_bias != nullptr) {
     for (int64_t j = 0; j < n; ++j) s[j] += key_bias[j];
   }
-  float mx = -INFINITY;
-  for (int64_t j = 0; j < n; ++j) mx = std::max(mx, s[j]);
+  const float mx = ops_detail::lane_max(s, n);
   if (mx == -INFINITY) return false;
   for (int64_t j = 0; j < n; ++j) s[j] -= mx;
   kernels::exp(s, s, n);  // exp(-inf) = 0: masked keys get exactly zero weight
-  double total = 0.0;
-  for (int64_t j = 0; j < n; ++j) total += s[j];
-  const float inv = static_cast<float>(1.0 / total);
+  const float inv = 1.0f / ops_detail::lane_sum(s, n);
   for (int64_t j = 0; j < n; ++j) s[j] *= inv;
   return true;
 }
@@ -70,9 +78,7 @@ void softmax_backward_row(const float* p, const float* p_dropped, float* dp, int
   if (p_dropped != p) {
     for (int64_t j = 0; j < n; ++j) dp[j] = p_dropped[j] != 0.0f ? dp[j] * keep_scale : 0.0f;
   }
-  double dot = 0.0;
-  for (int64_t j = 0; j < n; ++j) dot += static_cast<double>(dp[j]) * p[j];
-  const float d = static_cast<float>(dot);
+  const float d = ops_detail::lane_dot(dp, p, n);
   for (int64_t j = 0; j < n; ++j) dp[j] = p[j] * (dp[j] - d);
 }
 
@@ -98,12 +104,14 @@ void attention_forward(const Problem& pr, const AttentionCoreOptions& o, const f
   float* pp = p.data();
   float* pd = p_dropped.data();
   kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> k_t(static_cast<size_t>(pr.hd * pr.Tk));
     for (int64_t bh = begin; bh < end; ++bh) {
       const int64_t b = bh / pr.H, h = bh % pr.H;
       float* s = pp + bh * pr.weights_per_head();
-      kernels::gemm(Trans::No, Trans::Yes, pr.Tq, pr.Tk, pr.hd, pr.scale,
-                    q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, k + pr.k.offset(b, h, pr.hd),
-                    pr.k.row_stride, 0.0f, s, pr.Tk);
+      transpose_block(k + pr.k.offset(b, h, pr.hd), pr.Tk, pr.hd, pr.k.row_stride, k_t.data());
+      kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.Tk, pr.hd, pr.scale,
+                    q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, k_t.data(), pr.Tk, 0.0f, s,
+                    pr.Tk);
       const float* bias_head =
           attn_bias == nullptr ? nullptr : attn_bias + (bias_per_head ? bh * pr.Tq * pr.Tk : 0);
       for (int64_t i = 0; i < pr.Tq; ++i) {
@@ -140,14 +148,16 @@ void attention_backward(const Problem& pr, float dropout_p, const float* q, cons
   const float keep_scale = dropout_p > 0.0f ? 1.0f / (1.0f - dropout_p) : 1.0f;
   kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
     std::vector<float> ds(static_cast<size_t>(pr.weights_per_head()));
+    std::vector<float> v_t(static_cast<size_t>(pr.hd * pr.Tk));
     for (int64_t bh = begin; bh < end; ++bh) {
       const int64_t b = bh / pr.H, h = bh % pr.H;
       const float* ph = p.data() + bh * pr.weights_per_head();
       const float* pdh = p_dropped.data() + bh * pr.weights_per_head();
       const float* dout_h = dout + pr.out.offset(b, h, pr.hd);
       // dP' = dout v^T, dv = P'^T dout
-      kernels::gemm(Trans::No, Trans::Yes, pr.Tq, pr.Tk, pr.hd, 1.0f, dout_h, pr.out.row_stride,
-                    v + pr.v.offset(b, h, pr.hd), pr.v.row_stride, 0.0f, ds.data(), pr.Tk);
+      transpose_block(v + pr.v.offset(b, h, pr.hd), pr.Tk, pr.hd, pr.v.row_stride, v_t.data());
+      kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.Tk, pr.hd, 1.0f, dout_h, pr.out.row_stride,
+                    v_t.data(), pr.Tk, 0.0f, ds.data(), pr.Tk);
       kernels::gemm(Trans::Yes, Trans::No, pr.Tk, pr.hd, pr.Tq, 1.0f, pdh, pr.Tk, dout_h,
                     pr.out.row_stride, 0.0f, dv + pr.v.offset(b, h, pr.hd), pr.v.row_stride);
       for (int64_t i = 0; i < pr.Tq; ++i) {

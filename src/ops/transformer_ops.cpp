@@ -4,41 +4,19 @@
 #include <string>
 #include <vector>
 
+#include "lane_reduce.h"
 #include "op_node.h"
+#include "recur/kernels/activations.h"
+#include "recur/kernels/gemm.h"
+#include "recur/kernels/vector_ops.h"
 
 namespace recur {
 
 namespace {
 
 using ops_detail::Grads;
-
-// Lanes of the explicit partial sums below: the compiler keeps them in one vector register
-// (a float reduction is not vectorised otherwise, since it would reorder the additions).
-constexpr int64_t kLanes = 16;
-
-float lane_sum(const float* x, int64_t n) {
-  float acc[kLanes] = {};
-  int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
-    for (int64_t l = 0; l < kLanes; ++l) acc[l] += x[j + l];
-  }
-  float total = 0.0f;
-  for (int64_t l = 0; l < kLanes; ++l) total += acc[l];
-  for (; j < n; ++j) total += x[j];
-  return total;
-}
-
-float lane_dot(const float* x, const float* y, int64_t n) {
-  float acc[kLanes] = {};
-  int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
-    for (int64_t l = 0; l < kLanes; ++l) acc[l] += x[j + l] * y[j + l];
-  }
-  float total = 0.0f;
-  for (int64_t l = 0; l < kLanes; ++l) total += acc[l];
-  for (; j < n; ++j) total += x[j] * y[j];
-  return total;
-}
+using ops_detail::lane_dot;
+using ops_detail::lane_sum;
 
 // One row: h = (x + r - mean) * rstd (r may be null), returns rstd.
 float normalize_row(const float* x, const float* r, float* h, int64_t n, float eps) {
@@ -132,6 +110,64 @@ Tensor add_layer_norm(const Tensor& x, const Tensor& residual, const Tensor& wei
         return Grads{dx, node.needs_input_grad(1) ? dx : Tensor(),
                      node.needs_input_grad(2) ? dw : Tensor(),
                      node.needs_input_grad(3) ? db : Tensor()};
+      });
+  return y;
+}
+
+Tensor linear_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                         FeedForwardActivation activation) {
+  check_rank(weight, 2, "linear_activation weight", "[out_features, in_features]");
+  const int64_t out_f = weight.size(0), in_f = weight.size(1);
+  if (x.dim() < 1 || x.size(-1) != in_f) {
+    throw ShapeError("linear_activation: input " + shape_str(x.shape()) +
+                     " does not match weight " + shape_str(weight.shape()) + " (expected [..., " +
+                     std::to_string(in_f) + "])");
+  }
+  if (bias.defined()) check_shape(bias, {out_f}, "linear_activation bias");
+  const int64_t R = in_f == 0 ? 0 : x.numel() / in_f;
+  Shape out_shape = x.shape();
+  out_shape.back() = out_f;
+  const bool gelu = activation == FeedForwardActivation::Gelu;
+  // relu's backward needs only its output (y > 0 where x W^T + b > 0), gelu's its input.
+  Tensor pre = Tensor::empty(out_shape);
+  Tensor y = gelu ? Tensor::empty(out_shape) : pre;
+  kernels::gemm(kernels::Trans::No, kernels::Trans::Yes, R, out_f, in_f, 1.0f, x.data(), in_f,
+                weight.data(), in_f, 0.0f, pre.data(), out_f);
+  for (int64_t r = 0; r < R; ++r) {
+    float* row = pre.data() + r * out_f;
+    if (bias.defined()) kernels::add_bias_rows(1, out_f, bias.data(), row, out_f);
+    if (gelu) {
+      kernels::gelu(row, y.data() + r * out_f, out_f);
+    } else {
+      kernels::relu(row, row, out_f);
+    }
+  }
+  ops_detail::record(
+      "LinearActivationBackward", {x, weight, bias}, {&y},
+      [x = x.detach(), w = weight.detach(), saved = pre.detach(), gelu, R, in_f, out_f](
+          const Grads& g, const Node& node) {
+        Tensor dpre = Tensor::empty(saved.shape());
+        if (gelu) {
+          kernels::gelu_backward(saved.data(), g[0].data(), dpre.data(), dpre.numel());
+        } else {
+          kernels::relu_backward(saved.data(), g[0].data(), dpre.data(), dpre.numel());
+        }
+        Tensor dx, dw, db;
+        if (node.needs_input_grad(0)) {
+          dx = Tensor::empty(x.shape());
+          kernels::gemm(kernels::Trans::No, kernels::Trans::No, R, in_f, out_f, 1.0f, dpre.data(),
+                        out_f, w.data(), in_f, 0.0f, dx.data(), in_f);
+        }
+        if (node.needs_input_grad(1)) {
+          dw = Tensor::empty(w.shape());
+          kernels::gemm(kernels::Trans::Yes, kernels::Trans::No, out_f, in_f, R, 1.0f, dpre.data(),
+                        out_f, x.data(), in_f, 0.0f, dw.data(), in_f);
+        }
+        if (node.needs_input_grad(2)) {
+          db = Tensor::zeros({out_f});
+          kernels::sum_rows(R, out_f, dpre.data(), out_f, db.data());
+        }
+        return Grads{dx, dw, db};
       });
   return y;
 }

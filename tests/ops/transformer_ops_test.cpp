@@ -12,7 +12,9 @@
 #include "gradcheck.h"
 #include "recur/autograd/backward.h"
 #include "recur/autograd/grad_mode.h"
+#include "recur/ops/activation.h"
 #include "recur/ops/arithmetic.h"
+#include "recur/ops/matmul.h"
 #include "recur/ops/normalization.h"
 #include "recur/ops/reduction.h"
 
@@ -60,6 +62,34 @@ TEST(AddLayerNorm, GradientsMatchFiniteDifferences) {
   EXPECT_EQ(error_message<ShapeError>(
                 [&] { add_layer_norm(in[0], in[1], in[3].detach(), Tensor::zeros({3})); }),
             "add_layer_norm bias: expected [19], got [3]");
+}
+
+TEST(LinearActivation, MatchesTheActivationOfLinearWithGradients) {
+  Generator gen(4);
+  const Tensor x = Tensor::normal({2, 3, 7}, 0, 1, gen).set_requires_grad(true);
+  const Tensor w = Tensor::normal({5, 7}, 0, 0.5, gen).set_requires_grad(true);
+  const Tensor b = Tensor::normal({5}, 0, 0.5, gen).set_requires_grad(true);
+  const Tensor gout = Tensor::normal({2, 3, 5}, 0, 1, gen);
+  for (auto act : {FeedForwardActivation::Relu, FeedForwardActivation::Gelu}) {
+    const bool is_gelu = act == FeedForwardActivation::Gelu;
+    const Tensor want = is_gelu ? gelu(linear(x, w, b)) : relu(linear(x, w, b));
+    const Tensor got = linear_activation(x, w, b, act);
+    EXPECT_LT(max_abs_diff(got, want), 1e-6f);
+    const auto gw = grad(sum(want * gout), {x, w, b});
+    const auto gg = grad(sum(got * gout), {x, w, b});
+    for (size_t i = 0; i < 3; ++i) EXPECT_LT(max_abs_diff(gg[i], gw[i]), 1e-5f) << i;
+    std::vector<Tensor> in = {x, w, b};
+    auto result = testing::gradcheck(
+        [&](const std::vector<Tensor>& t) { return linear_activation(t[0], t[1], t[2], act); }, in);
+    EXPECT_TRUE(result) << (is_gelu ? "gelu: " : "relu: ") << result.message;
+  }
+  EXPECT_LT(max_abs_diff(linear_activation(x, w, Tensor(), FeedForwardActivation::Relu),
+                         relu(linear(x, w))),
+            1e-6f);
+  EXPECT_EQ(error_message<ShapeError>([&] {
+              linear_activation(Tensor::zeros({2, 6}), w, b, FeedForwardActivation::Relu);
+            }),
+            "linear_activation: input [2, 6] does not match weight [5, 7] (expected [..., 7])");
 }
 
 TEST(HashedDropout, DropsAboutPAndScalesTheRestReproducibly) {

@@ -13,6 +13,10 @@
 //                    weights alone are B * H * T * T), where the per-element draws cost more
 //                    than the layer's elementwise maths. The masks differ from recur::dropout's
 //                    for the same seed.
+//   linear_activation  relu or gelu of x W^T + b (the feed-forward block's first half): the bias
+//                    and the activation in one pass over the GEMM's output, row by row while it
+//                    is in cache, and one node whose backward takes the activation's derivative
+//                    straight into the two GEMMs.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +31,13 @@ namespace recur {
 // square root, as torch.nn.LayerNorm. ShapeError naming the tensor for mismatched shapes.
 Tensor add_layer_norm(const Tensor& x, const Tensor& residual, const Tensor& weight,
                       const Tensor& bias, float eps = 1e-5f);
+
+enum class FeedForwardActivation { Relu, Gelu };
+
+// act(x W^T + b): x [..., in], weight [out, in], bias [out] (may be undefined) -> [..., out].
+// ShapeError naming the tensor otherwise.
+Tensor linear_activation(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                         FeedForwardActivation activation);
 
 // Fills mask[0, n) with 0 (probability p) or 1/(1-p), from one key drawn from gen.
 void hashed_dropout_mask(float* mask, int64_t n, float p, Generator& gen);
