@@ -1,5 +1,6 @@
 #include "recur/ops/fused_attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -44,15 +45,41 @@ struct Problem {
   int64_t weights_per_head() const { return Tq * Tk; }
 };
 
-// dst [cols, rows] = the rows x cols block at src (row stride ld), transposed. The attention's
-// q k^T and dout v^T then run as plain products, which OpenBLAS serves with its small-matrix
-// kernels, instead of transposed ones, which it packs first: on 100 x 32 heads the packing
-// cost more than the arithmetic.
-void transpose_block(const float* src, int64_t rows, int64_t cols, int64_t ld, float* dst) {
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * ld + c];
+// k (or v) of one batch row transposed, all heads at once: [E, Tk], head h in rows
+// [h * head_dim, (h + 1) * head_dim). The attention's q k^T and dout v^T then run as plain
+// products, which OpenBLAS serves with its small-matrix kernels, instead of transposed ones,
+// which it packs first (on 100 x 32 heads the packing cost more than the arithmetic). Whole
+// rows are read in order, once per batch row, rather than a head's 32 columns at a time.
+class TransposedRows {
+ public:
+  explicit TransposedRows(const Problem& pr)
+      : pr_(pr), data_(static_cast<size_t>(pr.H * pr.hd * pr.Tk)) {}
+
+  // Head h of batch row b of x (laid out as `layout`), transposed: [head_dim, Tk], ld Tk.
+  const float* head(const float* x, const HeadLayout& layout, int64_t b, int64_t h) {
+    if (b != batch_) {
+      const float* src = x + layout.offset(b, 0, pr_.hd);
+      const int64_t cols = pr_.H * pr_.hd;
+      // In tiles of kTile rows, so each store fills a run of one output row and the tile's
+      // input rows stay in L1 (row by row, every store would touch another cache line).
+      constexpr int64_t kTile = 16;
+      for (int64_t t0 = 0; t0 < pr_.Tk; t0 += kTile) {
+        const int64_t t1 = std::min(t0 + kTile, pr_.Tk);
+        for (int64_t c = 0; c < cols; ++c) {
+          float* out = data_.data() + c * pr_.Tk;
+          for (int64_t t = t0; t < t1; ++t) out[t] = src[t * layout.row_stride + c];
+        }
+      }
+      batch_ = b;
+    }
+    return data_.data() + h * pr_.hd * pr_.Tk;
   }
-}
+
+ private:
+  const Problem& pr_;
+  std::vector<float> data_;
+  int64_t batch_ = -1;
+};
 
 // Adds the bias rows to scores, then softmax in place. False when every score is -inf.
 bool masked_softmax_row(float* s, int64_t n, const float* attn_bias, const float* key_bias) {
@@ -104,14 +131,13 @@ void attention_forward(const Problem& pr, const AttentionCoreOptions& o, const f
   float* pp = p.data();
   float* pd = p_dropped.data();
   kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> k_t(static_cast<size_t>(pr.hd * pr.Tk));
+    TransposedRows k_t(pr);
     for (int64_t bh = begin; bh < end; ++bh) {
       const int64_t b = bh / pr.H, h = bh % pr.H;
       float* s = pp + bh * pr.weights_per_head();
-      transpose_block(k + pr.k.offset(b, h, pr.hd), pr.Tk, pr.hd, pr.k.row_stride, k_t.data());
       kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.Tk, pr.hd, pr.scale,
-                    q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, k_t.data(), pr.Tk, 0.0f, s,
-                    pr.Tk);
+                    q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, k_t.head(k, pr.k, b, h), pr.Tk,
+                    0.0f, s, pr.Tk);
       const float* bias_head =
           attn_bias == nullptr ? nullptr : attn_bias + (bias_per_head ? bh * pr.Tq * pr.Tk : 0);
       for (int64_t i = 0; i < pr.Tq; ++i) {
@@ -148,16 +174,15 @@ void attention_backward(const Problem& pr, float dropout_p, const float* q, cons
   const float keep_scale = dropout_p > 0.0f ? 1.0f / (1.0f - dropout_p) : 1.0f;
   kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
     std::vector<float> ds(static_cast<size_t>(pr.weights_per_head()));
-    std::vector<float> v_t(static_cast<size_t>(pr.hd * pr.Tk));
+    TransposedRows v_t(pr);
     for (int64_t bh = begin; bh < end; ++bh) {
       const int64_t b = bh / pr.H, h = bh % pr.H;
       const float* ph = p.data() + bh * pr.weights_per_head();
       const float* pdh = p_dropped.data() + bh * pr.weights_per_head();
       const float* dout_h = dout + pr.out.offset(b, h, pr.hd);
       // dP' = dout v^T, dv = P'^T dout
-      transpose_block(v + pr.v.offset(b, h, pr.hd), pr.Tk, pr.hd, pr.v.row_stride, v_t.data());
       kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.Tk, pr.hd, 1.0f, dout_h, pr.out.row_stride,
-                    v_t.data(), pr.Tk, 0.0f, ds.data(), pr.Tk);
+                    v_t.head(v, pr.v, b, h), pr.Tk, 0.0f, ds.data(), pr.Tk);
       kernels::gemm(Trans::Yes, Trans::No, pr.Tk, pr.hd, pr.Tq, 1.0f, pdh, pr.Tk, dout_h,
                     pr.out.row_stride, 0.0f, dv + pr.v.offset(b, h, pr.hd), pr.v.row_stride);
       for (int64_t i = 0; i < pr.Tq; ++i) {
@@ -176,7 +201,7 @@ void attention_backward(const Problem& pr, float dropout_p, const float* q, cons
 }
 
 // Checks the options against the problem's sizes and fills in the scale.
-void check_options(Problem& pr, const AttentionCoreOptions& o, int64_t E) {
+void check_core_options(Problem& pr, const AttentionCoreOptions& o, int64_t E) {
   if (o.num_heads <= 0 || E % o.num_heads != 0) {
     throw ValueError(o.what + ": embed_dim (" + std::to_string(E) +
                      ") must be a positive multiple of num_heads (" + std::to_string(o.num_heads) +
@@ -241,7 +266,7 @@ Tensor multi_head_attention_core(const Tensor& q, const Tensor& k, const Tensor&
               layout_pattern(bf, "Tk", std::to_string(E)) + " with B = " + std::to_string(pr.B));
   check_shape(v, k.shape(), o.what + " v", shape_str(k.shape()) + " (k's shape)");
   pr.Tk = k.size(bf ? 1 : 0);
-  check_options(pr, o, E);
+  check_core_options(pr, o, E);
   pr.q = head_layout(q.shape(), bf, 0);
   pr.k = head_layout(k.shape(), bf, 0);
   pr.v = head_layout(v.shape(), bf, 0);
@@ -260,7 +285,7 @@ Tensor packed_multi_head_attention_core(const Tensor& qkv, const AttentionCoreOp
   Problem pr;
   pr.B = qkv.size(bf ? 0 : 1);
   pr.Tq = pr.Tk = qkv.size(bf ? 1 : 0);
-  check_options(pr, o, E);
+  check_core_options(pr, o, E);
   pr.q = head_layout(qkv.shape(), bf, 0);
   pr.k = head_layout(qkv.shape(), bf, E);
   pr.v = head_layout(qkv.shape(), bf, 2 * E);
