@@ -7,34 +7,10 @@
 #include "recur/data/utf8.h"
 #include "recur/io/regular_file.h"
 #include "recur/tensor/error.h"
+#include "tsv_lines.h"
 
 namespace recur::data {
 namespace {
-
-// One tab-separated field of a line: its text (trimmed) and where it starts in the file.
-struct TsvField {
-  std::string_view text;
-  size_t offset;
-};
-
-std::vector<TsvField> split_tsv_line(std::string_view text, size_t begin, size_t end) {
-  std::vector<TsvField> fields;
-  size_t start = begin;
-  while (true) {
-    size_t stop = text.find('\t', start);
-    if (stop == std::string_view::npos || stop > end) stop = end;
-    size_t a = start, b = stop;
-    while (a < b && text[a] == ' ') ++a;
-    while (b > a && text[b - 1] == ' ') --b;
-    fields.push_back({text.substr(a, b - a), a < b ? a : start});  // an empty one: where it starts
-    if (stop == end) return fields;
-    start = stop + 1;
-  }
-}
-
-bool is_blank_tsv_line(std::string_view line) {
-  return line.find_first_not_of(" \t") == std::string_view::npos;
-}
 
 class TaggedReader {
  public:
@@ -45,19 +21,13 @@ class TaggedReader {
     TaggedSentences out;
     out.source = source_;
     TaggedSentence current;
-    size_t pos = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    int64_t line = 1;
-    while (pos < text_.size()) {
-      size_t end = text_.find_first_of("\r\n", pos);
-      if (end == std::string_view::npos) end = text_.size();
-      if (is_blank_tsv_line(text_.substr(pos, end - pos))) {
+    for_each_tsv_line(text_, [&](size_t begin, size_t end, int64_t line) {
+      if (is_blank_tsv_line(text_.substr(begin, end - begin))) {
         if (!current.tokens.empty()) out.sentences.push_back(std::exchange(current, {}));
       } else {
-        add_token(current, pos, end, line);
+        add_token(current, begin, end, line);
       }
-      pos = end == text_.size() ? end : end + (text_.substr(end, 2) == "\r\n" ? 2 : 1);
-      ++line;
-    }
+    });
     if (!current.tokens.empty()) out.sentences.push_back(std::move(current));
     if (out.sentences.empty())
       throw IoError(source_ + ": no sentences (the file is empty or blank)");
