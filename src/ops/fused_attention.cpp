@@ -115,8 +115,9 @@ void check_bias(const Tensor& bias, const Shape& a, const Shape& b, const std::s
                    ", got " + shape_str(bias.shape()));
 }
 
-// Forward over every (batch row, head): fills p (softmax), p_dropped (after dropout; the same
-// tensor without dropout) and out. q, k, v and out point at the tensors' first elements.
+// Forward over every (batch row, head): fills p (softmax; undefined when nothing needs it
+// afterwards), p_dropped (after dropout; the same tensor without dropout) and out. q, k, v and out
+// point at the tensors' first elements.
 void attention_forward(const Problem& pr, const AttentionCoreOptions& o, const float* q,
                        const float* k, const float* v, Tensor& p, Tensor& p_dropped, float* out) {
   const bool drop = o.dropout_p > 0.0f;
@@ -128,13 +129,15 @@ void attention_forward(const Problem& pr, const AttentionCoreOptions& o, const f
   const bool bias_per_head = o.attn_bias.defined() && o.attn_bias.dim() == 3;
   const float* key_bias = o.key_bias.defined() ? o.key_bias.data() : nullptr;
   std::vector<int64_t> fully_masked(static_cast<size_t>(pr.heads()), -1);
-  float* pp = p.data();
-  float* pd = p_dropped.data();
+  // Without a backward to feed, the weights of one head at a time stay in cache.
+  float* pp = p.defined() ? p.data() : nullptr;
+  float* pd = p_dropped.defined() ? p_dropped.data() : nullptr;
   kernels::parallel_for(0, pr.heads(), 1, [&](int64_t begin, int64_t end) {
     TransposedRows k_t(pr);
+    std::vector<float> scratch(static_cast<size_t>(pp == nullptr ? pr.weights_per_head() : 0));
     for (int64_t bh = begin; bh < end; ++bh) {
       const int64_t b = bh / pr.H, h = bh % pr.H;
-      float* s = pp + bh * pr.weights_per_head();
+      float* s = pp != nullptr ? pp + bh * pr.weights_per_head() : scratch.data();
       kernels::gemm(Trans::No, Trans::No, pr.Tq, pr.Tk, pr.hd, pr.scale,
                     q + pr.q.offset(b, h, pr.hd), pr.q.row_stride, k_t.head(k, pr.k, b, h), pr.Tk,
                     0.0f, s, pr.Tk);
@@ -230,8 +233,9 @@ Tensor run_attention(const Problem& pr, const AttentionCoreOptions& o,
   const Tensor& k = packed ? inputs[0] : inputs[1];
   const Tensor& v = packed ? inputs[0] : inputs[2];
   const Shape weights_shape{pr.B, pr.H, pr.Tq, pr.Tk};
-  Tensor p = Tensor::empty(weights_shape);
-  Tensor p_dropped = o.dropout_p > 0.0f ? Tensor::empty(weights_shape) : p;
+  const bool dropout = o.dropout_p > 0.0f;
+  Tensor p = dropout || needs_grad(inputs) ? Tensor::empty(weights_shape) : Tensor();
+  Tensor p_dropped = dropout ? Tensor::empty(weights_shape) : p;
   Tensor out = Tensor::empty(out_shape);
   attention_forward(pr, o, q.data(), k.data(), v.data(), p, p_dropped, out.data());
 
