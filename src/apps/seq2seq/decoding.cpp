@@ -26,7 +26,7 @@ void check_max_length(int64_t max_length, const char* who) {
 }
 
 // The ids a hypothesis emitted and the attention rows (source length wide) it emitted them with.
-struct Hypothesis {
+struct PartialHypothesis {
   std::vector<int64_t> ids;
   std::vector<float> attention;
   float log_prob = 0.0f;
@@ -39,8 +39,8 @@ void append_weights(std::vector<float>& to, const Tensor& weights, int64_t row, 
   to.insert(to.end(), w, w + length);
 }
 
-Translation to_translation(Hypothesis h, bool has_attention, int64_t source_length, bool finished,
-                           float score) {
+Translation to_translation(PartialHypothesis h, bool has_attention, int64_t source_length,
+                           bool finished, float score) {
   Translation t;
   const auto n = static_cast<int64_t>(h.ids.size());
   if (has_attention) t.attention = Tensor::from_vector({n, source_length}, std::move(h.attention));
@@ -55,7 +55,7 @@ Tensor take_rows(const Tensor& t, const IndexTensor& rows) {
   return t.defined() ? index_select(t, 0, rows) : t;
 }
 
-void reorder(DecoderState& state, const IndexTensor& rows) {
+void reorder_rows(DecoderState& state, const IndexTensor& rows) {
   state.h = take_rows(state.h, rows);
   state.c = take_rows(state.c, rows);
   state.feed = take_rows(state.feed, rows);
@@ -76,28 +76,29 @@ Encoded repeat_rows(const Encoded& enc, int64_t times) {
   out.memory.outputs = index_select(enc.memory.outputs, 0, index);
   out.memory.mask = nn::AttentionMask::lengths(lengths, enc.memory.outputs.size(1));
   out.memory.lengths = std::move(lengths);
-  reorder(out.state, index);
+  reorder_rows(out.state, index);
   return out;
 }
 
-struct Candidate {
+struct BeamCandidate {
   float score;
   int64_t flat;  // beam * V + token
 };
 
 // The `count` best expansions of sentence b's K beams: summed log probability, then lower beam,
 // then lower token id.
-std::vector<Candidate> best_candidates(const Tensor& logp, const std::vector<float>& beam_scores,
-                                       int64_t b, int64_t K, int64_t count) {
+std::vector<BeamCandidate> best_candidates(const Tensor& logp,
+                                           const std::vector<float>& beam_scores, int64_t b,
+                                           int64_t K, int64_t count) {
   const int64_t V = logp.size(1);
-  std::vector<Candidate> all(static_cast<size_t>(K * V));
+  std::vector<BeamCandidate> all(static_cast<size_t>(K * V));
   for (int64_t k = 0; k < K; ++k) {
     const int64_t row = b * K + k;
     const float base = beam_scores[static_cast<size_t>(row)];
     const float* lp = logp.data() + row * V;
     for (int64_t v = 0; v < V; ++v) all[static_cast<size_t>(k * V + v)] = {base + lp[v], k * V + v};
   }
-  const auto better = [](const Candidate& x, const Candidate& y) {
+  const auto better = [](const BeamCandidate& x, const BeamCandidate& y) {
     return x.score > y.score || (x.score == y.score && x.flat < y.flat);
   };
   count = std::min<int64_t>(count, K * V);
@@ -106,8 +107,8 @@ std::vector<Candidate> best_candidates(const Tensor& logp, const std::vector<flo
   return all;
 }
 
-struct Ended {
-  Hypothesis hypothesis;
+struct EndedHypothesis {
+  PartialHypothesis hypothesis;
   int64_t steps;
   bool finished;
 };
@@ -124,7 +125,7 @@ std::vector<Translation> greedy_decode(Seq2SeqNet& net, const IndexTensor& src,
   NoGradGuard no_grad;
   Encoded enc = net.encode(src, lengths);
   const int64_t B = src.size(0);
-  std::vector<Hypothesis> hyps(static_cast<size_t>(B));
+  std::vector<PartialHypothesis> hyps(static_cast<size_t>(B));
   std::vector<char> finished(static_cast<size_t>(B), 0);
   bool has_attention = false;
   IndexTensor tokens = IndexTensor::full({B}, Vocabulary::kBos);
@@ -136,7 +137,7 @@ std::vector<Translation> greedy_decode(Seq2SeqNet& net, const IndexTensor& src,
     tokens = argmax(logp, -1);
     for (int64_t b = 0; b < B; ++b) {
       if (finished[static_cast<size_t>(b)]) continue;
-      Hypothesis& h = hyps[static_cast<size_t>(b)];
+      PartialHypothesis& h = hyps[static_cast<size_t>(b)];
       const int64_t token = tokens.data()[b];
       h.log_prob += logp.data()[b * logp.size(1) + token];
       if (token == Vocabulary::kEos) {
@@ -172,10 +173,10 @@ std::vector<Translation> beam_search(Seq2SeqNet& net, const IndexTensor& src,
   Encoded enc = repeat_rows(net.encode(src, lengths), K);
   const int64_t B = src.size(0), R = B * K;
 
-  std::vector<Hypothesis> beams(static_cast<size_t>(R));
+  std::vector<PartialHypothesis> beams(static_cast<size_t>(R));
   std::vector<float> scores(static_cast<size_t>(R), kNoScore);
   for (int64_t b = 0; b < B; ++b) scores[static_cast<size_t>(b * K)] = 0.0f;  // one live beam
-  std::vector<std::vector<Ended>> ended(static_cast<size_t>(B));
+  std::vector<std::vector<EndedHypothesis>> ended(static_cast<size_t>(B));
   std::vector<char> done(static_cast<size_t>(B), 0);
   bool has_attention = false;
   IndexTensor tokens = IndexTensor::full({R}, Vocabulary::kBos);
@@ -190,15 +191,15 @@ std::vector<Translation> beam_search(Seq2SeqNet& net, const IndexTensor& src,
         next_tokens(static_cast<size_t>(R), Vocabulary::kPad);
     std::iota(next_rows.begin(), next_rows.end(), 0);
     std::vector<float> next_scores(static_cast<size_t>(R), kNoScore);
-    std::vector<Hypothesis> next_beams(static_cast<size_t>(R));
+    std::vector<PartialHypothesis> next_beams(static_cast<size_t>(R));
     for (int64_t b = 0; b < B; ++b) {
       if (done[static_cast<size_t>(b)]) continue;
       const int64_t length = enc.memory.lengths[static_cast<size_t>(b * K)];
       int64_t live = 0, rank = 0;
-      for (const Candidate& cand : best_candidates(logp, scores, b, K, 2 * K)) {
+      for (const BeamCandidate& cand : best_candidates(logp, scores, b, K, 2 * K)) {
         if (cand.score == kNoScore || live == K) break;
         const int64_t row = b * K + cand.flat / V, token = cand.flat % V;
-        Hypothesis extended = beams[static_cast<size_t>(row)];
+        PartialHypothesis extended = beams[static_cast<size_t>(row)];
         extended.log_prob = cand.score;
         if (token == Vocabulary::kEos) {
           if (rank < K) ended[static_cast<size_t>(b)].push_back({std::move(extended), step, true});
@@ -223,7 +224,7 @@ std::vector<Translation> beam_search(Seq2SeqNet& net, const IndexTensor& src,
       }
     }
     if (std::all_of(done.begin(), done.end(), [](char d) { return d != 0; })) break;
-    reorder(enc.state, IndexTensor::from_vector({R}, std::move(next_rows)));
+    reorder_rows(enc.state, IndexTensor::from_vector({R}, std::move(next_rows)));
     beams = std::move(next_beams);
     scores = std::move(next_scores);
     tokens = IndexTensor::from_vector({R}, std::move(next_tokens));
@@ -231,7 +232,7 @@ std::vector<Translation> beam_search(Seq2SeqNet& net, const IndexTensor& src,
 
   std::vector<Translation> result;
   for (int64_t b = 0; b < B; ++b) {
-    std::vector<Ended>& candidates = ended[static_cast<size_t>(b)];
+    std::vector<EndedHypothesis>& candidates = ended[static_cast<size_t>(b)];
     if (candidates.empty()) {  // only if every logit was -inf: nothing could be emitted
       result.emplace_back();
       continue;
@@ -243,7 +244,7 @@ std::vector<Translation> beam_search(Seq2SeqNet& net, const IndexTensor& src,
                       gnmt_length_penalty(candidates[i].steps, options.length_penalty);
       if (i == 0 || s > best_score) best = i, best_score = s;
     }
-    Ended& chosen = candidates[best];
+    EndedHypothesis& chosen = candidates[best];
     result.push_back(to_translation(std::move(chosen.hypothesis), has_attention,
                                     lengths[static_cast<size_t>(b)], chosen.finished, best_score));
   }

@@ -14,7 +14,7 @@ namespace {
 
 using NgramCounts = std::map<std::vector<int64_t>, int64_t>;
 
-NgramCounts ngrams(const Sentence& s, size_t n) {
+NgramCounts count_ngrams(const Sentence& s, size_t n) {
   NgramCounts counts;
   for (size_t i = 0; i + n <= s.size(); ++i) ++counts[Sentence(s.begin() + i, s.begin() + i + n)];
   return counts;
@@ -56,11 +56,11 @@ BleuScore corpus_bleu(const std::vector<Sentence>& hypotheses,
       // Clipping: an n-gram counts at most as often as it appears in any one reference.
       NgramCounts max_ref;
       for (const Sentence& ref : references[i]) {
-        for (const auto& [gram, count] : ngrams(ref, n)) {
+        for (const auto& [gram, count] : count_ngrams(ref, n)) {
           max_ref[gram] = std::max(max_ref[gram], count);
         }
       }
-      for (const auto& [gram, count] : ngrams(hyp, n)) {
+      for (const auto& [gram, count] : count_ngrams(hyp, n)) {
         const auto it = max_ref.find(gram);
         s.matches[n - 1] += std::min(count, it == max_ref.end() ? 0 : it->second);
         s.totals[n - 1] += count;

@@ -29,7 +29,7 @@ void check_source(const IndexTensor& src, const std::vector<int64_t>& lengths) {
 }
 
 // Column t of a [B, T] id tensor: the tokens of step t.
-IndexTensor column(const IndexTensor& ids, int64_t t) {
+IndexTensor target_column(const IndexTensor& ids, int64_t t) {
   const int64_t B = ids.size(0), T = ids.size(1);
   std::vector<int64_t> out(static_cast<size_t>(B));
   for (int64_t b = 0; b < B; ++b) out[static_cast<size_t>(b)] = ids.data()[b * T + t];
@@ -89,9 +89,10 @@ Seq2SeqOutput Seq2SeqNet::forward(const IndexTensor& src, const std::vector<int6
   }
   Encoded enc = encode(src, lengths);
   std::vector<Tensor> logits, weights;
-  IndexTensor tokens = column(tgt_in, 0);
+  IndexTensor tokens = target_column(tgt_in, 0);
   for (int64_t t = 0; t < tgt_in.size(1); ++t) {
-    if (t > 0) tokens = next_inputs(column(tgt_in, t), logits.back(), teacher_forcing_ratio, gen);
+    if (t > 0)
+      tokens = next_inputs(target_column(tgt_in, t), logits.back(), teacher_forcing_ratio, gen);
     DecoderStepOutput step = decoder->step(tokens, enc.state, enc.memory);
     logits.push_back(step.logits);
     if (step.weights.defined()) weights.push_back(step.weights);
