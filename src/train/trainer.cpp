@@ -145,6 +145,7 @@ History Trainer::fit(const BatchSource& train, const BatchSource* validation) {
   for (int64_t epoch = static_cast<int64_t>(history.epochs.size()) + 1; epoch <= options_.epochs;
        ++epoch) {
     const auto start = std::chrono::steady_clock::now();
+    if (options_.on_epoch_begin) options_.on_epoch_begin(epoch);
     progress_.begin_epoch(epoch, options_.epochs, train.num_batches());
     EpochRecord record;
     record.epoch = epoch;

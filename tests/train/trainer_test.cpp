@@ -149,6 +149,42 @@ TEST(Trainer, ResumedRunEqualsUninterruptedRun) {
   EXPECT_EQ(resumed.history.best_epoch, full.history.best_epoch);
 }
 
+// The hook runs before each epoch's batches, with the epoch number, and a resumed run calls it
+// from the epoch it resumes at: every batch sees the setting of its own epoch.
+TEST(Trainer, OnEpochBeginRunsBeforeEachEpochIncludingAResumedOne) {
+  TempDir dir;
+  auto run = [&](int64_t epochs, bool resume) {
+    Problem data(32, 1);
+    Net net(3);
+    optim::SGD opt(net.parameters(), {.lr = 0.01});
+    DataLoader loader(data.x, data.y, {.batch_size = 16});
+    int64_t current = 0;
+    std::vector<int64_t> seen;  // the hook's epoch as each batch saw it
+    std::vector<int64_t> calls;
+    Trainer trainer(net, opt,
+                    [&](const Batch& b) {
+                      seen.push_back(current);
+                      return mse_loss(net.fc->forward(b.inputs), b.targets);
+                    },
+                    {.epochs = epochs,
+                     .checkpoint_path = dir.file("ckpt.safetensors"),
+                     .resume = resume,
+                     .progress = ProgressStyle::Quiet,
+                     .on_epoch_begin = [&](int64_t epoch) {
+                       current = epoch;
+                       calls.push_back(epoch);
+                     }});
+    trainer.fit(loader);
+    return std::pair{calls, seen};
+  };
+  const auto [calls, seen] = run(2, false);
+  EXPECT_EQ(calls, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(seen, (std::vector<int64_t>{1, 1, 2, 2}));  // two batches an epoch
+  const auto [resumed_calls, resumed_seen] = run(4, true);
+  EXPECT_EQ(resumed_calls, (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(resumed_seen, (std::vector<int64_t>{3, 3, 4, 4}));
+}
+
 TEST(Trainer, SameSeedGivesTheSameMetrics) {
   const RunResult a = train_net(4, "", false);
   const RunResult b = train_net(4, "", false);

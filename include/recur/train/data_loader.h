@@ -23,6 +23,9 @@ struct Batch {
   IndexTensor tokens;            // [batch, T] token ids, padded past each sequence's length
   std::vector<int64_t> lengths;  // [batch] true lengths of the token sequences
   IndexTensor labels;            // [batch] class ids, or [batch, T] ids per step
+  // What a decoder reads while it is trained to write `labels` (sequence to sequence: <bos>
+  // y_1 ... y_m, padded, beside labels y_1 ... y_m <eos>); undefined for other batches.
+  IndexTensor decoder_tokens;  // [batch, T']
 
   // The rows continue the streams of the previous batch (truncated BPTT, train::StreamLoader):
   // a stateful model starts from the state the previous batch ended in (train::CarriedState).

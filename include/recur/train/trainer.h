@@ -54,6 +54,11 @@ struct TrainerOptions {
   // values differ is a TrainingError naming each one that changed, so a resumed run can never
   // silently continue on other data or settings.
   std::map<std::string, std::string> run_identity;
+  // Called with the epoch number (from 1) before its first batch, also for the first epoch of
+  // a resumed run: for settings that change by epoch while the loss function stays the same
+  // (seq2seq's teacher-forcing ratio). A setting that must survive --resume should be a function
+  // of the epoch alone.
+  std::function<void(int64_t epoch)> on_epoch_begin;
 };
 
 struct History {
