@@ -8,7 +8,8 @@
 // training), the weighted sum of v, the heads joined and out_proj applied. Composed from
 // differentiable ops; without need_weights the core (q k^T, scale, masks, softmax, dropout, @ v)
 // is one fused autograd node instead (recur/ops/fused_attention.h): the same numbers to float
-// rounding, without the head split and join copies.
+// rounding, without the head split and join copies; its dropout masks come from a hashed
+// stream (reproducible from the seed, but other masks than the composed path draws).
 //
 // Not supported (PyTorch's rarely used options): kdim/vdim != embed_dim, add_bias_kv,
 // add_zero_attn, unbatched 2-D inputs. A query whose every key is masked is a ValueError naming
