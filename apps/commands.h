@@ -20,6 +20,7 @@ void add_classify_command(CLI::App& app);  // classify_command.cpp
 void add_tag_command(CLI::App& app);       // tag_command.cpp
 void add_textgen_command(CLI::App& app);   // textgen_command.cpp
 void add_compare_command(CLI::App& app);   // compare_command.cpp
+void add_seq2seq_command(CLI::App& app);   // seq2seq_command.cpp
 
 namespace recur::cli {
 

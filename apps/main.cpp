@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_classify_command(app);
   add_tag_command(app);
   add_textgen_command(app);
+  add_seq2seq_command(app);
   add_compare_command(app);
   add_run_command(app);
   add_bench_command(app);

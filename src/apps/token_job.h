@@ -47,17 +47,24 @@ struct LoadedRun {
   std::unique_ptr<Net> net;
 };
 
+// The network of shape `shape` with the weights of the run's model.safetensors, all finite.
+template <class Net, class Shape>
+std::unique_ptr<Net> load_network(const std::string& run_dir, const Shape& shape) {
+  Generator gen(0);
+  auto net = std::make_unique<Net>(shape, gen);
+  const std::string weights = in_dir(run_dir, "model.safetensors");
+  nn::load(*net, weights);
+  nn::check_finite_parameters(*net, weights);
+  return net;
+}
+
 template <class Net, class Config>
 LoadedRun<Config, Net> load_run(const std::string& run_dir,
                                 Config (*load_config)(const std::string&)) {
   LoadedRun<Config, Net> r{load_config(in_dir(run_dir, "config.json")),
                            data::Vocabulary::load(in_dir(run_dir, data::kVocabularyFile)), nullptr};
   r.config.model.vocab_size = r.vocab.size();
-  Generator gen(0);
-  r.net = std::make_unique<Net>(r.config.model, gen);
-  const std::string weights = in_dir(run_dir, "model.safetensors");
-  nn::load(*r.net, weights);
-  nn::check_finite_parameters(*r.net, weights);
+  r.net = load_network<Net>(run_dir, r.config.model);
   return r;
 }
 

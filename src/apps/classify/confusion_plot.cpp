@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "../forecast/plplot_canvas.h"
+#include "recur/apps/heat_map.h"
 #include "recur/tensor/error.h"
 
 namespace recur::classify {
@@ -32,47 +32,33 @@ void check_confusion_input(const std::string& path, const ConfusionPlot& plot) {
   }
 }
 
-// Long class names would run into the frame; the left margin grows with the longest one.
-double confusion_left_pixels(const std::vector<std::string>& classes) {
-  size_t longest = 0;
-  for (const std::string& c : classes) longest = std::max(longest, c.size());
-  return 70.0 + 11.0 * static_cast<double>(longest);
-}
-
 }  // namespace
 
 void plot_confusion(const std::string& path, const ConfusionPlot& plot, forecast::PlotSize size) {
   check_confusion_input(path, plot);
-  const size_t C = plot.classes.size();
-  const double n = static_cast<double>(C);
-  forecast::plotting::Canvas canvas(path, size);
-  canvas.frame({.x_min = 0.0,
-                .x_max = n,
-                .y_min = 0.0,
-                .y_max = n,
-                .title = plot.title,
-                .x_label = "predicted class",
-                .y_label = "true class",
-                .legend_entries = 1,
-                .numbered = false,
-                .left_pixels = confusion_left_pixels(plot.classes)});
-  for (size_t i = 0; i < C; ++i) {
-    const std::vector<int64_t>& row = plot.matrix[i];
+  apps::HeatMap map{.title = plot.title,
+                    .x_label = "predicted class",
+                    .y_label = "true class",
+                    .row_labels = plot.classes,
+                    .column_labels = plot.classes,
+                    .values = {},
+                    .cell_text = {},
+                    .scale_caption = "share of the true class",
+                    .scale_low = "0%",
+                    .scale_high = "100%"};
+  // Shares of each row, so the diagonal reads as per-class recall whatever the class sizes.
+  for (const std::vector<int64_t>& row : plot.matrix) {
     const int64_t total = std::accumulate(row.begin(), row.end(), int64_t{0});
-    const double top = n - static_cast<double>(i);  // the first class on the top row
-    for (size_t j = 0; j < C; ++j) {
-      const double x = static_cast<double>(j);
-      const double share = total > 0 ? static_cast<double>(row[j]) / total : 0.0;
-      canvas.shade(x, top - 1.0, x + 1.0, top, share);
-      // White on the dark half of the ramp, ink on the light half.
-      canvas.text(x + 0.5, top - 0.5, std::to_string(row[j]),
-                  share > 0.55 ? forecast::plotting::kBackground : forecast::plotting::kInk);
+    std::vector<double> shares;
+    std::vector<std::string> counts;
+    for (int64_t v : row) {
+      shares.push_back(total > 0 ? static_cast<double>(v) / static_cast<double>(total) : 0.0);
+      counts.push_back(std::to_string(v));
     }
-    canvas.label_y(top - 0.5, plot.classes[i]);
+    map.values.push_back(std::move(shares));
+    map.cell_text.push_back(std::move(counts));
   }
-  for (size_t j = 0; j < C; ++j) canvas.label_x(static_cast<double>(j) + 0.5, plot.classes[j]);
-  canvas.color_bar("share of the true class", "0%", "100%");
-  canvas.finish();
+  apps::plot_heat_map(path, map, size);
 }
 
 }  // namespace recur::classify
