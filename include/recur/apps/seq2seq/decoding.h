@@ -18,7 +18,9 @@
 //
 // with |Y| the number of decoder steps (tokens with <eos>); alpha = 0 compares raw log
 // probabilities, larger alpha favours longer outputs. With beam_width 1 the search takes the
-// same token as greedy at every step and returns the same ids, attention and (alpha = 0) score.
+// same token as greedy at every step and returns the same ids, attention and (alpha = 0) score
+// (greedy's argmax runs over log_softmax, as the beam's ranking does, so only a tie created by
+// adding the running score in float could split them).
 //
 // Bad input — beam_width < 1, max_length < 1, an empty source — is a ValueError naming it.
 #pragma once
