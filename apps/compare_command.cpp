@@ -71,11 +71,13 @@ void add(CLI::App& app, Flags& f) {
       "--params 10000 --steps 1500 --time-cap 60 --out runs/compare\n"
       "  recur compare --quick --out runs/compare-quick     # seconds, for CI\n\n"
       "Tasks: adding-T (the adding problem over T steps), copy-T (remember 10 symbols over T "
-      "blanks), parity-T (parity of T inputs of -1/+1). The run folder gets config.json, "
+      "blanks), parity-T (parity of T inputs of -1/+1), dates-T (a date in a human format, "
+      "padded to T characters, rewritten as ISO 8601). The run folder gets config.json, "
       "metrics.json, report.md and curves_<task>.png.");
   compare::CompareOptions& o = f.options;
   compare::TrainingBudget& t = o.training;
-  cmd->add_option("--tasks", o.tasks, "tasks, comma-separated (adding-T, copy-T, parity-T)")
+  cmd->add_option("--tasks", o.tasks,
+                  "tasks, comma-separated (adding-T, copy-T, parity-T, dates-T)")
       ->delimiter(',')
       ->check(task_name())
       ->capture_default_str();

@@ -18,7 +18,7 @@ const ModelKind kKinds[] = {ModelKind::kRnn, ModelKind::kLstm, ModelKind::kGru,
                             ModelKind::kTransformer};
 
 TEST(CompareModels, AnswerAtTheTasksScoredSteps) {
-  for (const char* name : {"adding-6", "copy-3", "parity-5"}) {
+  for (const char* name : {"adding-6", "copy-3", "parity-5", "dates-18"}) {
     const auto task = make_task(name);
     const ModelShape shape = model_shape(task->spec());
     Generator gen(0);

@@ -5,11 +5,15 @@
 
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <set>
 
 #include "recur/apps/compare/adding_task.h"
 #include "recur/apps/compare/copy_task.h"
+#include "recur/apps/compare/date_task.h"
 #include "recur/apps/compare/parity_task.h"
 #include "recur/apps/compare/scoring.h"
+#include "recur/data/date.h"
 #include "recur/tensor/error.h"
 
 namespace recur::compare {
@@ -121,6 +125,69 @@ TEST(CompareParityTask, LabelIsTheParityOfTheMinusOnes) {
   EXPECT_NEAR(task.spec().baseline_loss, std::log(2.0), 1e-12);
 }
 
+TEST(CompareDateTask, SixHumanFormats) {
+  const int32_t d = data::Date::from_ymd(2021, 2, 3).days_since_1970();
+  const std::vector<std::string> expected = {"3 February 2021", "February 3, 2021", "Feb 3 2021",
+                                             "3 Feb 2021",      "03.02.2021",       "02/03/2021"};
+  for (int64_t f = 0; f < DateTask::kFormats; ++f) {
+    EXPECT_EQ(DateTask::written_date(d, f), expected[static_cast<size_t>(f)]);
+  }
+  EXPECT_EQ(DateTask::written_date(data::Date::from_ymd(1999, 9, 30).days_since_1970(), 1),
+            "September 30, 1999");  // the longest: 18 characters
+  EXPECT_THROW(DateTask::written_date(d, 6), ValueError);
+  EXPECT_THROW(DateTask(17), ValueError);
+}
+
+TEST(CompareDateTask, TheSourceIsAWrittenFormOfTheIsoLabels) {
+  DateTask task(20);
+  const std::string& alphabet = DateTask::source_alphabet();
+  const auto width = static_cast<int64_t>(alphabet.size()) + 2;
+  ASSERT_EQ(task.spec().input_size, width);
+  ASSERT_EQ(task.spec().steps, 31);
+  Generator gen(6);
+  const TaskBatch b = task.batch(300, gen);
+  ASSERT_EQ(b.inputs.shape(), (Shape{300, 31, width}));
+  ASSERT_EQ(b.labels.size(), 3000u);
+  std::set<int64_t> formats_seen;
+  for (int64_t i = 0; i < 300; ++i) {
+    std::string source, iso;
+    for (int64_t t = 0; t < 31; ++t) {
+      int64_t symbol = -1;
+      for (int64_t c = 0; c < width; ++c) {
+        if (b.inputs.at({i, t, c}) == 1.0f) symbol = c;
+      }
+      ASSERT_GE(symbol, 0) << "step " << t << " has no symbol";
+      if (t < 20 && symbol < width - 2) source += alphabet[static_cast<size_t>(symbol)];
+      if (t == 20) {
+        EXPECT_EQ(symbol, width - 1) << "the delimiter";
+      } else if (t > 20) {
+        EXPECT_EQ(symbol, width - 2) << "blank";
+      }
+    }
+    for (int64_t k = 0; k < 10; ++k) {
+      const int64_t c = b.labels[static_cast<size_t>(i * 10 + k)];
+      iso += c == 10 ? '-' : static_cast<char>('0' + c);
+    }
+    const std::optional<data::Date> date = data::parse_date(iso);
+    ASSERT_TRUE(date.has_value()) << iso;
+    EXPECT_GE(iso, "1950-01-01");
+    EXPECT_LE(iso, "2049-12-31");
+    bool written = false;
+    for (int64_t f = 0; f < DateTask::kFormats; ++f) {
+      if (DateTask::written_date(date->days_since_1970(), f) == source) {
+        written = true;
+        formats_seen.insert(f);
+      }
+    }
+    EXPECT_TRUE(written) << "\"" << source << "\" is not a form of " << iso;
+  }
+  EXPECT_EQ(formats_seen.size(), 6u);
+  // The dashes always, a '0' for most months: far above chance, far below solved.
+  EXPECT_GT(task.spec().baseline_metric, 0.40);
+  EXPECT_LT(task.spec().baseline_metric, 0.50);
+  EXPECT_NEAR(task.baseline_metric(b), task.spec().baseline_metric, 0.03);
+}
+
 TEST(CompareTasks, MajorityShareIsTheMostFrequentClassShare) {
   EXPECT_DOUBLE_EQ(majority_share({0, 0, 1}), 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(majority_share({3, 1, 2, 3}), 0.5);
@@ -131,8 +198,9 @@ TEST(CompareTasks, MadeByNameAndBadNamesAreRefused) {
   EXPECT_EQ(make_task("adding-200")->spec().length, 200);
   EXPECT_EQ(make_task("copy-20")->spec().steps, 40);
   EXPECT_EQ(make_task("parity-16")->spec().name, "parity-16");
+  EXPECT_EQ(make_task("dates-18")->spec().output_steps, 10);
   for (const char* bad : {"adding", "adding-", "adding-0", "adding-x", "adding-5x", "sorting-5",
-                          "adding-1", "copy--3", "parity-1000000"}) {
+                          "adding-1", "copy--3", "parity-1000000", "dates-5"}) {
     try {
       make_task(bad);
       ADD_FAILURE() << bad << " was accepted";

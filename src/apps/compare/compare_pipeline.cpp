@@ -19,7 +19,7 @@ uint64_t derived_seed(uint64_t seed, uint64_t stream) {
   return z ^ (z >> 31);
 }
 
-void check_positive(int64_t value, const std::string& what) {
+void require_positive_setting(int64_t value, const std::string& what) {
   if (value < 1) {
     throw ValueError("compare: " + what + " = " + std::to_string(value) + ", expected >= 1");
   }
@@ -54,12 +54,12 @@ CompareResult run_compare(const CompareOptions& options) {
   for (const std::string& name : options.models) kinds.push_back(model_kind_from_name(name));
   if (tasks.empty()) throw ValueError("compare: no task to run");
   if (kinds.empty()) throw ValueError("compare: no model to compare");
-  check_positive(options.parameter_budget, "parameter budget");
-  check_positive(options.training.steps, "steps");
-  check_positive(options.training.batch_size, "batch size");
-  check_positive(options.training.eval_every, "eval_every");
-  check_positive(options.validation_size, "validation size");
-  check_positive(options.test_size, "test size");
+  require_positive_setting(options.parameter_budget, "parameter budget");
+  require_positive_setting(options.training.steps, "steps");
+  require_positive_setting(options.training.batch_size, "batch size");
+  require_positive_setting(options.training.eval_every, "eval_every");
+  require_positive_setting(options.validation_size, "validation size");
+  require_positive_setting(options.test_size, "test size");
 
   io::StagedRunFolder run(options.out_dir);
   const RunLog log = [&](const std::string& line) {

@@ -22,7 +22,7 @@ CopyTask::CopyTask(int64_t delay) {
            .lower_is_better = false,
            .baseline_loss = std::log(static_cast<double>(kCategories)),
            .baseline_metric = 1.0 / static_cast<double>(kCategories),
-           .baseline = "guess (remember nothing)",
+           .baseline = "guessing",
            .threshold = 0.95,
            .form = "The copy task (Arjovsky et al. 2016): 10 symbols from 8 categories, " +
                    std::to_string(delay - 1) + " blanks, a delimiter and 10 blanks (" +

@@ -6,13 +6,15 @@
 
 #include "recur/apps/compare/adding_task.h"
 #include "recur/apps/compare/copy_task.h"
+#include "recur/apps/compare/date_task.h"
 #include "recur/apps/compare/parity_task.h"
 #include "recur/tensor/error.h"
 
 namespace recur::compare {
 
 std::unique_ptr<Task> make_task(const std::string& name) {
-  const std::string expected = "expected adding-T, copy-T or parity-T with T a whole number";
+  const std::string expected =
+      "expected adding-T, copy-T, parity-T or dates-T with T a whole number";
   const size_t dash = name.rfind('-');
   if (dash == std::string::npos) throw ValueError("unknown task \"" + name + "\": " + expected);
   const std::string kind = name.substr(0, dash), digits = name.substr(dash + 1);
@@ -28,6 +30,7 @@ std::unique_ptr<Task> make_task(const std::string& name) {
   if (kind == "adding") return std::make_unique<AddingTask>(length);
   if (kind == "copy") return std::make_unique<CopyTask>(length);
   if (kind == "parity") return std::make_unique<ParityTask>(length);
+  if (kind == "dates") return std::make_unique<DateTask>(length);
   throw ValueError("unknown task \"" + name + "\": " + expected);
 }
 

@@ -18,14 +18,14 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double median(std::vector<double> v) {
+double median_seconds(std::vector<double> v) {
   if (v.empty()) return 0.0;
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
   return *mid;
 }
 
-std::string describe(const Task& task, const ModelRun& r) {
+std::string run_name(const Task& task, const ModelRun& r) {
   return task.spec().name + " " + model_kind_name(r.kind) + " (width " + std::to_string(r.width) +
          ", " + std::to_string(r.parameters) + " parameters)";
 }
@@ -63,7 +63,7 @@ ModelRun train_and_test(const Task& task, ModelKind kind, int64_t parameter_budg
   const std::unique_ptr<SequenceModel> model = make_model(kind, shape, matched.width, weights);
   model->train();
   optim::Adam optimizer(model->parameters(), {.lr = budget.lr});
-  if (log) log(describe(task, r) + ": training");
+  if (log) log(run_name(task, r) + ": training");
 
   std::vector<double> step_seconds;
   double loss_since_point = 0.0;
@@ -94,7 +94,7 @@ ModelRun train_and_test(const Task& task, ModelKind kind, int64_t parameter_budg
       steps_since_point = 0;
       if (r.steps_to_threshold < 0 && meets_threshold(spec, v.metric)) r.steps_to_threshold = step;
       if (log) {
-        log(describe(task, r) + ": step " + std::to_string(step) + "/" +
+        log(run_name(task, r) + ": step " + std::to_string(step) + "/" +
             std::to_string(budget.steps) + ", validation " + spec.metric + " " +
             std::to_string(v.metric));
       }
@@ -105,7 +105,7 @@ ModelRun train_and_test(const Task& task, ModelKind kind, int64_t parameter_budg
     }
   }
   r.seconds = seconds_since(start);
-  r.median_step_seconds = median(step_seconds);
+  r.median_step_seconds = median_seconds(step_seconds);
   r.test = evaluate(task, *model, sets.test, budget.batch_size);
   const int64_t peak = proc_status_bytes("VmHWM");
   r.peak_memory_bytes = peak < 0 || rss_before < 0 ? -1 : std::max<int64_t>(0, peak - rss_before);

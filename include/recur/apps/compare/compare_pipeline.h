@@ -28,8 +28,8 @@
 namespace recur::compare {
 
 struct CompareOptions {
-  std::vector<std::string> tasks = {"adding-50", "adding-200", "adding-500", "copy-20",
-                                    "parity-16"};
+  std::vector<std::string> tasks = {"adding-50", "adding-200", "adding-500",
+                                    "copy-20",   "parity-16",  "dates-18"};
   std::vector<std::string> models = {"rnn", "lstm", "gru", "transformer"};
   int64_t parameter_budget = 10000;
   TrainingBudget training;

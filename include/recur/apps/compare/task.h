@@ -1,6 +1,7 @@
 // The synthetic tasks of `recur compare`: seeded generators of sequence batches, each with what a
 // model must output, how it is scored and the trivial baseline it must beat. Every task is made
-// by name ("adding-200", "copy-20", "parity-16": the kind, then the length that makes it hard):
+// by name ("adding-200", "copy-20", "parity-16", "dates-18": the kind, then the length that makes
+// it hard):
 //
 //   std::unique_ptr<compare::Task> task = compare::make_task("adding-200");
 //   Generator gen(1);
@@ -59,8 +60,8 @@ class Task {
   virtual double baseline_metric(const TaskBatch& batch) const = 0;
 };
 
-// "adding-T", "copy-T" or "parity-T" with T a whole number in the task's range; ValueError
-// naming the text and the task names otherwise.
+// "adding-T", "copy-T", "parity-T" or "dates-T" with T a whole number in the task's range;
+// ValueError naming the text and the task names otherwise.
 std::unique_ptr<Task> make_task(const std::string& name);
 
 // The share of the most frequent class among `labels` (0 when empty): the accuracy of the best
