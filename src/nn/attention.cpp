@@ -179,27 +179,42 @@ Attention::Attention(int64_t query_dim, int64_t key_dim)
   }
 }
 
-AttentionOutput Attention::forward(const Tensor& query, const Tensor& keys, const Tensor& values,
-                                   const AttentionMask& mask) const {
-  const std::string name = type_name();
-  const bool one_step = query.defined() && query.dim() == 2;
+int64_t Attention::checked_batch(const Tensor& query) const {
   if (!query.defined() || (query.dim() != 2 && query.dim() != 3) || query.size(-1) != query_dim_) {
-    throw ShapeError(name + " query: expected " +
+    throw ShapeError(type_name() + " query: expected " +
                      attention_pattern({"B", std::to_string(query_dim_)}) + " or " +
                      attention_pattern({"B", "Tq", std::to_string(query_dim_)}) + ", got " +
                      (query.defined() ? shape_str(query.shape()) : "an undefined tensor"));
   }
-  const int64_t B = query.size(0);
+  return query.size(0);
+}
+
+AttentionOutput Attention::forward(const Tensor& query, const Tensor& keys, const Tensor& values,
+                                   const AttentionMask& mask) const {
+  const std::string name = type_name();
+  const int64_t B = checked_batch(query);
   check_shape(keys, {B, -1, key_dim_}, name + " keys",
               attention_pattern({std::to_string(B), "Tk", std::to_string(key_dim_)}));
-  const int64_t Tk = keys.size(1);
+  if (keys.size(1) == 0) throw ShapeError(name + " keys: expected at least one key, got Tk = 0");
+  return forward_projected(query, project_keys(keys), values, mask);
+}
+
+AttentionOutput Attention::forward_projected(const Tensor& query, const Tensor& projected_keys,
+                                             const Tensor& values,
+                                             const AttentionMask& mask) const {
+  const std::string name = type_name();
+  const bool one_step = query.dim() == 2;
+  const int64_t B = checked_batch(query);
+  check_shape(projected_keys, {B, -1, -1}, name + " projected keys",
+              attention_pattern({std::to_string(B), "Tk", "*"}));
+  const int64_t Tk = projected_keys.size(1);
   if (Tk == 0) throw ShapeError(name + " keys: expected at least one key, got Tk = 0");
   check_shape(values, {B, Tk, -1}, name + " values",
               attention_pattern({std::to_string(B), std::to_string(Tk), "Dv"}));
   check_mask_shape(mask, {B, Tk}, name + " mask", "[B, Tk]");
 
   const Tensor q = one_step ? unsqueeze(query, 1) : query;
-  Tensor scores = mask.apply(score(q, keys), {B, 1, Tk});
+  Tensor scores = mask.apply(score(q, projected_keys), {B, 1, Tk});
   if (!mask.empty()) {
     check_every_row_attends(scores, name, [](const Shape& pos) {
       return "batch row " + std::to_string(pos[0]) + " (query step " + std::to_string(pos[1]) + ")";
@@ -221,9 +236,11 @@ AdditiveAttention::AdditiveAttention(int64_t query_dim, int64_t key_dim, int64_t
   Va = register_module("Va", std::make_shared<Linear>(attention_dim, 1, true, gen));
 }
 
-Tensor AdditiveAttention::score(const Tensor& query, const Tensor& keys) const {
+Tensor AdditiveAttention::project_keys(const Tensor& keys) const { return Ua->forward(keys); }
+
+Tensor AdditiveAttention::score(const Tensor& query, const Tensor& projected_keys) const {
   // [B, Tq, 1, A] + [B, 1, Tk, A] -> tanh -> Va -> [B, Tq, Tk, 1]
-  Tensor energy = tanh(unsqueeze(Wa->forward(query), 2) + unsqueeze(Ua->forward(keys), 1));
+  Tensor energy = tanh(unsqueeze(Wa->forward(query), 2) + unsqueeze(projected_keys, 1));
   return squeeze(Va->forward(energy), -1);
 }
 
@@ -276,20 +293,24 @@ LuongAttention::LuongAttention(LuongScore method, int64_t query_dim, int64_t key
   }
 }
 
-Tensor LuongAttention::score(const Tensor& query, const Tensor& keys) const {
+Tensor LuongAttention::project_keys(const Tensor& keys) const {
   switch (method_) {
     case LuongScore::Dot:
-      return matmul(query, transpose(keys, 1, 2));
+      return keys;
     case LuongScore::General:
-      return matmul(query, transpose(attn->forward(keys), 1, 2));
+      return attn->forward(keys);
     case LuongScore::Concat:
       break;
   }
   // W [q; k] + b = W_q q + (W_k k + b): the concatenation over every (query, key) pair is never
-  // built, only its two halves broadcast against each other.
-  const auto w = split(attn->weight, {query_dim(), key_dim()}, 1);
-  Tensor energy =
-      tanh(unsqueeze(linear(query, w[0]), 2) + unsqueeze(linear(keys, w[1], attn->bias), 1));
+  // built, only its two halves broadcast against each other; this is the key half.
+  return linear(keys, split(attn->weight, {query_dim(), key_dim()}, 1)[1], attn->bias);
+}
+
+Tensor LuongAttention::score(const Tensor& query, const Tensor& projected_keys) const {
+  if (method_ != LuongScore::Concat) return matmul(query, transpose(projected_keys, 1, 2));
+  const Tensor w_query = split(attn->weight, {query_dim(), key_dim()}, 1)[0];
+  Tensor energy = tanh(unsqueeze(linear(query, w_query), 2) + unsqueeze(projected_keys, 1));
   return squeeze(matmul(energy, unsqueeze(v, 1)), -1);
 }
 

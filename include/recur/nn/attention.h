@@ -115,15 +115,27 @@ class Attention : public Module {
   AttentionOutput forward(const Tensor& query, const Tensor& keys, const Tensor& values,
                           const AttentionMask& mask = {}) const;
 
+  // The part of the score that depends on the keys alone (U k for additive, W k + b for Luong's
+  // general, the key half of concat; the keys themselves for dot): [B, Tk, *]. A decoder that
+  // attends to the same keys at every step computes it once and calls forward_projected, which
+  // gives exactly forward's result without projecting the keys again at each step.
+  virtual Tensor project_keys(const Tensor& keys) const { return keys; }
+  // forward with keys already passed through project_keys ([B, Tk, *]).
+  AttentionOutput forward_projected(const Tensor& query, const Tensor& projected_keys,
+                                    const Tensor& values, const AttentionMask& mask = {}) const;
+
   int64_t query_dim() const { return query_dim_; }
   int64_t key_dim() const { return key_dim_; }
 
  protected:
   Attention(int64_t query_dim, int64_t key_dim);
-  // Scores [B, Tq, Tk] of query [B, Tq, Dq] against keys [B, Tk, Dk], before masking.
-  virtual Tensor score(const Tensor& query, const Tensor& keys) const = 0;
+  // Scores [B, Tq, Tk] of query [B, Tq, Dq] against project_keys(keys), before masking.
+  virtual Tensor score(const Tensor& query, const Tensor& projected_keys) const = 0;
 
  private:
+  // The batch size of a query [B, Dq] or [B, Tq, Dq]; ShapeError naming it otherwise.
+  int64_t checked_batch(const Tensor& query) const;
+
   int64_t query_dim_;
   int64_t key_dim_;
 };
@@ -142,8 +154,10 @@ class AdditiveAttention : public Attention {
   std::shared_ptr<Linear> Ua;  // key side (the annotations h_j)
   std::shared_ptr<Linear> Va;
 
+  Tensor project_keys(const Tensor& keys) const override;  // Ua k
+
  protected:
-  Tensor score(const Tensor& query, const Tensor& keys) const override;
+  Tensor score(const Tensor& query, const Tensor& projected_keys) const override;
 };
 
 enum class LuongScore { Dot, General, Concat };
@@ -168,8 +182,11 @@ class LuongAttention : public Attention {
   std::shared_ptr<Linear> attn;  // null for dot
   Tensor v;                      // concat only
 
+  // dot: the keys; general: attn(k); concat: the key half of attn, W_k k + b.
+  Tensor project_keys(const Tensor& keys) const override;
+
  protected:
-  Tensor score(const Tensor& query, const Tensor& keys) const override;
+  Tensor score(const Tensor& query, const Tensor& projected_keys) const override;
 
  private:
   LuongScore method_;

@@ -60,7 +60,7 @@ DecoderStepOutput Decoder::step(const IndexTensor& tokens, DecoderState& state,
   }
   if (!attention) return {out->forward(state.h), Tensor()};
   nn::AttentionOutput attended =
-      attention->forward(state.h, memory.outputs, memory.outputs, memory.mask);
+      attention->forward_projected(state.h, memory.keys, memory.outputs, memory.mask);
   const Tensor attentional = tanh(concat->forward(cat({state.h, attended.context}, 1)));
   if (input_feeding_) state.feed = attentional;
   return {out->forward(attentional), attended.weights};

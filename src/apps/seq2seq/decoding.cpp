@@ -74,6 +74,7 @@ Encoded repeat_rows(const Encoded& enc, int64_t times) {
   const IndexTensor index = IndexTensor::from_vector({B * times}, std::move(rows));
   Encoded out = enc;
   out.memory.outputs = index_select(enc.memory.outputs, 0, index);
+  if (enc.memory.keys.defined()) out.memory.keys = index_select(enc.memory.keys, 0, index);
   out.memory.mask = nn::AttentionMask::lengths(lengths, enc.memory.outputs.size(1));
   out.memory.lengths = std::move(lengths);
   reorder_rows(out.state, index);

@@ -68,9 +68,12 @@ Encoded Seq2SeqNet::encode(const IndexTensor& src, const std::vector<int64_t>& l
   check_source(src, lengths);
   EncoderOutput enc = encoder->forward(src, lengths);
   Encoded result;
-  result.memory = {.outputs = enc.outputs,
-                   .mask = nn::AttentionMask::lengths(lengths, src.size(1)),
-                   .lengths = lengths};
+  // The keys' share of the attention scores does not change from step to step: projected once.
+  result.memory = {
+      .outputs = enc.outputs,
+      .keys = decoder->attention ? decoder->attention->project_keys(enc.outputs) : Tensor(),
+      .mask = nn::AttentionMask::lengths(lengths, src.size(1)),
+      .lengths = lengths};
   result.state.h = bridge_h ? tanh(bridge_h->forward(enc.h)) : enc.h;
   if (enc.c.defined()) result.state.c = bridge_c ? tanh(bridge_c->forward(enc.c)) : enc.c;
   return result;

@@ -35,6 +35,7 @@ namespace recur::seq2seq {
 // What the decoder attends to: the encoder's outputs and the mask of the source padding.
 struct EncoderMemory {
   Tensor outputs;                // [B, Ts, M]
+  Tensor keys;                   // attention->project_keys(outputs), once per source batch
   nn::AttentionMask mask;        // [B, Ts], from lengths
   std::vector<int64_t> lengths;  // per row
 };
