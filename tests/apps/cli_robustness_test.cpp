@@ -252,22 +252,79 @@ TEST_F(CliRobustness, Textgen) {
   calls.push_back({"textgen sample --model {run}", "recur.textgen.v1"});  // a forecast run
   // A tiny trained model for the sampling flags and prompts.
   const std::string tiny = (root_ / "tiny").string();
-  const auto r = run_cli("textgen train --data " + moby +
-                         " --out " + tiny + " --hidden 4 --layers 1 --embedding-dim 2 "
+  const auto r = run_cli("textgen train --data " + moby + " --out " + tiny +
+                         " --hidden 4 --layers 1 --embedding-dim 2 "
                          "--epochs 0 --quiet");
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string sample = "textgen sample --model " + tiny;
-  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
-           {"--temperature", "-1"},
-           {"--temperature", "nan"},
-           {"--top-k", "-3"},
-           {"--top-p", "0"},
-           {"--top-p", "1.5"},
-           {"--length", "-1"}}) {
+  for (const auto& [flag, value] :
+       std::vector<std::pair<std::string, std::string>>{{"--temperature", "-1"},
+                                                        {"--temperature", "nan"},
+                                                        {"--top-k", "-3"},
+                                                        {"--top-p", "0"},
+                                                        {"--top-p", "1.5"},
+                                                        {"--length", "-1"}}) {
     calls.push_back({sample + " " + flag + " " + value, flag});
   }
   calls.push_back({sample + " --prompt \"\"", "--prompt is empty"});
   calls.push_back({sample + " --prompt \"Call me Ishmael \u00a9\"", "U+00A9"});
+  expect_rejected(calls);
+}
+
+TEST_F(CliRobustness, Seq2seq) {
+  // 200 pairs of the shipped dates, and one file whose second pair has no target.
+  const std::string pairs = (root_ / "pairs.tsv").string();
+  const std::string no_target = (root_ / "no_target.tsv").string();
+  {
+    std::ifstream dates(std::string(RECUR_SOURCE_DIR) + "/data/dates.tsv");
+    std::ofstream out(pairs);
+    std::string line;
+    for (int i = 0; i < 200 && std::getline(dates, line); ++i) out << line << "\n";
+    std::ofstream(no_target) << "march 3rd, 1999\t1999-03-03\n3/4/21\t\n";
+  }
+  const std::string train = "seq2seq train --data " + pairs + " --out {run} --quiet";
+  std::vector<BadCall> calls;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> flags = {
+      {"--hidden", {"0", "2.5"}},
+      {"--layers", {"0"}},
+      {"--epochs", {"-1"}},
+      {"--batch-size", {"0"}},
+      {"--lr", {"0", "inf"}},
+      {"--val-fraction", {"1"}},
+      {"--model", {"rnn"}},
+      {"--level", {"byte"}},
+      {"--attention", {"luong"}},
+      {"--bridge", {"mean"}},
+      {"--teacher-forcing", {"cubic"}},
+      {"--tf-start", {"1.5", "nan"}},
+      {"--tf-rate", {"0"}},
+      {"--tf-k", {"0.5"}},
+      {"--beam-width", {"0", "-1"}},
+      {"--max-length", {"0"}},
+      {"--length-penalty", {"-1"}},
+  };
+  for (const auto& [flag, values] : flags) {
+    for (const std::string& v : values) calls.push_back({train + " " + flag + " " + v, flag});
+  }
+  calls.push_back({"seq2seq train --data {fifo} --out {run}", "{fifo}"});
+  calls.push_back({"seq2seq train --data " + no_target + " --out {run}", no_target + ":2:"});
+  // The ISO target (10 characters and <eos>) cannot be written in 5 steps.
+  calls.push_back({train + " --max-length 5", pairs + ":1: the target has 10 tokens"});
+  calls.push_back({"seq2seq translate --model {dir} --text x", "config.json"});
+  calls.push_back({"seq2seq translate --model {run} --text x", "recur.seq2seq.v1"});
+  // A tiny trained model for translate's and evaluate's flags.
+  const std::string tiny = (root_ / "tiny_seq2seq").string();
+  const auto r = run_cli("seq2seq train --data " + pairs + " --out " + tiny +
+                         " --hidden 4 --embedding-dim 2 --epochs 0 --max-length 12 --quiet");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string translate = "seq2seq translate --model " + tiny;
+  calls.push_back({translate + " --text x --beam-width 0", "--beam-width"});
+  calls.push_back({translate + " --text \"\"", "text 1 is empty"});
+  calls.push_back({translate, "--text"});
+  calls.push_back({translate + " --data " + no_target, no_target + ":2:"});
+  calls.push_back({"seq2seq evaluate --model " + tiny + " --data {fifo}", "{fifo}"});
+  calls.push_back({"seq2seq evaluate --model " + tiny + " --data " + pairs + " --beam-width 1001",
+                   "--beam-width"});
   expect_rejected(calls);
 }
 

@@ -65,29 +65,31 @@ struct PairSet {
   int64_t unknown = 0;                                  // tokens of either side not known
 };
 
-// ValueError naming the file and line of a target the decoder could not write within
+// ValueError naming the file and line of the first target the decoder could not write within
 // max_length steps (<eos> included): it would be scored as wrong whatever the model learnt.
-void check_target_length(const data::TextPair& pair, const std::string& file, size_t tokens,
-                         int64_t max_length) {
-  if (static_cast<int64_t>(tokens) + 1 > max_length) {
-    throw ValueError(file + ":" + std::to_string(pair.line) + ": the target has " +
-                     std::to_string(tokens) + " tokens, more than the " +
-                     std::to_string(max_length - 1) +
-                     " a translation may have (decoding.max_length " + std::to_string(max_length) +
-                     " counts <eos>); raise --max-length");
+void check_target_lengths(const data::TextPairs& file, const Vocabulary& target,
+                          int64_t max_length) {
+  for (const data::TextPair& pair : file.pairs) {
+    const auto tokens = static_cast<int64_t>(target.tokenize(pair.target).size());
+    if (tokens + 1 > max_length) {
+      throw ValueError(file.source + ":" + std::to_string(pair.line) + ": the target has " +
+                       std::to_string(tokens) + " tokens, more than the " +
+                       std::to_string(max_length - 1) +
+                       " a translation may have (decoding.max_length " +
+                       std::to_string(max_length) + " counts <eos>); raise --max-length");
+    }
   }
 }
 
 PairSet pair_set(const std::string& split, const data::TextPairs& file,
                  const std::vector<size_t>& rows, const Vocabulary& source,
-                 const Vocabulary& target, int64_t max_length) {
+                 const Vocabulary& target) {
   PairSet s{.split = split,
             .source_texts = side_texts(file, rows, &data::TextPair::source),
             .target_texts = side_texts(file, rows, &data::TextPair::target)};
   for (size_t k = 0; k < rows.size(); ++k) {
     const data::Encoded src = source.encode(s.source_texts[k]);
     const data::Encoded tgt = target.encode(s.target_texts[k]);
-    check_target_length(file.pairs[rows[k]], file.source, tgt.ids.size(), max_length);
     s.unknown += src.unknown + tgt.unknown;
     s.source_tokens.push_back(source.tokenize(s.source_texts[k]));
     Sentence reference = tgt.ids;
@@ -427,11 +429,10 @@ Seq2SeqRunResult train_seq2seq(const Seq2SeqRunOptions& options) {
       Vocabulary::build(side_texts(file, split.train, &data::TextPair::target), config.tokens);
   config.model.src_vocab_size = source.size();
   config.model.tgt_vocab_size = target.size();
-  const int64_t max_length = config.decoding.max_length;
-  PairSet train_set = pair_set("train", file, split.train, source, target, max_length);
-  const PairSet val_set =
-      pair_set("validation", file, split.validation, source, target, max_length);
-  const PairSet test_set = pair_set("test", file, split.test, source, target, max_length);
+  check_target_lengths(file, target, config.decoding.max_length);
+  PairSet train_set = pair_set("train", file, split.train, source, target);
+  const PairSet val_set = pair_set("validation", file, split.validation, source, target);
+  const PairSet test_set = pair_set("test", file, split.test, source, target);
 
   const classify::ClassifyTraining& t = config.training;
   const PairBatches train_batches(std::move(train_set.sources), std::move(train_set.targets),
@@ -523,8 +524,8 @@ Seq2SeqRunResult evaluate_seq2seq(const std::string& run_dir, const std::string&
   LoadedSeq2Seq run = load_seq2seq_run(run_dir);
   const int64_t beam = beam_or_default(beam_width, run.config);
   const data::TextPairs file = data::read_text_pairs(data_path);
-  const PairSet all = pair_set("all", file, all_pairs(file), run.source, run.target,
-                               run.config.decoding.max_length);
+  check_target_lengths(file, run.target, run.config.decoding.max_length);
+  const PairSet all = pair_set("all", file, all_pairs(file), run.source, run.target);
   Seq2SeqRunResult result;
   result.source_vocabulary_size = run.source.size();
   result.target_vocabulary_size = run.target.size();
