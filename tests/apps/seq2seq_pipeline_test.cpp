@@ -200,6 +200,34 @@ TEST_F(Seq2SeqPipeline, AVocabularyThatDoesNotMatchTheModelNamesTheFile) {
   EXPECT_TRUE(Contains(message, "does not belong to this model"));
 }
 
+// The teacher-forcing coins come from the generator the checkpoint saves, and the ratio is a
+// function of the epoch: a run resumed after epoch 2 ends exactly as an uninterrupted one.
+TEST(Seq2SeqPipelineResume, AResumedRunEqualsAnUninterruptedOne) {
+  TempDir dir;
+  std::ofstream(dir / "pairs.tsv") << reversal_corpus(200, 3);
+  Seq2SeqConfig c = small_config();
+  c.training.epochs = 3;
+  const auto train = [&](const std::string& out, int64_t epochs, bool resume) {
+    Seq2SeqConfig e = c;
+    e.training.epochs = epochs;
+    return train_seq2seq({.data_path = dir / "pairs.tsv",
+                          .out_dir = dir / out,
+                          .config = e,
+                          .resume = resume,
+                          .progress = train::ProgressStyle::Quiet});
+  };
+  const Seq2SeqRunResult full = train("full", 3, false);
+  train("part", 2, false);
+  fs::create_directories(dir / "resumed.partial");  // as an interrupted run leaves it
+  fs::copy_file(dir / "part/checkpoint.safetensors",
+                dir / "resumed.partial/checkpoint.safetensors");
+  const Seq2SeqRunResult resumed = train("resumed", 3, true);
+  EXPECT_EQ(resumed.teacher_forcing, full.teacher_forcing);
+  EXPECT_EQ(read_text(dir / "resumed/metrics.json"), read_text(dir / "full/metrics.json"));
+  EXPECT_EQ(read_text(dir / "resumed/model.safetensors"),
+            read_text(dir / "full/model.safetensors"));
+}
+
 TEST(Seq2SeqPipelineInput, BadPairsNameTheirLine) {
   TempDir dir;
   std::ofstream(dir / "empty_target.tsv") << "abc\tcba\nabd\t \n";
