@@ -45,8 +45,6 @@ struct TrainFlags {
 
 void add_model_choices(CLI::App& cmd, TrainFlags& f) {
   seq2seq::Seq2SeqShape& m = f.config.model;
-  // The decoder is an LSTM or GRU cell: add_model_flags' rnn is not offered.
-  cmd.get_option("--model")->check(CLI::IsMember({"lstm", "gru"}))->description("lstm | gru");
   cmd.add_flag("--unidirectional", f.unidirectional,
                "encoder reads left to right only (default: both directions)");
   cmd.add_option("--attention", m.attention,
@@ -114,7 +112,8 @@ void add_train(CLI::App& parent, TrainFlags& f) {
       ->check(CLI::IsMember({"char", "word"}))
       ->capture_default_str();
   cli::add_vocabulary_flags(*cmd, c.tokens, "tokens");
-  cli::add_model_flags(*cmd, c.model);
+  // The decoder is an LSTM or GRU cell: no plain RNN.
+  cli::add_model_flags(*cmd, c.model, {"lstm", "gru"});
   add_model_choices(*cmd, f);
   cli::add_training_flags(*cmd, c.training, "pairs");
   add_teacher_forcing_flags(*cmd, f);

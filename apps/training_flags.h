@@ -1,10 +1,11 @@
-// The flags the token jobs share (`recur classify`, `recur tag`, `recur textgen`): one place for
-// their names, help and range checks, bound to the shared blocks of their configs ("tokens",
-// "model", "training"). Defaults are those of the structs passed in, shown in --help.
+// The flags the token jobs share (`recur classify`, `recur tag`, `recur textgen`, `recur seq2seq`):
+// one place for their names, help and range checks, bound to the shared blocks of their configs
+// ("tokens", "model", "training"). Defaults are those of the structs passed in, shown in --help.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "number_flags.h"
 #include "recur/apps/classify/classify_config.h"
@@ -50,13 +51,14 @@ inline void add_vocabulary_flags(CLI::App& cmd, data::VocabularyOptions& v,
       ->capture_default_str();
 }
 
-// --model, --embedding-dim, --hidden, --layers, --dropout.
+// --model (one of `cells`), --embedding-dim, --hidden, --layers, --dropout.
 template <class Shape>
-void add_model_flags(CLI::App& cmd, Shape& m) {
+void add_model_flags(CLI::App& cmd, Shape& m,
+                     const std::vector<std::string>& cells = {"lstm", "gru", "rnn"}) {
   const classify::ClassifyLimits& L = classify::kClassifyLimits;
-  cmd.add_option("--model", m.cell, "lstm | gru | rnn")
-      ->check(CLI::IsMember({"lstm", "gru", "rnn"}))
-      ->capture_default_str();
+  std::string names;
+  for (const std::string& c : cells) names += (names.empty() ? "" : " | ") + c;
+  cmd.add_option("--model", m.cell, names)->check(CLI::IsMember(cells))->capture_default_str();
   cmd.add_option("--embedding-dim", m.embedding_dim, "embedding size")
       ->check(within(L.embedding_dim))
       ->capture_default_str();
