@@ -57,8 +57,8 @@ ModelRun train_and_test(const Task& task, ModelKind kind, int64_t parameter_budg
   const MatchedWidth matched = match_width(kind, shape, parameter_budget);
   ModelRun r{.kind = kind, .width = matched.width, .parameters = matched.parameters};
 
-  const int64_t rss_before = proc_status_bytes("VmRSS");
   reset_peak_resident();
+  const int64_t rss_before = proc_status_bytes("VmRSS");
   Generator weights(seed), batches(seed + 1);
   const std::unique_ptr<SequenceModel> model = make_model(kind, shape, matched.width, weights);
   model->train();

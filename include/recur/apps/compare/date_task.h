@@ -6,7 +6,7 @@
 // model must write the date in ISO 8601 ("2021-02-03"), one character (of 0-9 and '-') per step.
 // Scored: accuracy per output character. The trivial baseline writes, at each of the 10
 // positions, the character most frequent there (e.g. the dashes, a '0' for most months): about
-// 0.45; accuracy >= 0.99 counts as solved. Unlike the copy task, the answer is not in the input
+// 0.46; accuracy >= 0.99 counts as solved. Unlike the copy task, the answer is not in the input
 // as such: month names must become numbers, and the order of the fields depends on the format.
 // (`length` is the padded source length, 18 unless given: "dates-18".)
 #pragma once
