@@ -22,6 +22,7 @@
 #include "recur/io/safetensors.h"
 #include "recur/nn/module.h"
 #include "recur/optim/adam.h"
+#include "recur/train/progress.h"
 #include "recur/train/run_identity.h"
 #include "recur/train/trainer.h"
 
@@ -447,7 +448,12 @@ Seq2SeqRunResult train_seq2seq(const Seq2SeqRunOptions& options) {
   float ratio = 1.0f;
   train::TrainerOptions trainer_opts = apps::trainer_options(
       t, run, options.resume, options.progress, gen, run_identity(file, config));
-  trainer_opts.on_epoch_begin = [&](int64_t epoch) { ratio = config.teacher_forcing_ratio(epoch); };
+  // The ratio goes on the progress stream before each epoch's line, as well as into the report.
+  train::Progress notes(*trainer_opts.progress_stream, options.progress);
+  trainer_opts.on_epoch_begin = [&](int64_t epoch) {
+    ratio = config.teacher_forcing_ratio(epoch);
+    notes.message("epoch " + std::to_string(epoch) + ": teacher forcing ratio " + fixed(ratio));
+  };
   train::Trainer trainer(
       net, optimizer,
       [&](const train::Batch& b) {
