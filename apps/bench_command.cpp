@@ -217,7 +217,7 @@ void check_args(const BenchArgs& a) {
 
 void bench(const BenchArgs& args) {
   check_args(args);
-  const nn::CellType type = parse_cell(args.cell);
+  const nn::CellType type = nn::parse_cell_type(args.cell, "--cell");
   if (args.threads > 0) kernels::set_num_threads(args.threads);
   Generator gen(args.seed);
   Workload w = make_workload(args, type, gen);
@@ -242,7 +242,7 @@ void bench(const BenchArgs& args) {
   if (args.json) {
     nlohmann::json j = {{"kind", "recur"},
                         {"shape", args.label},
-                        {"cell", cell_flag_name(type)},
+                        {"cell", nn::cell_flag_name(type)},
                         {"mode", args.mode},
                         {"threads", kernels::num_threads()},
                         {"config", std::to_string(kernels::num_threads())},
@@ -275,7 +275,7 @@ void bench(const BenchArgs& args) {
     return;
   }
   const double ms = 1e3;
-  std::cout << nn::cell_type_name(type) << " (" << cell_flag_name(type) << ") "
+  std::cout << nn::cell_type_name(type) << " (" << nn::cell_flag_name(type) << ") "
             << (stream ? "steps=" + std::to_string(args.stream_steps) + " (one per step() call)"
                        : "T=" + std::to_string(args.steps_t))
             << " B=" << args.batch << " I=" << args.input << " H=" << args.hidden
@@ -311,9 +311,9 @@ void add_bench_command(CLI::App& app) {
   using namespace recur::cli;
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand("bench", "Time one RNN/LSTM/GRU configuration");
-  cmd->add_option("--cell", args->cell, "lstm | gru | rnn_tanh | rnn_relu")
+  cmd->add_option("--cell", args->cell, "lstm | gru | rnn_tanh (or rnn) | rnn_relu")
       ->capture_default_str()
-      ->check(CLI::IsMember({"lstm", "gru", "rnn_tanh", "rnn_relu"}));
+      ->check(CLI::IsMember(recur::nn::cell_names()));
   cmd->add_option("-T,--seq-len", args->steps_t, "time steps per call")
       ->capture_default_str()
       ->check(whole_number(1, 1000000));

@@ -24,29 +24,6 @@ void add_seq2seq_command(CLI::App& app);   // seq2seq_command.cpp
 
 namespace recur::cli {
 
-// "lstm", "gru", "rnn_tanh" (or "rnn"), "rnn_relu" -> the cell type; ValueError otherwise.
-inline nn::CellType parse_cell(const std::string& name) {
-  if (name == "lstm") return nn::CellType::Lstm;
-  if (name == "gru") return nn::CellType::Gru;
-  if (name == "rnn_tanh" || name == "rnn") return nn::CellType::RnnTanh;
-  if (name == "rnn_relu") return nn::CellType::RnnRelu;
-  throw ValueError("unknown cell \"" + name + "\": expected lstm, gru, rnn_tanh or rnn_relu");
-}
-
-inline std::string cell_flag_name(nn::CellType type) {
-  switch (type) {
-    case nn::CellType::Lstm:
-      return "lstm";
-    case nn::CellType::Gru:
-      return "gru";
-    case nn::CellType::RnnTanh:
-      return "rnn_tanh";
-    case nn::CellType::RnnRelu:
-      return "rnn_relu";
-  }
-  return "?";
-}
-
 // Runs a command body; any error becomes a message on stderr and exit status 1 (CLI11's
 // RuntimeError makes main()'s app.exit() return that status without printing more).
 template <class Body>

@@ -167,17 +167,23 @@ nn::CellType resolve_cell(const std::optional<std::string>& given, const WeightF
            std::to_string(facts.hidden_size);
   };
   if (!given) {
-    if (facts.gates == 4) return nn::CellType::Lstm;
-    if (facts.gates == 3) return nn::CellType::Gru;
-    if (facts.gates == 1) {
-      throw ValueError(path +
-                       ": the weights are a plain RNN's (1 gate); pass --cell rnn_tanh or "
-                       "--cell rnn_relu");
+    std::vector<nn::CellType> fitting;
+    std::string known, choices;
+    for (nn::CellType type : nn::cell_types()) {
+      const std::string gates = std::to_string(nn::gate_count(type));
+      known += (known.empty() ? "" : ", ") + nn::cell_flag_name(type) + " (" + gates + ")";
+      if (nn::gate_count(type) != facts.gates) continue;
+      fitting.push_back(type);
+      choices += (choices.empty() ? "--cell " : " or --cell ") + nn::cell_flag_name(type);
     }
-    throw ValueError(path + ": weights with " + describe() +
-                     " fit no LSTM (4), GRU (3) or RNN (1)");
+    if (fitting.size() == 1) return fitting[0];
+    if (fitting.empty()) {
+      throw ValueError(path + ": weights with " + describe() + " fit no cell: " + known);
+    }
+    throw ValueError(path + ": the weights fit several cells with " + describe() + "; pass " +
+                     choices);
   }
-  const nn::CellType type = parse_cell(*given);
+  const nn::CellType type = nn::parse_cell_type(*given, "--cell");
   if (nn::gate_count(type) != facts.gates) {
     throw ValueError("--cell " + *given + " needs " + std::to_string(nn::gate_count(type)) +
                      " gates, but " + path + " has " + describe() + " (weight_ih_l0 " +
@@ -268,8 +274,8 @@ void run(const RunArgs& args) {
   }
   const Tensor h0 = read_optional_npy(args.h0);
   const Tensor c0 = read_optional_npy(args.c0);
-  if (c0.defined() && type != nn::CellType::Lstm) {
-    throw ValueError("--c0 is only for an LSTM, and the layer is a " + cell_flag_name(type));
+  if (c0.defined() && !nn::has_cell_state(type)) {
+    throw ValueError("--c0 is only for an LSTM, and the layer is a " + nn::cell_flag_name(type));
   }
 
   nn::RecurrentOutput result;
@@ -324,7 +330,7 @@ void add_run_command(CLI::App& app) {
   LayerSpec& f = args->flags;
   optional_option(*cmd, "--cell", f.cell,
                   "lstm | gru | rnn_tanh | rnn_relu (default: from the weights' gate count)")
-      ->check(CLI::IsMember({"lstm", "gru", "rnn_tanh", "rnn", "rnn_relu"}));
+      ->check(CLI::IsMember(recur::nn::cell_names()));
   optional_option(*cmd, "--input-size", f.input_size, "checked against the weights")
       ->check(whole_number(1, 65536));
   optional_option(*cmd, "--hidden-size", f.hidden_size, "checked against the weights")

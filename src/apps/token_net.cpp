@@ -3,10 +3,7 @@
 namespace recur::apps {
 
 nn::CellType token_net_cell(const std::string& name) {
-  if (name == "lstm") return nn::CellType::Lstm;
-  if (name == "gru") return nn::CellType::Gru;
-  if (name == "rnn") return nn::CellType::RnnTanh;
-  throw ValueError("model: cell must be lstm, gru or rnn, got '" + name + "'");
+  return nn::parse_cell_type(name, "model.cell");
 }
 
 TokenNet::TokenNet(const TokenNetShape& shape, Generator& gen, const std::string& who) : who_(who) {

@@ -1,8 +1,9 @@
 #include "recur/nn/recurrent_cell.h"
 
+#include "cells/cell.h"
 #include "recur/nn/recurrent_init.h"
 #include "recur/ops/shape.h"
-#include "recurrent_backward.h"
+#include "recurrent_run.h"
 
 namespace recur::nn {
 
@@ -28,16 +29,7 @@ RecurrentCell::RecurrentCell(CellType type, int64_t input_size, int64_t hidden_s
   reset_parameters(gen);
 }
 
-std::string RecurrentCell::type_name() const {
-  switch (type_) {
-    case CellType::Lstm:
-      return "LSTMCell";
-    case CellType::Gru:
-      return "GRUCell";
-    default:
-      return "RNNCell";
-  }
-}
+std::string RecurrentCell::type_name() const { return cell_type_name(type_) + "Cell"; }
 
 void RecurrentCell::reset_parameters(Generator& gen) {
   init_recurrent_uniform(parameters(), options_.hidden_size, gen);
@@ -56,7 +48,9 @@ std::pair<Tensor, Tensor> RecurrentCell::step(const Tensor& x, const Tensor& h,
     check_shape(s, {B, H}, who + " " + name);
     return reshape(s, {1, B, H});
   };
-  if (c.defined() && type_ != CellType::Lstm) throw ValueError(who + ": c is only used by LSTM");
+  if (c.defined() && !detail::cell_kind(type_).cell_state) {
+    throw ValueError(who + ": c is only used by cells with a cell state (LSTM)");
+  }
   RecurrentOutput out =
       detail::run_dense({type_, options_, params_, who}, reshape(x, {1, B, I}), as_state(h, "h"),
                         as_state(c, "c"), false, default_generator());

@@ -1,6 +1,7 @@
 // The recurrent engine behind RecurrentLayer, RecurrentStream and the cells: forward and BPTT
 // backward of a stack of layers over raw float buffers, in time-major, length-sorted order.
-// Private to src/nn (the public face is recur/nn/recurrent_layer.h).
+// Private to src/nn (the public face is recur/nn/recurrent_layer.h). The engine knows no cell
+// type: what a cell computes and keeps is its CellKind (cells/cell.h).
 //
 // A batch is described by its steps: step t covers rows [offsets[t], offsets[t] + batch_sizes[t])
 // of every [N, *] buffer, and touches state rows [0, batch_sizes[t]). A dense [T, B] batch is
@@ -8,25 +9,34 @@
 // one state buffer per direction serves every sequence: a forward direction simply stops
 // updating the rows of finished sequences (their h_n stays there), and a reverse direction,
 // walking t downwards, finds the h0 of a sequence still in its row when that sequence starts.
+//
+// Files: recurrent_schedule.{h,cpp} (how the time loops are cut into parts and threads, the
+// per-step products), recurrent_forward.cpp (forward and the tape), recurrent_bptt.cpp (BPTT).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "cells/cell.h"
 #include "recur/kernels/step_matmul.h"
-#include "recur/nn/recurrent_layer.h"
 #include "recur/tensor/buffer.h"
 #include "recur/tensor/random.h"
 
 namespace recur::nn::detail {
 
+// One layer's cell: its kind and sizes.
 struct CellSpec {
-  CellType type;
+  const CellKind* kind = nullptr;
   int64_t hidden = 0;  // H
-  int64_t proj = 0;    // projection size, 0 when none (LSTM only)
-  int64_t gates() const { return gate_count(type) * hidden; }  // G*H
-  int64_t out() const { return proj > 0 ? proj : hidden; }     // size of h
-  bool lstm() const { return type == CellType::Lstm; }
+  int64_t proj = 0;    // projection size, 0 when none
+  static CellSpec of(CellType type, int64_t hidden, int64_t proj = 0) {
+    return {&cell_kind(type), hidden, proj};
+  }
+  int64_t gates() const { return kind->gates * hidden; }          // G*H
+  int64_t out() const { return proj > 0 ? proj : hidden; }        // size of h
+  int64_t summed() const { return kind->summed_gates * hidden; }  // see CellKind::summed_gates
+  int64_t separate() const { return gates() - summed(); }         // GRU's n block: H, else 0
+  bool has_c() const { return kind->cell_state; }
 };
 
 struct StepLayout {
@@ -56,8 +66,9 @@ struct DirectionWeights {
 // True when the per-step recurrent products run on the single-threaded packed kernel
 // (kernels/step_matmul.h), which beats the BLAS on every step size measured: whenever a
 // direction has one thread, or enough batch rows to give each of its threads a slice (see
-// batch_slices in the .cpp). Otherwise (a thread to spare but a batch too small to cut) the
-// BLAS threads each step when the step is large (batch x G*H x H_out >= 2^20 multiply-adds).
+// batch_slices in recurrent_schedule.cpp). Otherwise (a thread to spare but a batch too small
+// to cut) the BLAS threads each step when the step is large (batch x G*H x H_out >= 2^20
+// multiply-adds).
 bool use_packed_steps(const CellSpec& cell, int64_t batch, int64_t directions);
 
 // Gradients of one direction's parameters, written (not accumulated); null = not wanted.
@@ -69,15 +80,15 @@ struct DirectionGrads {
   float* w_hr = nullptr;
 };
 
-// What backward needs from one direction of one layer (all [N, *] in step-row order).
+// What backward needs from one direction of one layer (all [N, *] in step-row order). Which
+// buffers a cell has is its CellKind's to say (allocate_tape in recurrent_forward.cpp).
 struct DirectionTape {
-  FloatBuffer gates;   // LSTM, GRU: [N, G*H] gate activations (RNN: none, h_t is rebuilt)
-  FloatBuffer hn;      // GRU: [N, H] W_hn h + b_hn (the hidden side of the n gate)
+  FloatBuffer gates;   // keeps_gates: [N, G*H] gate activations
+  FloatBuffer hidden;  // separate blocks: [N, separate] their hidden side (GRU: W_hn h + b_hn)
   FloatBuffer h_prev;  // [N, H_out] state entering the step
-  FloatBuffer c_prev;  // LSTM: [N, H]
-  FloatBuffer c_last;  // LSTM: [B, H] the cell state after the last step (every sequence's c_n)
-  FloatBuffer h_last;  // RNN: [B, H] the hidden state after the last step
-  FloatBuffer h_raw;   // LSTM with projection: [N, H] o*tanh(c), the projection's input
+  FloatBuffer c_prev;  // cell state: [N, H]
+  FloatBuffer last;    // after_step: [B, H] its value after each sequence's last step
+  FloatBuffer h_raw;   // projection: [N, H] the projection's input
 };
 
 struct StackSpec {
@@ -101,24 +112,31 @@ struct StackTape {
 // row into every row).
 void copy_rows(int64_t rows, int64_t width, const float* src, int64_t lds, float* dst, int64_t ldd);
 
-// One time step of one direction for rows [0, bs): gates [bs, G*H] hold the input projection
-// (with the folded biases) and are turned into activations; h [bs, H_out] and c [bs, H] are
-// updated in place. gh is [bs, 3H] scratch for GRU, h_raw [bs, H] scratch for a projection.
-// save_hn (GRU, nullable) keeps W_hn h + b_hn for backward.
-// save_c_prev (nullable) keeps c for backward.
-void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
-                  float* gh, float* h, float* c, float* h_raw, float* save_c_prev, float* save_hn);
+// The buffers of one time step of one direction, rows [0, rows) of each.
+struct StepBuffers {
+  float* gates = nullptr;        // [rows, G*H] the input projection with the folded bias in,
+                                 // gate activations out
+  float* gh = nullptr;           // [rows, G*H] scratch for h W_hh^T (cells with separate blocks)
+  float* h = nullptr;            // [rows, H_out] the state, updated in place
+  float* c = nullptr;            // [rows, H] the cell state, updated in place (cells with one)
+  float* h_raw = nullptr;        // [rows, H] the projection's input (scratch or tape)
+  float* save_c_prev = nullptr;  // tape rows for c_{t-1}, or null
+  float* save_hidden = nullptr;  // tape rows for the separate blocks' hidden side, or null
+};
 
-// The part of step_forward after the recurrent product h W_hh^T, which gates (LSTM, RNN) or gh
-// (GRU) already hold: the gate pass, and a projection's product. A streaming step that splits
-// the units of a layer between threads computes its own slice of that product (from all of h)
-// and then runs this on the slice as on a narrower cell.
-void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t bs, float* gates,
-                const float* gh, float* h, float* c, float* h_raw, float* save_c_prev,
-                float* save_hn);
+// One time step of one direction: the recurrent product h W_hh^T, then step_gates.
+void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
+                  const StepBuffers& b);
 
-// Bias row added to the input projection: b_ih + b_hh, except GRU's n gate which keeps b_hn
-// apart (it sits inside r * (W_hn h + b_hn)). Zeros without bias.
+// The part of step_forward after the recurrent product h W_hh^T, which b.gates (cells whose
+// blocks are all summed) or b.gh already hold: the cell's gate pass, and a projection's
+// product. A streaming step that splits the units of a layer between threads computes its own
+// slice of that product (from all of h) and then runs this on the slice as on a narrower cell.
+void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
+                const StepBuffers& b);
+
+// Bias row added to the input projection: b_ih + b_hh over the summed blocks, b_ih alone over
+// the separate ones (GRU's b_hn sits inside r * (W_hn h + b_hn)). Zeros without bias.
 std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w);
 
 // Forward of the stack. x [N, I]; h [L*D, B, H_out] and c [L*D, B, H] hold h0/c0 on entry and

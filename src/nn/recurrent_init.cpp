@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "cells/cell.h"
 #include "recur/nn/init.h"
 
 namespace recur::nn {
@@ -33,11 +34,13 @@ void require_bias(const std::vector<Params>& ps, const std::string& who) {
 
 void forget_bias(const std::vector<Params>& ps, CellType type, int64_t H, float value,
                  const std::string& who) {
-  if (type != CellType::Lstm) throw ValueError(who + ": init_forget_bias needs an LSTM");
+  const int64_t forget = detail::cell_kind(type).forget_gate;
+  if (forget < 0)
+    throw ValueError(who + ": init_forget_bias needs a cell with a forget gate (LSTM)");
   require_bias(ps, who);
   for (const Params& p : ps) {
-    gate_block(p.bias_ih, 1, H).fill_(value);
-    gate_block(p.bias_hh, 1, H).fill_(0.0f);
+    gate_block(p.bias_ih, forget, H).fill_(value);
+    gate_block(p.bias_hh, forget, H).fill_(0.0f);
   }
 }
 
@@ -50,10 +53,13 @@ void orthogonal(const std::vector<Params>& ps, CellType type, int64_t H, Generat
   }
 }
 
+// The keep gate (LSTM's f, GRU's z) gets b = log U(1, T-1), so the memory's timescales spread
+// up to T steps; an input gate that writes into that memory (LSTM's i) gets -b.
 void chrono(const std::vector<Params>& ps, CellType type, int64_t H, int64_t max_timescale,
             Generator& gen, const std::string& who) {
-  if (type != CellType::Lstm && type != CellType::Gru) {
-    throw ValueError(who + ": chrono initialisation needs an LSTM or GRU");
+  const detail::CellKind& kind = detail::cell_kind(type);
+  if (kind.chrono_keep_gate < 0) {
+    throw ValueError(who + ": chrono initialisation needs a cell with a keep gate (LSTM or GRU)");
   }
   if (max_timescale < 3) {
     throw ValueError(who + ": chrono max_timescale must be >= 3, got " +
@@ -61,15 +67,14 @@ void chrono(const std::vector<Params>& ps, CellType type, int64_t H, int64_t max
   }
   require_bias(ps, who);
   const float high = static_cast<float>(max_timescale - 1);
-  // LSTM: forget gate is block 1 and input gate block 0; GRU: update gate z is block 1.
   for (const Params& p : ps) {
-    Tensor keep = gate_block(p.bias_ih, 1, H);
+    Tensor keep = gate_block(p.bias_ih, kind.chrono_keep_gate, H);
     for (float& v : keep.span()) v = std::log(gen.uniform(1.0f, high));
-    gate_block(p.bias_hh, 1, H).fill_(0.0f);
-    if (type == CellType::Lstm) {
-      Tensor input = gate_block(p.bias_ih, 0, H);
+    gate_block(p.bias_hh, kind.chrono_keep_gate, H).fill_(0.0f);
+    if (kind.chrono_input_gate >= 0) {
+      Tensor input = gate_block(p.bias_ih, kind.chrono_input_gate, H);
       for (int64_t j = 0; j < H; ++j) input.data()[j] = -keep.data()[j];
-      gate_block(p.bias_hh, 0, H).fill_(0.0f);
+      gate_block(p.bias_hh, kind.chrono_input_gate, H).fill_(0.0f);
     }
   }
 }

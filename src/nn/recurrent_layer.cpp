@@ -1,8 +1,9 @@
 #include "recur/nn/recurrent_layer.h"
 
+#include "cells/cell.h"
 #include "recur/nn/recurrent_init.h"
 #include "recur/seq/packing.h"
-#include "recurrent_backward.h"
+#include "recurrent_run.h"
 
 namespace recur::nn {
 
@@ -21,8 +22,8 @@ void check_options(CellType type, const RecurrentOptions& o) {
     throw ValueError(who + ": dropout must be in [0, 1], got " + std::to_string(o.dropout));
   }
   if (o.proj_size < 0) throw ValueError(who + ": proj_size must be >= 0");
-  if (o.proj_size > 0 && type != CellType::Lstm) {
-    throw ValueError(who + ": proj_size is only supported by LSTM");
+  if (o.proj_size > 0 && !detail::cell_kind(type).projection) {
+    throw ValueError(who + ": proj_size is only supported by cells with a projection (LSTM)");
   }
   if (o.proj_size >= o.hidden_size && o.proj_size > 0) {
     throw ValueError(who + ": proj_size must be smaller than hidden_size (" +
@@ -31,35 +32,6 @@ void check_options(CellType type, const RecurrentOptions& o) {
 }
 
 }  // namespace
-
-std::string cell_type_name(CellType type) {
-  switch (type) {
-    case CellType::Lstm:
-      return "LSTM";
-    case CellType::Gru:
-      return "GRU";
-    default:
-      return "RNN";
-  }
-}
-
-int64_t gate_count(CellType type) {
-  switch (type) {
-    case CellType::Lstm:
-      return 4;
-    case CellType::Gru:
-      return 3;
-    default:
-      return 1;
-  }
-}
-
-CellType checked_rnn_nonlinearity(CellType type, const std::string& who) {
-  if (type != CellType::RnnTanh && type != CellType::RnnRelu) {
-    throw ValueError(who + ": nonlinearity must be CellType::RnnTanh or CellType::RnnRelu");
-  }
-  return type;
-}
 
 RecurrentLayer::RecurrentLayer(CellType type, const RecurrentOptions& options, Generator& gen)
     : type_(type), options_(options), dropout_gen_(&gen) {

@@ -44,7 +44,7 @@ kernels::PackedMatrix packed_transpose(const std::vector<float>& w, int64_t cols
 }  // namespace
 
 RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size, int threads)
-    : type_(layer.cell_type()), batch_(batch_size) {
+    : type_(layer.cell_type()), kind_(&detail::cell_kind(type_)), batch_(batch_size) {
   const RecurrentOptions& o = layer.options();
   if (o.bidirectional) {
     throw ValueError("RecurrentStream: a bidirectional " + layer.type_name() +
@@ -56,8 +56,8 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
   hidden_ = o.hidden_size;
   out_ = layer.output_hidden_size();
   proj_ = o.proj_size;
-  const int64_t ngates = gate_count(type_), H = hidden_, B = batch_;
-  const detail::CellSpec cell{type_, H, proj_};
+  const int64_t ngates = kind_->gates, H = hidden_, B = batch_;
+  const detail::CellSpec cell{kind_, H, proj_};
   int64_t members = 1;
   for (int64_t l = 0; l < o.num_layers; ++l) {
     const auto& p = layer.parameters_of(l, 0);
@@ -85,17 +85,17 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
         s.w_hr = kernels::PackedMatrix::from_transposed(out_, H, p.weight_hr.data());
       }
       s.bias = rows(bias.data(), 1);
-      if (type_ == CellType::Gru && w.b_hh != nullptr) s.b_hh = rows(w.b_hh, 1);
+      if (cell.separate() > 0 && w.b_hh != nullptr) s.b_hh = rows(w.b_hh, 1);
       const int64_t units = s.end - s.begin, width = ngates * units;
       s.gates.resize(B * width);
-      if (type_ == CellType::Gru) s.gh.resize(B * width);
+      if (cell.separate() > 0) s.gh.resize(B * width);
       s.h.resize(B * (proj_ > 0 ? out_ : units));
-      if (type_ == CellType::Lstm) s.c.resize(B * units);
+      if (kind_->cell_state) s.c.resize(B * units);
       if (proj_ > 0) s.h_raw.resize(B * units);
       layer_state.slices.push_back(std::move(s));
     }
     for (auto& h : layer_state.h) h.assign(B * out_, 0.0f);
-    if (type_ == CellType::Lstm) layer_state.c.assign(B * H, 0.0f);
+    if (kind_->cell_state) layer_state.c.assign(B * H, 0.0f);
     layers_.push_back(std::move(layer_state));
   }
   if (members > 1) team_ = std::make_unique<kernels::StepTeam>(static_cast<int>(members));
@@ -107,16 +107,17 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
   const int64_t B = batch_, units = s.end - s.begin;
   const auto width = static_cast<int64_t>(s.bias.size());
   const int64_t out_units = proj_ > 0 ? out_ : units;  // a projection has a single slice
-  const bool gru = type_ == CellType::Gru;
+  const detail::CellSpec cell{kind_, units, proj_};
+  const bool separate = cell.separate() > 0;
   float* gates = s.gates.data();
   detail::copy_rows(B, width, s.bias.data(), 0, gates, width);
   kernels::step_matmul_acc(B, x, layer.input_size, s.w_ih.all(), gates, width);
-  if (gru) std::fill(s.gh.begin(), s.gh.end(), 0.0f);
+  if (separate) std::fill(s.gh.begin(), s.gh.end(), 0.0f);
   kernels::step_matmul_acc(B, layer.h[current_].data(), out_, s.w_hh.all(),
-                           gru ? s.gh.data() : gates, width);
-  // The slice's own state, into its contiguous scratch and back. Of the gate passes only GRU's
-  // reads h (h' = n + z (h - n)); the others only write it.
-  if (gru) {
+                           separate ? s.gh.data() : gates, width);
+  // The slice's own state, into its contiguous scratch and back. Only the gate passes of cells
+  // that mix h_{t-1} into h_t read h (GRU: h' = n + z (h - n)); the others only write it.
+  if (kind_->mixes_h) {
     detail::copy_rows(B, units, layer.h[current_].data() + s.begin, out_, s.h.data(), units);
   }
   if (!s.c.empty())
@@ -124,8 +125,12 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
   detail::DirectionWeights w;
   w.b_hh = s.b_hh.empty() ? nullptr : s.b_hh.data();
   w.hr_packed = s.w_hr.empty() ? nullptr : &s.w_hr;
-  detail::step_gates(detail::CellSpec{type_, units, proj_}, w, B, gates, s.gh.data(), s.h.data(),
-                     s.c.data(), s.h_raw.data(), nullptr, nullptr);
+  detail::step_gates(cell, w, B,
+                     {.gates = gates,
+                      .gh = s.gh.data(),
+                      .h = s.h.data(),
+                      .c = s.c.data(),
+                      .h_raw = s.h_raw.data()});
   detail::copy_rows(B, out_units, s.h.data(), out_units, layer.h[1 - current_].data() + s.begin,
                     out_);
   if (!s.c.empty())
@@ -185,7 +190,10 @@ void RecurrentStream::set_state(const Tensor& h, const Tensor& c) {
   const int64_t L = static_cast<int64_t>(layers_.size());
   if (h.defined()) check_shape(h, {L, batch_, out_}, "RecurrentStream h");
   if (c.defined()) {
-    if (type_ != CellType::Lstm) throw ValueError("RecurrentStream: c is only used by LSTM");
+    if (!kind_->cell_state) {
+      throw ValueError("RecurrentStream: c is only used by cells with a cell state (LSTM), not " +
+                       cell_type_name(type_));
+    }
     check_shape(c, {L, batch_, hidden_}, "RecurrentStream c");
   }
   for (int64_t l = 0; l < L; ++l) {
@@ -212,7 +220,7 @@ Tensor RecurrentStream::h() const {
 }
 
 Tensor RecurrentStream::c() const {
-  if (type_ != CellType::Lstm) return {};
+  if (!kind_->cell_state) return {};
   std::vector<float> all;
   for (const Layer& s : layers_) all.insert(all.end(), s.c.begin(), s.c.end());
   return Tensor::from_vector({static_cast<int64_t>(layers_.size()), batch_, hidden_}, all);

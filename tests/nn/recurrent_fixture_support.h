@@ -43,13 +43,6 @@ inline std::vector<std::string> rnn_case_names() {
   return names;
 }
 
-inline nn::CellType parse_cell(const std::string& s) {
-  if (s == "lstm") return nn::CellType::Lstm;
-  if (s == "gru") return nn::CellType::Gru;
-  if (s == "rnn_relu") return nn::CellType::RnnRelu;
-  return nn::CellType::RnnTanh;
-}
-
 inline RnnCase load_rnn_case(const std::string& name) {
   io::SafetensorsFile file = io::read_safetensors(fixture_path("rnn/" + name + ".safetensors"));
   const auto& m = file.metadata;
@@ -57,7 +50,7 @@ inline RnnCase load_rnn_case(const std::string& name) {
   auto number = [&](const char* key) { return std::stoll(m.at(key)); };
   RnnCase c;
   c.name = name;
-  c.cell = parse_cell(m.at("cell"));
+  c.cell = nn::parse_cell_type(m.at("cell"), fixture_path("rnn/" + name + ".safetensors"));
   c.options.input_size = number("input_size");
   c.options.hidden_size = number("hidden_size");
   c.options.num_layers = number("num_layers");

@@ -31,7 +31,7 @@ struct TokenNetShape {
   int64_t outputs = 0;   // columns of fc: classes, tags or the vocabulary
 };
 
-// "lstm" | "gru" | "rnn" -> the cell; ValueError otherwise.
+// The cell named in a config (nn::parse_cell_type: lstm, gru, rnn, ...); ValueError otherwise.
 nn::CellType token_net_cell(const std::string& name);
 
 class TokenNet : public nn::Module {

@@ -15,21 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "recur/nn/cell_type.h"
 #include "recur/nn/module.h"
 #include "recur/seq/packed_sequence.h"
 #include "recur/tensor/random.h"
 #include "recur/tensor/tensor.h"
 
 namespace recur::nn {
-
-enum class CellType { RnnTanh, RnnRelu, Lstm, Gru };
-
-// "LSTM", "GRU", "RNN" (as PyTorch's class names; both RNN nonlinearities give "RNN").
-std::string cell_type_name(CellType type);
-// Gates per cell: 4 (LSTM), 3 (GRU), 1 (RNN).
-int64_t gate_count(CellType type);
-// `type` if it is an RNN nonlinearity (RnnTanh, RnnRelu); ValueError naming `who` otherwise.
-CellType checked_rnn_nonlinearity(CellType type, const std::string& who);
 
 struct RecurrentOptions {
   int64_t input_size = 0, hidden_size = 0, num_layers = 1;

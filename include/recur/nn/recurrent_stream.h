@@ -31,6 +31,10 @@
 
 namespace recur::nn {
 
+namespace detail {
+struct CellKind;  // src/nn/cells/cell.h
+}
+
 class RecurrentStream {
  public:
   // ValueError for a bidirectional layer (its reverse direction needs the whole sequence).
@@ -71,6 +75,7 @@ class RecurrentStream {
   void slice_step(Layer& layer, Slice& s, const float* x);
 
   CellType type_;
+  const detail::CellKind* kind_;  // what the cell computes
   int64_t hidden_ = 0, out_ = 0, proj_ = 0, batch_ = 0;
   int current_ = 0;
   std::vector<Layer> layers_;

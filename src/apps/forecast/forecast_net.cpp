@@ -8,21 +8,11 @@
 
 namespace recur::forecast {
 
-namespace {
-
-nn::CellType cell_type(const std::string& cell) {
-  if (cell == "lstm") return nn::CellType::Lstm;
-  if (cell == "gru") return nn::CellType::Gru;
-  return nn::CellType::RnnTanh;
-}
-
-}  // namespace
-
 ForecastNet::ForecastNet(const ForecastConfig& config, int64_t num_inputs, Generator& gen)
     : model_(config.model), steps_(config.model_steps()) {
   const ModelConfig& m = config.model;
   encoder = register_module(m.cell, std::make_shared<nn::RecurrentLayer>(
-                                        cell_type(m.cell),
+                                        nn::parse_cell_type(m.cell, "model.cell"),
                                         nn::RecurrentOptions{.input_size = num_inputs,
                                                              .hidden_size = m.hidden_size,
                                                              .num_layers = m.num_layers,

@@ -1,7 +1,6 @@
-#include "recurrent_backward.h"
+#include "recurrent_run.h"
 
 #include <algorithm>
-#include <array>
 
 #include "recur/autograd/grad_mode.h"
 #include "recur/autograd/node.h"
@@ -45,6 +44,30 @@ void from_sorted(const float* src, int64_t S, int64_t B, int64_t F,
   }
 }
 
+using DirectionParameters = RecurrentLayer::DirectionParameters;
+
+// One parameter of a direction as the module holds it, as the engine reads it and as the engine
+// writes its gradient.
+struct ParamField {
+  Tensor DirectionParameters::*tensor;
+  const float* DirectionWeights::*weight;
+  float* DirectionGrads::*grad;
+};
+
+constexpr ParamField kParamFields[] = {
+    {&DirectionParameters::weight_ih, &DirectionWeights::w_ih, &DirectionGrads::w_ih},
+    {&DirectionParameters::weight_hh, &DirectionWeights::w_hh, &DirectionGrads::w_hh},
+    {&DirectionParameters::bias_ih, &DirectionWeights::b_ih, &DirectionGrads::b_ih},
+    {&DirectionParameters::bias_hh, &DirectionWeights::b_hh, &DirectionGrads::b_hh},
+    {&DirectionParameters::weight_hr, &DirectionWeights::w_hr, &DirectionGrads::w_hr},
+};
+
+// What a flat parameter tensor is: which (layer, direction) and which field.
+struct ParamSlot {
+  int64_t direction;  // layer * D + direction
+  const ParamField* field;
+};
+
 // Everything a forward and its backward share.
 struct Context {
   StackSpec spec;
@@ -53,45 +76,31 @@ struct Context {
   Shape input_shape;                  // as the caller passed it
   std::vector<int64_t> sorted;        // packed: sorted_indices (empty = identity)
   Tensor x_rows;                      // [N, I] engine rows
-  std::vector<Tensor> param_tensors;  // flat, registration order
+  std::vector<Tensor> param_tensors;  // flat, registration order (autograd inputs 3, 4, ...)
+  std::vector<ParamSlot> slots;       // [i]: where param_tensors[i] belongs
   std::vector<DirectionWeights> weights;
-  std::vector<std::array<int, 5>> param_index;  // [s][slot] -> index in param_tensors or -1
-  std::string name;                             // the module, for messages
+  std::string name;  // the module, for messages
+  int64_t stack_directions() const { return spec.layers * spec.directions; }
 };
-
-std::vector<DirectionWeights> weights_of(const Context& ctx) {
-  std::vector<DirectionWeights> w(ctx.param_index.size());
-  for (size_t s = 0; s < w.size(); ++s) {
-    const float* p[5] = {};
-    for (int k = 0; k < 5; ++k) {
-      if (ctx.param_index[s][k] >= 0) p[k] = ctx.param_tensors[ctx.param_index[s][k]].data();
-    }
-    w[s] = {p[0], p[1], p[2], p[3], p[4]};
-  }
-  return w;
-}
 
 Context make_context(const StackModule& module) {
   const RecurrentOptions& o = module.options;
   Context ctx;
-  ctx.spec.cell = {module.type, o.hidden_size, o.proj_size};
+  ctx.spec.cell = CellSpec::of(module.type, o.hidden_size, o.proj_size);
   ctx.spec.input_size = o.input_size;
   ctx.spec.layers = o.num_layers;
   ctx.spec.directions = o.bidirectional ? 2 : 1;
   ctx.spec.dropout = o.dropout;
-  for (int64_t l = 0; l < o.num_layers; ++l) {
-    for (int64_t d = 0; d < ctx.spec.directions; ++d) {
-      const auto& p = module.params[l * ctx.spec.directions + d];
-      std::array<int, 5> index{};
-      int k = 0;
-      for (const Tensor* t : {&p.weight_ih, &p.weight_hh, &p.bias_ih, &p.bias_hh, &p.weight_hr}) {
-        index[k++] = t->defined() ? static_cast<int>(ctx.param_tensors.size()) : -1;
-        if (t->defined()) ctx.param_tensors.push_back(*t);
-      }
-      ctx.param_index.push_back(index);
+  ctx.weights.resize(ctx.stack_directions());
+  for (int64_t s = 0; s < ctx.stack_directions(); ++s) {
+    for (const ParamField& field : kParamFields) {
+      const Tensor& t = module.params[s].*field.tensor;
+      if (!t.defined()) continue;
+      ctx.param_tensors.push_back(t);
+      ctx.slots.push_back({s, &field});
+      ctx.weights[s].*field.weight = t.data();
     }
   }
-  ctx.weights = weights_of(ctx);
   ctx.name = module.name;
   return ctx;
 }
@@ -99,7 +108,7 @@ Context make_context(const StackModule& module) {
 // Initial state in sorted order, or zeros; checks the caller's shape.
 FloatBuffer initial_state(const Context& ctx, const Tensor& given, int64_t width,
                           const std::string& what) {
-  const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
+  const int64_t S = ctx.stack_directions(), B = ctx.layout.batch;
   FloatBuffer state(S * B * width, 0.0f);
   if (!given.defined()) return state;
   check_shape(given, {S, B, width}, what);
@@ -108,7 +117,7 @@ FloatBuffer initial_state(const Context& ctx, const Tensor& given, int64_t width
 }
 
 Tensor state_tensor(const Context& ctx, const FloatBuffer& sorted_state, int64_t width) {
-  const int64_t S = ctx.spec.layers * ctx.spec.directions, B = ctx.layout.batch;
+  const int64_t S = ctx.stack_directions(), B = ctx.layout.batch;
   Tensor t = Tensor::empty({S, B, width});
   from_sorted(sorted_state.data(), S, B, width, ctx.sorted, t.data());
   return t;
@@ -117,12 +126,12 @@ Tensor state_tensor(const Context& ctx, const FloatBuffer& sorted_state, int64_t
 class RecurrentBackward : public Node {
  public:
   RecurrentBackward(Context ctx, StackTape tape) : ctx_(std::move(ctx)), tape_(std::move(tape)) {}
-  std::string name() const override { return cell_type_name(ctx_.spec.cell.type) + "Backward"; }
+  std::string name() const override { return std::string(ctx_.spec.cell.kind->name) + "Backward"; }
 
   std::vector<Tensor> backward(const std::vector<Tensor>& grad_outputs) override {
     const StackSpec& spec = ctx_.spec;
     const int64_t N = ctx_.layout.rows, B = ctx_.layout.batch;
-    const int64_t S = spec.layers * spec.directions, Hout = spec.cell.out();
+    const int64_t S = ctx_.stack_directions(), Hout = spec.cell.out();
     const int64_t width = spec.directions * Hout;
     // The engine reads dy in its own row order: the caller's, except for batch_first.
     const Tensor& g_out = grad_outputs[0];
@@ -135,22 +144,18 @@ class RecurrentBackward : public Node {
     }
     FloatBuffer dh(S * B * Hout), dc;
     to_sorted(grad_outputs[1].data(), S, B, Hout, ctx_.sorted, dh.data());
-    if (spec.cell.lstm()) {
+    if (spec.cell.has_c()) {
       dc = FloatBuffer(S * B * spec.cell.hidden);
       to_sorted(grad_outputs[2].data(), S, B, spec.cell.hidden, ctx_.sorted, dc.data());
     }
 
     std::vector<Tensor> grads(3 + ctx_.param_tensors.size());
-    std::vector<DirectionGrads> pg(ctx_.param_index.size());
-    for (size_t s = 0; s < pg.size(); ++s) {
-      float* p[5] = {};
-      for (int k = 0; k < 5; ++k) {
-        const int i = ctx_.param_index[s][k];
-        if (i < 0 || !needs_input_grad(3 + i)) continue;
-        grads[3 + i] = Tensor::empty(ctx_.param_tensors[i].shape());
-        p[k] = grads[3 + i].data();
-      }
-      pg[s] = {p[0], p[1], p[2], p[3], p[4]};
+    std::vector<DirectionGrads> pg(ctx_.stack_directions());
+    for (size_t i = 0; i < ctx_.param_tensors.size(); ++i) {
+      if (!needs_input_grad(3 + i)) continue;
+      grads[3 + i] = Tensor::empty(ctx_.param_tensors[i].shape());
+      const ParamSlot& slot = ctx_.slots[i];
+      pg[slot.direction].*slot.field->grad = grads[3 + i].data();
     }
     FloatBuffer dx_rows;
     if (needs_input_grad(0)) dx_rows = FloatBuffer(N * spec.input_size);
@@ -188,10 +193,12 @@ CoreResult run_core(Context ctx, const Tensor& input, const Tensor& h0, const Te
                     bool training, Generator& gen, const Finish& finish, Tensor& output) {
   const StackSpec& spec = ctx.spec;
   const std::string who = ctx.name;
-  if (c0.defined() && !spec.cell.lstm()) throw ValueError(who + ": c0 is only used by LSTM");
+  if (c0.defined() && !spec.cell.has_c()) {
+    throw ValueError(who + ": c0 is only used by cells with a cell state (LSTM)");
+  }
   FloatBuffer h = initial_state(ctx, h0, spec.cell.out(), who + " h0");
   FloatBuffer c;
-  if (spec.cell.lstm()) c = initial_state(ctx, c0, spec.cell.hidden, who + " c0");
+  if (spec.cell.has_c()) c = initial_state(ctx, c0, spec.cell.hidden, who + " c0");
 
   std::vector<Tensor> inputs{input, h0, c0};
   inputs.insert(inputs.end(), ctx.param_tensors.begin(), ctx.param_tensors.end());
@@ -202,7 +209,7 @@ CoreResult run_core(Context ctx, const Tensor& input, const Tensor& h0, const Te
   stack_forward(spec, ctx.layout, ctx.x_rows.data(), ctx.weights, h.data(), c.data(),
                 r.y_rows.data(), training, gen, record ? &tape : nullptr);
   r.h_n = state_tensor(ctx, h, spec.cell.out());
-  if (spec.cell.lstm()) r.c_n = state_tensor(ctx, c, spec.cell.hidden);
+  if (spec.cell.has_c()) r.c_n = state_tensor(ctx, c, spec.cell.hidden);
   output = finish(r.y_rows);
   if (record) {
     auto node = std::make_shared<RecurrentBackward>(std::move(ctx), std::move(tape));

@@ -1,6 +1,6 @@
-// The glue between RecurrentLayer's tensors and the raw engine: input checks, batch_first and
-// packed layouts, the sorted order of packed batches, and the autograd node whose hand-written
-// backward runs the engine's BPTT. Private to src/nn.
+// Runs the engine on tensors: the forward entry points of RecurrentLayer and the cells (input
+// checks, batch_first and packed layouts, the sorted order of packed batches) and the autograd
+// node whose hand-written backward runs the engine's BPTT. Private to src/nn.
 #pragma once
 
 #include <string>
