@@ -35,8 +35,9 @@ void require_bias(const std::vector<Params>& ps, const std::string& who) {
 void forget_bias(const std::vector<Params>& ps, CellType type, int64_t H, float value,
                  const std::string& who) {
   const int64_t forget = detail::cell_kind(type).forget_gate;
-  if (forget < 0)
+  if (forget < 0) {
     throw ValueError(who + ": init_forget_bias needs a cell with a forget gate (LSTM)");
+  }
   require_bias(ps, who);
   for (const Params& p : ps) {
     gate_block(p.bias_ih, forget, H).fill_(value);
