@@ -67,6 +67,26 @@ Tensor swap_dims(const Tensor& x, int64_t a, int64_t b) {
   Tensor out = Tensor::empty(out_shape);
   const float* px = x.data();
   float* po = out.data();
+  if (C == 1) {
+    // Swapping the last dimension: single floats, so a copy call per element would dominate
+    // (it did: half of a seq2seq beam search). Tiles keep both sides in cache lines.
+    constexpr int64_t kTile = 16;
+    for (int64_t i = 0; i < A; ++i) {
+      for (int64_t k = 0; k < B; ++k) {
+        for (int64_t l0 = 0; l0 < n0; l0 += kTile) {
+          for (int64_t j0 = 0; j0 < n1; j0 += kTile) {
+            for (int64_t l = l0; l < std::min(n0, l0 + kTile); ++l) {
+              const float* src = px + ((i * n0 + l) * B + k) * n1;
+              for (int64_t j = j0; j < std::min(n1, j0 + kTile); ++j) {
+                po[((i * n1 + j) * B + k) * n0 + l] = src[j];
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
   for (int64_t i = 0; i < A; ++i) {
     for (int64_t j = 0; j < n1; ++j) {
       for (int64_t k = 0; k < B; ++k) {
