@@ -42,7 +42,7 @@ class ClassifierNet : public apps::TokenNet {
   Tensor forward(const IndexTensor& tokens, const std::vector<int64_t>& lengths);
 };
 
-// "lstm" | "gru" | "rnn" -> the cell; ValueError otherwise.
+// The cell a config names (apps::token_net_cell, i.e. nn::parse_cell_type); ValueError otherwise.
 inline nn::CellType classifier_cell(const std::string& name) { return apps::token_net_cell(name); }
 
 }  // namespace recur::classify
