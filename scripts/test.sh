@@ -22,9 +22,11 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEB
   -DRECUR_SANITIZE=ON -DRECUR_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
 cmake --build build-asan -j "$jobs"
 # Leak detection is on (a reference cycle in the autograd graph would show up here); the
-# suppressions cover system libraries that keep caches for the life of the process.
+# suppressions cover system libraries that keep caches for the life of the process. Their
+# statistics are not printed: they would land in the output of commands whose --json the CLI
+# tests parse (any command that draws a chart loads fontconfig).
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
+  LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp":print_suppressions=0 \
   ctest --test-dir build-asan -j "$jobs" --output-on-failure
 
 echo "== Fuzzing: libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer, 30 s per target"
