@@ -67,18 +67,12 @@ void add_train(CLI::App& parent, TrainFlags& f) {
                                       .config = f.config,
                                       .resume = f.resume,
                                       .progress = f.common.progress()});
-      if (f.common.json_output) {
-        std::cout << json{{"run", f.out},
-                          {"scores", scores_json(r.scores)},
-                          {"verdict", r.verdict},
-                          {"epochs", r.epochs_run},
-                          {"files", r.files}}
-                         .dump(2)
-                  << "\n";
-      } else if (!f.common.quiet) {
-        std::cout << classify::format_scores(r.scores) << "\n"
-                  << r.verdict << "\n\nWrote " << f.out << "/\n";
-      }
+      cli::print_trained_run(f.common, {.out = f.out,
+                                        .scores = scores_json(r.scores),
+                                        .table = classify::format_scores(r.scores),
+                                        .verdict = r.verdict,
+                                        .epochs = r.epochs_run,
+                                        .files = r.files});
     });
   });
 }

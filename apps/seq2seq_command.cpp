@@ -133,19 +133,13 @@ void add_train(CLI::App& parent, TrainFlags& f) {
                                                                   .config = f.config,
                                                                   .resume = f.resume,
                                                                   .progress = f.common.progress()});
-      if (f.common.json_output) {
-        std::cout << json{{"run", f.out},
-                          {"scores", scores_json(r.scores)},
-                          {"verdict", r.verdict},
-                          {"epochs", r.epochs_run},
-                          {"teacher_forcing", r.teacher_forcing},
-                          {"files", r.files}}
-                         .dump(2)
-                  << "\n";
-      } else if (!f.common.quiet) {
-        std::cout << seq2seq::format_seq2seq_scores(r.scores) << "\n"
-                  << r.verdict << "\n\nWrote " << f.out << "/\n";
-      }
+      cli::print_trained_run(f.common, {.out = f.out,
+                                        .scores = scores_json(r.scores),
+                                        .table = seq2seq::format_seq2seq_scores(r.scores),
+                                        .verdict = r.verdict,
+                                        .epochs = r.epochs_run,
+                                        .files = r.files,
+                                        .extra = {{"teacher_forcing", r.teacher_forcing}}});
     });
   });
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -102,6 +104,36 @@ inline void add_training_flags(CLI::App& cmd, classify::ClassifyTraining& t,
   cmd.add_option("--test-fraction", t.test_fraction, "test share of the " + items)
       ->check(real_number(0.0, 1.0, Bounds::kOpen))
       ->capture_default_str();
+}
+
+// What `<job> train` prints when it is done: with --json one document ({"run", "scores",
+// "verdict", "epochs", "files"} and `extra`), otherwise the scores table, the verdict, `details`
+// when there are any, and the folder written; nothing with --quiet.
+struct TrainedRun {
+  std::string out;
+  nlohmann::json scores;
+  std::string table;
+  std::string verdict;
+  int64_t epochs = 0;
+  std::vector<std::string> files;
+  nlohmann::json extra = nlohmann::json::object();  // more --json fields
+  std::string details;                              // more text after the verdict
+};
+
+inline void print_trained_run(const CommonFlags& c, const TrainedRun& r) {
+  if (c.json_output) {
+    nlohmann::json j = {{"run", r.out},
+                        {"scores", r.scores},
+                        {"verdict", r.verdict},
+                        {"epochs", r.epochs},
+                        {"files", r.files}};
+    j.update(r.extra);
+    std::cout << j.dump(2) << "\n";
+  } else if (!c.quiet) {
+    std::cout << r.table << "\n" << r.verdict;
+    if (!r.details.empty()) std::cout << "\n\n" << r.details;
+    std::cout << "\n\nWrote " << r.out << "/\n";
+  }
 }
 
 }  // namespace recur::cli
