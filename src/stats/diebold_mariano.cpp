@@ -11,7 +11,7 @@
 namespace recur::stats {
 namespace {
 
-void check_finite(std::span<const double> errors, const char* name) {
+void check_errors_finite(std::span<const double> errors, const char* name) {
   for (size_t i = 0; i < errors.size(); ++i) {
     if (!std::isfinite(errors[i])) {
       throw ValueError(std::string("diebold_mariano: ") + name + "[" + std::to_string(i) + "] is " +
@@ -33,8 +33,8 @@ void check_inputs(std::span<const double> errors1, std::span<const double> error
   if (horizon < 1) {
     throw ValueError("diebold_mariano: the horizon must be >= 1, got " + std::to_string(horizon));
   }
-  check_finite(errors1, "errors1");
-  check_finite(errors2, "errors2");
+  check_errors_finite(errors1, "errors1");
+  check_errors_finite(errors2, "errors2");
 }
 
 double apply_loss(double error, Loss loss) {
