@@ -1,13 +1,16 @@
 # The third-party code behind the kernels layer, as the INTERFACE target recur_blas.
 #
 # BLAS: OpenBLAS, its OpenMP build, chosen by measurement (docs/BLAS.md). Being the OpenMP
-# build, its threads are recur's one OpenMP pool (no second pool of spinning threads).
+# build, its threads are recur's one OpenMP pool (no second pool of spinning threads). The
+# library is found by cmake/RecurOpenBLAS.cmake, which the installed package runs again on the
+# consumer's machine; cblas.h is needed only here, to compile src/kernels/.
+include(${CMAKE_CURRENT_LIST_DIR}/RecurOpenBLAS.cmake)
 find_path(RECUR_CBLAS_INCLUDE cblas.h
-  PATHS /usr/include/x86_64-linux-gnu/openblas-openmp /usr/include/openblas NO_DEFAULT_PATH)
-find_library(RECUR_BLAS_LIBRARY NAMES openblas
-  PATHS /usr/lib/x86_64-linux-gnu/openblas-openmp NO_DEFAULT_PATH)
-if(NOT RECUR_CBLAS_INCLUDE OR NOT RECUR_BLAS_LIBRARY)
-  message(FATAL_ERROR "OpenBLAS (OpenMP build) not found: apt-get install libopenblas-openmp-dev")
+  PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp ${RECUR_OPENBLAS_PC_INCLUDE_DIRS}
+        /usr/include/openblas NO_DEFAULT_PATH)
+if(NOT RECUR_CBLAS_INCLUDE OR NOT TARGET recur::openblas)
+  message(FATAL_ERROR "OpenBLAS not found: apt-get install libopenblas-openmp-dev (its OpenMP "
+                      "build, docs/BLAS.md), or set RECUR_BLAS_LIBRARY and RECUR_CBLAS_INCLUDE")
 endif()
 
 # SIMD math for the elementwise kernels: Highway, used header-only with static dispatch
@@ -20,4 +23,4 @@ endif()
 add_library(recur_blas INTERFACE)
 target_include_directories(recur_blas INTERFACE
   $<BUILD_INTERFACE:${RECUR_CBLAS_INCLUDE}> $<BUILD_INTERFACE:${RECUR_HWY_INCLUDE}>)
-target_link_libraries(recur_blas INTERFACE ${RECUR_BLAS_LIBRARY})
+target_link_libraries(recur_blas INTERFACE recur::openblas)
