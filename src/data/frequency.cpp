@@ -271,8 +271,11 @@ int64_t FrequencyInfo::missing_periods() const {
 FrequencyInfo infer_frequency(std::span<const Timestamp> times, const FrequencyOptions& options) {
   check_count(times.size(), options);
   check_increasing(times, options, [](const Timestamp& t) { return t.str(); });
-  const bool sub_daily = std::any_of(times.begin(), times.end(),
-                                     [](const Timestamp& t) { return t.second_of_day != 0; });
+  // Daily data stamped with one clock time (a close at 16:00) is still daily: only times of day
+  // that vary make a series sub-daily.
+  const bool sub_daily = std::any_of(times.begin(), times.end(), [&](const Timestamp& t) {
+    return t.second_of_day != times.front().second_of_day;
+  });
   return sub_daily ? infer_sub_daily(times, options) : infer_daily_or_coarser(times, options);
 }
 

@@ -225,6 +225,15 @@ TEST(Frequency, MonthEndsQuartersWeeksAndHours) {
   EXPECT_EQ(hourly.gaps[0].missing, 2);
 }
 
+TEST(Frequency, DailyDataStampedWithOneClockTimeIsDaily) {
+  const FrequencyInfo f = infer_frequency(
+      parse_all({"2021-03-01 16:00", "2021-03-02 16:00", "2021-03-03 16:00", "2021-03-05 16:00"}));
+  EXPECT_EQ(f.frequency, Frequency::daily);
+  ASSERT_EQ(f.gaps.size(), 1u);
+  EXPECT_EQ(f.gaps[0].before, "2021-03-05 16:00");
+  EXPECT_EQ(f.gaps[0].missing, 1);
+}
+
 // --- Bad input
 // ------------------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@
 //     weekend), so they are not gaps; the four-day closure after 2001-09-11 is.
 //   - every other frequency: any missing period (a missing month, day, half-hour).
 // Months, quarters and years are counted on the calendar (a monthly series may sit on the 1st
-// or on month ends); days and shorter periods by elapsed time. Clock times are taken as written,
+// or on month ends); days and shorter periods by elapsed time. A series is sub-daily only when
+// its times of day vary (a daily close stamped 16:00 is daily). Clock times are taken as written,
 // so a daylight-saving jump in local-time data shows up as a one-hour gap or a duplicate.
 //
 //   const FrequencyInfo f = infer_frequency(timestamps, {.source = "electricity.csv", .lines =
