@@ -14,8 +14,8 @@
 // its times of day vary (a daily close stamped 16:00 is daily). Clock times are taken as written,
 // so a daylight-saving jump in local-time data shows up as a one-hour gap or a duplicate.
 //
-//   const FrequencyInfo f = infer_frequency(timestamps, {.source = "electricity.csv", .lines =
-//   lines}); f.frequency == Frequency::half_hourly; f.seasonal_period == 48; f.gaps.empty()
+//   const FrequencyInfo f = infer_frequency(times, {.source = "taylor.csv", .lines = lines});
+//   f.frequency == Frequency::half_hourly; f.seasonal_period == 48; f.gaps.empty()
 //
 // R-style series with no dates, only a decimal-year index (EuStockMarkets' t = 1991.496154,
 // 1991.5, ... in steps of 1/260), go through infer_frequency_from_decimal_years.
