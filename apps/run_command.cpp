@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -125,6 +126,7 @@ TensorMap select_parameters(const TensorMap& all, std::string prefix, const std:
 struct WeightFacts {
   int64_t gates = 0, input_size = 0, hidden_size = 0, num_layers = 0, proj_size = 0;
   bool bias = false, bidirectional = false;
+  std::set<std::string> own_names;  // first-layer tensors beyond PyTorch's ("ln_weight_ih", ...)
 };
 
 WeightFacts inspect_weights(const TensorMap& params, const std::string& path) {
@@ -157,6 +159,13 @@ WeightFacts inspect_weights(const TensorMap& params, const std::string& path) {
   while (params.count("weight_ih_l" + std::to_string(facts.num_layers))) ++facts.num_layers;
   facts.bias = params.count("bias_ih_l0") > 0;
   facts.bidirectional = params.count("weight_ih_l0_reverse") > 0;
+  static const std::set<std::string> pytorch{"weight_ih", "weight_hh", "bias_ih", "bias_hh",
+                                             "weight_hr"};
+  for (const auto& [name, tensor] : params) {
+    if (!name.ends_with("_l0")) continue;
+    const std::string base = name.substr(0, name.size() - 3);
+    if (!pytorch.count(base)) facts.own_names.insert(base);
+  }
   return facts;
 }
 
@@ -172,7 +181,11 @@ nn::CellType resolve_cell(const std::optional<std::string>& given, const WeightF
     for (nn::CellType type : nn::cell_types()) {
       const std::string gates = std::to_string(nn::gate_count(type));
       known += (known.empty() ? "" : ", ") + nn::cell_flag_name(type) + " (" + gates + ")";
-      if (nn::gate_count(type) != facts.gates) continue;
+      const std::vector<std::string> own = nn::cell_parameter_names(type);
+      if (nn::gate_count(type) != facts.gates ||
+          std::set<std::string>(own.begin(), own.end()) != facts.own_names) {
+        continue;
+      }
       fitting.push_back(type);
       choices += (choices.empty() ? "--cell " : " or --cell ") + nn::cell_flag_name(type);
     }

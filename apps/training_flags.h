@@ -56,7 +56,8 @@ inline void add_vocabulary_flags(CLI::App& cmd, data::VocabularyOptions& v,
 // --model (one of `cells`), --embedding-dim, --hidden, --layers, --dropout.
 template <class Shape>
 void add_model_flags(CLI::App& cmd, Shape& m,
-                     const std::vector<std::string>& cells = {"lstm", "gru", "rnn"}) {
+                     const std::vector<std::string>& cells = {"lstm", "gru", "rnn", "ln_lstm",
+                                                              "ln_gru"}) {
   const classify::ClassifyLimits& L = classify::kClassifyLimits;
   std::string names;
   for (const std::string& c : cells) names += (names.empty() ? "" : " | ") + c;

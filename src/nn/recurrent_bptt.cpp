@@ -23,13 +23,15 @@ void column_sums(int64_t rows, int64_t width, const float* m, int64_t ld, float*
 
 // Scratch gradients of one direction during backward, shared by its batch slices.
 struct DirectionGradScratch {
-  FloatBuffer dg;   // [N, G*H] input-side pre-activation gradients
-  FloatBuffer dgh;  // [N, separate] hidden-side gradients of the separate blocks (GRU's n)
-  FloatBuffer dh;   // projection: [N, P] gradient of h (the projection's output)
+  FloatBuffer dg;       // [N, G*H] input-side pre-activation gradients
+  FloatBuffer dgh;      // [N, separate] hidden-side gradients of the separate blocks (GRU's n)
+  FloatBuffer dh;       // projection: [N, P] gradient of h (the projection's output)
+  FloatBuffer dparams;  // [N, grad_width] rows the cell's param_grads sums
   DirectionGradScratch(const CellSpec& cell, int64_t rows)
       : dg(rows * cell.gates()),
         dgh(rows * cell.separate()),
-        dh(cell.proj > 0 ? rows * cell.out() : 0) {}
+        dh(cell.proj > 0 ? rows * cell.out() : 0),
+        dparams(rows * cell.kind->grad_per_unit * cell.hidden) {}
 };
 
 // The reverse time loop of one direction of one layer, as its parts see it.
@@ -107,17 +109,22 @@ void direction_backward(const BackwardLoop& loop, const Part& part) {
         .gates = tape.gates.empty() ? nullptr : tape.gates.data() + row * G,
         .h_prev = tape.h_prev.data() + row * Hout,
         .c_prev = tape.c_prev.empty() ? nullptr : tape.c_prev.data() + row * H,
-        .saved_hidden = tape.hidden.empty() ? nullptr : tape.hidden.data() + row * separate,
+        .tape = tape.cell.empty() ? nullptr : tape.cell.data() + row * kind.tape_width(H),
+        .params = w.cell.data(),
         .after = after.data(),
         .d_out = d_out,
         .dh = dh,
         .dc = dc,
         .dgates = dg,
-        .dgh = dgh});
+        .dgh = dgh,
+        .dparams = s.dparams.empty() ? nullptr : s.dparams.data() + row * kind.grad_per_unit * H});
     // dh_{t-1} (+)= [dG over the summed blocks, dGh over the separate ones] W_hh.
-    backward_product(rows, 0, summed, Hout, dg, G, w.w_hh, w.hh_packed, first_beta, dh);
+    if (summed > 0) {
+      backward_product(rows, 0, summed, Hout, dg, G, w.w_hh, w.hh_packed, first_beta, dh);
+    }
     if (separate > 0) {
-      backward_product(rows, summed, separate, Hout, dgh, separate, w.w_hh, w.hh_packed, 1.0f, dh);
+      backward_product(rows, summed, separate, Hout, dgh, separate, w.w_hh, w.hh_packed,
+                       summed > 0 ? 1.0f : first_beta, dh);
     }
   }
 }
@@ -131,20 +138,30 @@ void direction_param_grads(const CellSpec& cell, const StepLayout& layout, int64
     gemm(Trans::Yes, Trans::No, G, input_size, N, 1.0f, s.dg.data(), G, x, input_size, 0.0f, g.w_ih,
          input_size);
   }
-  if (g.b_ih != nullptr) column_sums(N, G, s.dg.data(), G, g.b_ih);
   // The hidden-side gradient equals dg over the summed blocks; the separate ones have their own.
   const int64_t summed = cell.summed(), separate = cell.separate();
-  if (g.w_hh != nullptr) {
+  if (g.w_hh != nullptr && summed > 0) {
     gemm(Trans::Yes, Trans::No, summed, Hout, N, 1.0f, s.dg.data(), G, tape.h_prev.data(), Hout,
          0.0f, g.w_hh, Hout);
   }
-  if (g.b_hh != nullptr) column_sums(N, summed, s.dg.data(), G, g.b_hh);
-  if (separate > 0) {
-    if (g.w_hh != nullptr) {
-      gemm(Trans::Yes, Trans::No, separate, Hout, N, 1.0f, s.dgh.data(), separate,
-           tape.h_prev.data(), Hout, 0.0f, g.w_hh + summed * Hout, Hout);
+  if (g.w_hh != nullptr && separate > 0) {
+    gemm(Trans::Yes, Trans::No, separate, Hout, N, 1.0f, s.dgh.data(), separate, tape.h_prev.data(),
+         Hout, 0.0f, g.w_hh + summed * Hout, Hout);
+  }
+  if (cell.kind->param_grads != nullptr) {
+    cell.kind->param_grads(CellParamGrads{.rows = N,
+                                          .hidden = H,
+                                          .tape = tape.cell.data(),
+                                          .dparams = s.dparams.data(),
+                                          .b_ih = g.b_ih,
+                                          .b_hh = g.b_hh,
+                                          .params = &g.cell});
+  } else {
+    if (g.b_ih != nullptr) column_sums(N, G, s.dg.data(), G, g.b_ih);
+    if (g.b_hh != nullptr) column_sums(N, summed, s.dg.data(), G, g.b_hh);
+    if (g.b_hh != nullptr && separate > 0) {
+      column_sums(N, separate, s.dgh.data(), separate, g.b_hh + summed);
     }
-    if (g.b_hh != nullptr) column_sums(N, separate, s.dgh.data(), separate, g.b_hh + summed);
   }
   if (g.w_hr != nullptr) {
     gemm(Trans::Yes, Trans::No, Hout, H, N, 1.0f, s.dh.data(), Hout, tape.h_raw.data(), H, 0.0f,

@@ -17,22 +17,15 @@ RecurrentCell::RecurrentCell(CellType type, int64_t input_size, int64_t hidden_s
     throw ValueError(type_name() + ": input_size and hidden_size must be > 0, got " +
                      std::to_string(input_size) + " and " + std::to_string(hidden_size));
   }
-  const int64_t G = gate_count(type) * hidden_size;
-  RecurrentLayer::DirectionParameters p;
-  p.weight_ih = register_parameter("weight_ih", Tensor::zeros({G, input_size}));
-  p.weight_hh = register_parameter("weight_hh", Tensor::zeros({G, hidden_size}));
-  if (bias) {
-    p.bias_ih = register_parameter("bias_ih", Tensor::zeros({G}));
-    p.bias_hh = register_parameter("bias_hh", Tensor::zeros({G}));
-  }
-  params_.push_back(p);
+  params_.push_back(
+      detail::register_direction(*this, type, input_size, hidden_size, hidden_size, bias, 0, ""));
   reset_parameters(gen);
 }
 
 std::string RecurrentCell::type_name() const { return cell_type_name(type_) + "Cell"; }
 
 void RecurrentCell::reset_parameters(Generator& gen) {
-  init_recurrent_uniform(parameters(), options_.hidden_size, gen);
+  detail::reset_recurrent_parameters(*this, type_, options_.hidden_size, params_, gen);
 }
 
 std::pair<Tensor, Tensor> RecurrentCell::step(const Tensor& x, const Tensor& h,

@@ -14,6 +14,7 @@
 // per-step products), recurrent_forward.cpp (forward and the tape), recurrent_bptt.cpp (BPTT).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -51,11 +52,12 @@ struct StepLayout {
 
 // Raw views of one direction's parameters (null where absent).
 struct DirectionWeights {
-  const float* w_ih = nullptr;  // [G*H, I]
-  const float* w_hh = nullptr;  // [G*H, H_out]
-  const float* b_ih = nullptr;  // [G*H]
-  const float* b_hh = nullptr;  // [G*H]
-  const float* w_hr = nullptr;  // [P, H]
+  const float* w_ih = nullptr;                      // [G*H, I]
+  const float* w_hh = nullptr;                      // [G*H, H_out]
+  const float* b_ih = nullptr;                      // [G*H]
+  const float* b_hh = nullptr;                      // [G*H]
+  const float* w_hr = nullptr;                      // [P, H]
+  std::array<const float*, kMaxCellParams> cell{};  // the cell's own parameters (CellKind::params)
   // W_hh and W_hr packed for the per-step kernel when the steps use it instead of the BLAS
   // (see use_packed_steps); null otherwise. Forward packs W^T ([H_out, G*H], [H, P]), backward
   // W itself ([G*H, H_out], [P, H]).
@@ -78,13 +80,14 @@ struct DirectionGrads {
   float* b_ih = nullptr;
   float* b_hh = nullptr;
   float* w_hr = nullptr;
+  std::array<float*, kMaxCellParams> cell{};
 };
 
 // What backward needs from one direction of one layer (all [N, *] in step-row order). Which
 // buffers a cell has is its CellKind's to say (allocate_tape in recurrent_forward.cpp).
 struct DirectionTape {
   FloatBuffer gates;   // keeps_gates: [N, G*H] gate activations
-  FloatBuffer hidden;  // separate blocks: [N, separate] their hidden side (GRU: W_hn h + b_hn)
+  FloatBuffer cell;    // [N, tape_width] what the cell keeps for itself (GRU: W_hn h + b_hn)
   FloatBuffer h_prev;  // [N, H_out] state entering the step
   FloatBuffer c_prev;  // cell state: [N, H]
   FloatBuffer last;    // after_step: [B, H] its value after each sequence's last step
@@ -121,7 +124,7 @@ struct StepBuffers {
   float* c = nullptr;            // [rows, H] the cell state, updated in place (cells with one)
   float* h_raw = nullptr;        // [rows, H] the projection's input (scratch or tape)
   float* save_c_prev = nullptr;  // tape rows for c_{t-1}, or null
-  float* save_hidden = nullptr;  // tape rows for the separate blocks' hidden side, or null
+  float* save_tape = nullptr;    // the cell's own tape rows, or null
 };
 
 // One time step of one direction: the recurrent product h W_hh^T, then step_gates.
@@ -136,7 +139,8 @@ void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
                 const StepBuffers& b);
 
 // Bias row added to the input projection: b_ih + b_hh over the summed blocks, b_ih alone over
-// the separate ones (GRU's b_hn sits inside r * (W_hn h + b_hn)). Zeros without bias.
+// the separate ones (GRU's b_hn sits inside r * (W_hn h + b_hn)). Zeros without bias, and for
+// cells that add their own biases.
 std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w);
 
 // Forward of the stack. x [N, I]; h [L*D, B, H_out] and c [L*D, B, H] hold h0/c0 on entry and

@@ -42,7 +42,7 @@ void allocate_tape(const CellSpec& cell, const StepLayout& layout, DirectionTape
   const int64_t rows = layout.rows, H = cell.hidden;
   tape.h_prev = FloatBuffer(rows * cell.out());
   if (kind.keeps_gates) tape.gates = FloatBuffer(rows * cell.gates());
-  if (cell.separate() > 0) tape.hidden = FloatBuffer(rows * cell.separate());
+  if (kind.tape_width(H) > 0) tape.cell = FloatBuffer(rows * kind.tape_width(H));
   if (kind.cell_state) tape.c_prev = FloatBuffer(rows * H);
   if (kind.after_step != AfterStep::None) tape.last = FloatBuffer(layout.batch * H);
   if (cell.proj > 0) tape.h_raw = FloatBuffer(rows * H);
@@ -86,7 +86,7 @@ void direction_forward(const ForwardLoop& loop, const Part& part) {
                   .h_raw = raw_scratch.data()};
     if (tape != nullptr) {
       std::copy(h, h + rows * Hout, tape->h_prev.data() + row * Hout);
-      if (!tape->hidden.empty()) b.save_hidden = tape->hidden.data() + row * cell.separate();
+      if (!tape->cell.empty()) b.save_tape = tape->cell.data() + row * cell.kind->tape_width(H);
       if (!tape->h_raw.empty()) b.h_raw = tape->h_raw.data() + row * H;
       if (!tape->c_prev.empty()) b.save_c_prev = tape->c_prev.data() + row * H;
     }
@@ -121,7 +121,7 @@ void apply_dropout(float p, Generator& gen, FloatBuffer& v, FloatBuffer& mask) {
 std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w) {
   const int64_t G = cell.gates(), summed = cell.summed();
   std::vector<float> bias(G, 0.0f);
-  if (w.b_ih == nullptr) return bias;
+  if (w.b_ih == nullptr || cell.kind->own_biases) return bias;
   for (int64_t j = 0; j < G; ++j) bias[j] = w.b_ih[j] + (j < summed ? w.b_hh[j] : 0.0f);
   return bias;
 }
@@ -143,10 +143,12 @@ void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
                               .gates = b.gates,
                               .gh = b.gh,
                               .hidden_bias = hidden_bias ? w.b_hh + cell.summed() : nullptr,
+                              .input_bias = cell.kind->own_biases ? w.b_ih : nullptr,
+                              .params = w.cell.data(),
                               .h = projected ? b.h_raw : b.h,
                               .c = b.c,
                               .save_c_prev = b.save_c_prev,
-                              .save_hidden = b.save_hidden});
+                              .save_tape = b.save_tape});
   if (projected)
     forward_product(rows, cell.hidden, cell.out(), b.h_raw, w.w_hr, w.hr_packed, 0.0f, b.h);
 }

@@ -36,24 +36,13 @@ void check_options(CellType type, const RecurrentOptions& o) {
 RecurrentLayer::RecurrentLayer(CellType type, const RecurrentOptions& options, Generator& gen)
     : type_(type), options_(options), dropout_gen_(&gen) {
   check_options(type, options);
-  const int64_t D = num_directions(), G = gate_count(type) * options.hidden_size;
-  const int64_t Hout = output_hidden_size();
+  const int64_t D = num_directions(), Hout = output_hidden_size();
   for (int64_t l = 0; l < options.num_layers; ++l) {
     const int64_t I = l == 0 ? options.input_size : D * Hout;
     for (int64_t d = 0; d < D; ++d) {
-      const std::string sfx = layer_suffix(l, d);
-      DirectionParameters p;
-      p.weight_ih = register_parameter("weight_ih" + sfx, Tensor::zeros({G, I}));
-      p.weight_hh = register_parameter("weight_hh" + sfx, Tensor::zeros({G, Hout}));
-      if (options.bias) {
-        p.bias_ih = register_parameter("bias_ih" + sfx, Tensor::zeros({G}));
-        p.bias_hh = register_parameter("bias_hh" + sfx, Tensor::zeros({G}));
-      }
-      if (options.proj_size > 0) {
-        p.weight_hr =
-            register_parameter("weight_hr" + sfx, Tensor::zeros({Hout, options.hidden_size}));
-      }
-      params_.push_back(p);
+      params_.push_back(detail::register_direction(*this, type, I, options.hidden_size, Hout,
+                                                   options.bias, options.proj_size,
+                                                   layer_suffix(l, d)));
     }
   }
   reset_parameters(gen);
@@ -73,7 +62,7 @@ const RecurrentLayer::DirectionParameters& RecurrentLayer::parameters_of(int64_t
 }
 
 void RecurrentLayer::reset_parameters(Generator& gen) {
-  init_recurrent_uniform(parameters(), options_.hidden_size, gen);
+  detail::reset_recurrent_parameters(*this, type_, options_.hidden_size, params_, gen);
 }
 
 RecurrentOutput RecurrentLayer::forward(const Tensor& input, const Tensor& h0, const Tensor& c0) {

@@ -4,6 +4,7 @@
 
 #include "recur/autograd/grad_mode.h"
 #include "recur/autograd/node.h"
+#include "recur/nn/recurrent_init.h"
 #include "recurrent_engine.h"
 
 namespace recur::nn::detail {
@@ -62,10 +63,12 @@ constexpr ParamField kParamFields[] = {
     {&DirectionParameters::weight_hr, &DirectionWeights::w_hr, &DirectionGrads::w_hr},
 };
 
-// What a flat parameter tensor is: which (layer, direction) and which field.
+// What a flat parameter tensor is: which (layer, direction) and which field, or which of the
+// cell's own parameters (field null).
 struct ParamSlot {
   int64_t direction;  // layer * D + direction
   const ParamField* field;
+  int64_t cell_param = -1;
 };
 
 // Everything a forward and its backward share.
@@ -99,6 +102,12 @@ Context make_context(const StackModule& module) {
       ctx.param_tensors.push_back(t);
       ctx.slots.push_back({s, &field});
       ctx.weights[s].*field.weight = t.data();
+    }
+    const std::vector<Tensor>& own = module.params[s].cell;
+    for (size_t k = 0; k < own.size(); ++k) {
+      ctx.param_tensors.push_back(own[k]);
+      ctx.slots.push_back({s, nullptr, static_cast<int64_t>(k)});
+      ctx.weights[s].cell[k] = own[k].data();
     }
   }
   ctx.name = module.name;
@@ -155,7 +164,11 @@ class RecurrentBackward : public Node {
       if (!needs_input_grad(3 + i)) continue;
       grads[3 + i] = Tensor::empty(ctx_.param_tensors[i].shape());
       const ParamSlot& slot = ctx_.slots[i];
-      pg[slot.direction].*slot.field->grad = grads[3 + i].data();
+      if (slot.field != nullptr) {
+        pg[slot.direction].*slot.field->grad = grads[3 + i].data();
+      } else {
+        pg[slot.direction].cell[slot.cell_param] = grads[3 + i].data();
+      }
     }
     FloatBuffer dx_rows;
     if (needs_input_grad(0)) dx_rows = FloatBuffer(N * spec.input_size);
@@ -221,6 +234,37 @@ CoreResult run_core(Context ctx, const Tensor& input, const Tensor& h0, const Te
 }
 
 }  // namespace
+
+RecurrentLayer::DirectionParameters register_direction(Module& module, CellType type,
+                                                       int64_t input_size, int64_t hidden,
+                                                       int64_t out, bool bias, int64_t proj,
+                                                       const std::string& suffix) {
+  const CellKind& kind = cell_kind(type);
+  const int64_t G = kind.gates * hidden;
+  DirectionParameters p;
+  p.weight_ih = module.register_parameter("weight_ih" + suffix, Tensor::zeros({G, input_size}));
+  p.weight_hh = module.register_parameter("weight_hh" + suffix, Tensor::zeros({G, out}));
+  if (bias) {
+    p.bias_ih = module.register_parameter("bias_ih" + suffix, Tensor::zeros({G}));
+    p.bias_hh = module.register_parameter("bias_hh" + suffix, Tensor::zeros({G}));
+  }
+  if (proj > 0)
+    p.weight_hr = module.register_parameter("weight_hr" + suffix, Tensor::zeros({out, hidden}));
+  for (const CellParam& own : kind.params) {
+    p.cell.push_back(module.register_parameter(own.name + suffix,
+                                               Tensor::zeros({kind.param_size(own, hidden)})));
+  }
+  return p;
+}
+
+void reset_recurrent_parameters(Module& module, CellType type, int64_t hidden,
+                                const std::vector<DirectionParameters>& params, Generator& gen) {
+  init_recurrent_uniform(module.parameters(), hidden, gen);
+  const CellKind& kind = cell_kind(type);
+  for (const DirectionParameters& p : params) {
+    for (size_t k = 0; k < p.cell.size(); ++k) p.cell[k].detach().fill_(kind.params[k].init);
+  }
+}
 
 RecurrentOutput run_dense(const StackModule& module, const Tensor& input, const Tensor& h0,
                           const Tensor& c0, bool training, Generator& gen) {

@@ -17,9 +17,10 @@ namespace {
 constexpr int64_t kMinSliceMacs = 16384;
 
 // Threads beyond the cores would wait at every barrier for a core to come free. Slices are at
-// least 16 units wide, and a projection keeps the layer whole (it needs every unit's output).
-int64_t slice_count(int threads, int64_t macs, int64_t hidden, int64_t proj) {
-  if (proj > 0) return 1;
+// least 16 units wide; a projection keeps the layer whole (it needs every unit's output), and so
+// does a cell whose gate pass normalises over all units.
+int64_t slice_count(int threads, int64_t macs, int64_t hidden, int64_t proj, bool whole_rows) {
+  if (proj > 0 || whole_rows) return 1;
   const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
   return std::max<int64_t>(1,
                            std::min({int64_t{threads}, cores, macs / kMinSliceMacs, hidden / 16}));
@@ -63,8 +64,8 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
     const auto& p = layer.parameters_of(l, 0);
     Layer layer_state;
     layer_state.input_size = p.weight_ih.size(1);
-    const int64_t slices =
-        slice_count(threads, B * ngates * H * (layer_state.input_size + out_), H, proj_);
+    const int64_t slices = slice_count(threads, B * ngates * H * (layer_state.input_size + out_), H,
+                                       proj_, kind_->whole_rows);
     members = std::max(members, slices);
     const detail::DirectionWeights w{nullptr, nullptr,
                                      p.bias_ih.defined() ? p.bias_ih.data() : nullptr,
@@ -86,6 +87,8 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
       }
       s.bias = rows(bias.data(), 1);
       if (cell.separate() > 0 && w.b_hh != nullptr) s.b_hh = rows(w.b_hh, 1);
+      if (kind_->own_biases && w.b_ih != nullptr) s.b_ih = rows(w.b_ih, 1);
+      for (const Tensor& own : p.cell) s.own.emplace_back(own.data(), own.data() + own.numel());
       const int64_t units = s.end - s.begin, width = ngates * units;
       s.gates.resize(B * width);
       if (cell.separate() > 0) s.gh.resize(B * width);
@@ -124,6 +127,8 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
     detail::copy_rows(B, units, layer.c.data() + s.begin, hidden_, s.c.data(), units);
   detail::DirectionWeights w;
   w.b_hh = s.b_hh.empty() ? nullptr : s.b_hh.data();
+  w.b_ih = s.b_ih.empty() ? nullptr : s.b_ih.data();
+  for (size_t k = 0; k < s.own.size(); ++k) w.cell[k] = s.own[k].data();
   w.hr_packed = s.w_hr.empty() ? nullptr : &s.w_hr;
   detail::step_gates(cell, w, B,
                      {.gates = gates,

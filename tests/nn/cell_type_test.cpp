@@ -21,13 +21,15 @@ TEST(CellType, ParsesEveryNameAndAlias) {
   EXPECT_EQ(nn::parse_cell_type("rnn"), CellType::RnnTanh);
   EXPECT_EQ(nn::parse_cell_type("rnn_tanh"), CellType::RnnTanh);
   EXPECT_EQ(nn::parse_cell_type("rnn_relu"), CellType::RnnRelu);
-  EXPECT_EQ(nn::cell_names(),
-            (std::vector<std::string>{"lstm", "gru", "rnn", "rnn_tanh", "rnn_relu"}));
+  EXPECT_EQ(nn::parse_cell_type("ln_lstm"), CellType::LayerNormLstm);
+  EXPECT_EQ(nn::parse_cell_type("ln_gru"), CellType::LayerNormGru);
+  EXPECT_EQ(nn::cell_names(), (std::vector<std::string>{"lstm", "gru", "rnn", "rnn_tanh",
+                                                        "rnn_relu", "ln_lstm", "ln_gru"}));
 }
 
 TEST(CellType, FlagNamesRoundTripAndDescribeTheCell) {
   const std::vector<CellType> all = nn::cell_types();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 6u);
   for (CellType type : all) {
     EXPECT_EQ(nn::parse_cell_type(nn::cell_flag_name(type)), type) << nn::cell_flag_name(type);
   }
@@ -37,6 +39,9 @@ TEST(CellType, FlagNamesRoundTripAndDescribeTheCell) {
   EXPECT_EQ(nn::cell_type_name(CellType::RnnRelu), "RNN");
   EXPECT_TRUE(nn::has_cell_state(CellType::Lstm));
   EXPECT_FALSE(nn::has_cell_state(CellType::Gru));
+  EXPECT_EQ(nn::cell_type_name(CellType::LayerNormLstm), "LayerNormLSTM");
+  EXPECT_TRUE(nn::has_cell_state(CellType::LayerNormLstm));
+  EXPECT_EQ(nn::gate_count(CellType::LayerNormGru), 3);
 }
 
 TEST(CellType, UnknownNameIsAnErrorListingTheAcceptedNames) {

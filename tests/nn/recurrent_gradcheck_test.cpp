@@ -1,7 +1,7 @@
 // Finite-difference checks of the recurrent layers' hand-written BPTT backward: gradients of
-// the input, h0, c0 and every parameter, for each cell type, with two layers, both directions,
-// projection (LSTM), and a packed, unsorted batch. Each of output, h_n and c_n is checked as
-// the function's result in turn.
+// the input, h0, c0 and every parameter (the layer-normalised cells' gains too), for each cell
+// type, with two layers, both directions, projection (LSTM), and a packed, unsorted batch. Each of
+// output, h_n and c_n is checked as the function's result in turn.
 #include <gtest/gtest.h>
 
 #include "gradcheck.h"
@@ -15,6 +15,11 @@ struct GradcheckCase {
   nn::CellType cell;
   int64_t proj_size;
   bool packed;
+  // Layer normalisation over 3 units (or a cell state of 3) is too curved for float central
+  // differences; the normalised cells are checked with 8, and on inputs away from 0 (LN(x W^T)
+  // of an x near 0 normalises a near-zero vector: a gradient of 1/spread).
+  int64_t hidden = 3;
+  float input_low = -1.0f;
 };
 
 // Test names and messages show the case's name, not the struct's bytes.
@@ -27,21 +32,21 @@ TEST_P(RecurrentGradcheck, MatchesFiniteDifferences) {
   Generator gen(7);
   nn::RecurrentOptions o;
   o.input_size = 2;
-  o.hidden_size = 3;
+  o.hidden_size = gc.hidden;
   o.num_layers = 2;
   o.bidirectional = true;
   o.proj_size = gc.proj_size;
   nn::RecurrentLayer layer(gc.cell, o, gen);
-  const int64_t T = 3, B = 3, S = 4, Hout = gc.proj_size > 0 ? gc.proj_size : 3;
-  const bool lstm = gc.cell == nn::CellType::Lstm;
+  const int64_t T = 3, B = 3, S = 4, Hout = gc.proj_size > 0 ? gc.proj_size : gc.hidden;
+  const bool lstm = nn::has_cell_state(gc.cell);
 
   // Packed: lengths {2, 3, 1} in batch order, i.e. sorted order {1, 0, 2}, 6 rows.
   const std::vector<int64_t> batch_sizes{3, 2, 1}, sorted{1, 0, 2};
   std::vector<Tensor> inputs;
-  inputs.push_back(gc.packed ? Tensor::uniform({6, 2}, -1, 1, gen)
-                             : Tensor::uniform({T, B, 2}, -1, 1, gen));
+  inputs.push_back(gc.packed ? Tensor::uniform({6, 2}, gc.input_low, 1, gen)
+                             : Tensor::uniform({T, B, 2}, gc.input_low, 1, gen));
   inputs.push_back(Tensor::uniform({S, B, Hout}, -1, 1, gen));
-  if (lstm) inputs.push_back(Tensor::uniform({S, B, 3}, -1, 1, gen));
+  if (lstm) inputs.push_back(Tensor::uniform({S, B, gc.hidden}, -1, 1, gen));
   for (Tensor& t : inputs) t.set_requires_grad(true);
   // The layer's own parameter tensors are inputs too: gradcheck perturbs them in place.
   for (const Tensor& p : layer.parameters()) inputs.push_back(p);
@@ -75,7 +80,12 @@ INSTANTIATE_TEST_SUITE_P(
                       GradcheckCase{"lstm", nn::CellType::Lstm, 0, false},
                       GradcheckCase{"lstm_proj_packed", nn::CellType::Lstm, 2, true},
                       GradcheckCase{"gru", nn::CellType::Gru, 0, false},
-                      GradcheckCase{"gru_packed", nn::CellType::Gru, 0, true}),
+                      GradcheckCase{"gru_packed", nn::CellType::Gru, 0, true},
+                      GradcheckCase{"ln_lstm", nn::CellType::LayerNormLstm, 0, false, 8, 0.5f},
+                      GradcheckCase{"ln_lstm_packed", nn::CellType::LayerNormLstm, 0, true, 8,
+                                    0.5f},
+                      GradcheckCase{"ln_gru", nn::CellType::LayerNormGru, 0, false, 8, 0.5f},
+                      GradcheckCase{"ln_gru_packed", nn::CellType::LayerNormGru, 0, true, 8, 0.5f}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -1,7 +1,9 @@
 // Parity with PyTorch: every case of tests/fixtures/rnn/ (cell type x layers x directions x
 // batch_first x bias x proj_size x packing x initial state, sampled pairwise) must reproduce
 // PyTorch's outputs, final states and the gradients of every parameter, the input and the
-// initial state. The weights are loaded by their PyTorch names through load_state_dict.
+// initial state. The weights are loaded by their PyTorch names through load_state_dict. The
+// layer-normalised cells' reference is written op by op in the fixture script (PyTorch has
+// none).
 #include <gtest/gtest.h>
 
 #include "recur/autograd/backward.h"
@@ -15,6 +17,11 @@ class RecurrentParity : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RecurrentParity, MatchesPyTorch) {
   const RnnCase c = load_rnn_case(GetParam());
+  // Normalising the cell state over its units amplifies float32 rounding: PyTorch's own float32
+  // run of the layer-normalised LSTM cases misses their float64 answer by up to 3e-5.
+  const bool normalised =
+      c.cell == nn::CellType::LayerNormLstm || c.cell == nn::CellType::LayerNormGru;
+  const float tol = normalised ? 3e-5f : 1e-5f;
   nn::RecurrentLayer layer(c.cell, c.options);
   layer.load_state_dict(c.state_dict());  // strict: every PyTorch name must match
 
@@ -40,10 +47,10 @@ TEST_P(RecurrentParity, MatchesPyTorch) {
     h_n = out.h_n;
     c_n = out.c_n;
   }
-  expect_close(output, c.get("output"), "output");
-  expect_close(h_n, c.get("h_n"), "h_n");
-  if (c.cell == nn::CellType::Lstm) {
-    expect_close(c_n, c.get("c_n"), "c_n");
+  expect_close(output, c.get("output"), "output", tol);
+  expect_close(h_n, c.get("h_n"), "h_n", tol);
+  if (nn::has_cell_state(c.cell)) {
+    expect_close(c_n, c.get("c_n"), "c_n", tol);
   } else {
     EXPECT_FALSE(c_n.defined());
   }
@@ -54,12 +61,12 @@ TEST_P(RecurrentParity, MatchesPyTorch) {
   h_n.backward(c.get("gout.h_n"));
   if (c_n.defined()) c_n.backward(c.get("gout.c_n"));
 
-  expect_close(input.grad(), c.get("grad.input"), "grad of input");
-  if (h0.defined()) expect_close(h0.grad(), c.get("grad.h0"), "grad of h0");
-  if (c0.defined()) expect_close(c0.grad(), c.get("grad.c0"), "grad of c0");
+  expect_close(input.grad(), c.get("grad.input"), "grad of input", tol);
+  if (h0.defined()) expect_close(h0.grad(), c.get("grad.h0"), "grad of h0", tol);
+  if (c0.defined()) expect_close(c0.grad(), c.get("grad.c0"), "grad of c0", tol);
   int checked = 0;
   for (const auto& [name, p] : layer.named_parameters()) {
-    expect_close(p.grad(), c.get("grad.param." + name), "grad of " + name);
+    expect_close(p.grad(), c.get("grad.param." + name), "grad of " + name, tol);
     ++checked;
   }
   EXPECT_EQ(checked, static_cast<int>(c.state_dict().size()));

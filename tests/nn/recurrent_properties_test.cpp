@@ -26,17 +26,7 @@ using nn::CellType;
 
 // "rnn_tanh", "lstm", ...: readable test names for suites over cell types.
 std::string cell_label(const ::testing::TestParamInfo<CellType>& info) {
-  switch (info.param) {
-    case CellType::RnnTanh:
-      return "rnn_tanh";
-    case CellType::RnnRelu:
-      return "rnn_relu";
-    case CellType::Lstm:
-      return "lstm";
-    case CellType::Gru:
-      return "gru";
-  }
-  return "unknown";
+  return nn::cell_flag_name(info.param);
 }
 
 nn::RecurrentOptions small_options(int64_t layers = 2, bool bidirectional = false) {
@@ -133,7 +123,8 @@ TEST_P(PackedEqualsSeparate, ForwardAndBackward) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, PackedEqualsSeparate,
-                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru),
+                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru,
+                                           CellType::LayerNormLstm, CellType::LayerNormGru),
                          cell_label);
 
 class StreamEqualsSequence : public ::testing::TestWithParam<CellType> {};
@@ -200,7 +191,8 @@ TEST_P(StreamEqualsSequence, UnitsSplitAcrossThreads) {
 
 INSTANTIATE_TEST_SUITE_P(Cells, StreamEqualsSequence,
                          ::testing::Values(CellType::RnnTanh, CellType::RnnRelu, CellType::Lstm,
-                                           CellType::Gru),
+                                           CellType::Gru, CellType::LayerNormLstm,
+                                           CellType::LayerNormGru),
                          cell_label);
 
 class ThreadCountInvariant : public ::testing::TestWithParam<CellType> {};
@@ -261,7 +253,8 @@ TEST_P(ThreadCountInvariant, TrainingStepOverManyRowsSameBitsOnOneAndTwoThreads)
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, ThreadCountInvariant,
-                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru),
+                         ::testing::Values(CellType::RnnTanh, CellType::Lstm, CellType::Gru,
+                                           CellType::LayerNormLstm, CellType::LayerNormGru),
                          cell_label);
 
 // A batch too small to slice with a step too large for the packed kernel on a spare thread:
@@ -286,11 +279,17 @@ TEST_P(ThreadCountInvariant, BlasStepsMatchPackedSteps) {
   const auto packed = large_step_run(GetParam(), 1);
   const auto blas = large_step_run(GetParam(), 2);
   kernels::set_num_threads(before);
+  // The two kernels round differently; a layer normalisation divides the difference by the
+  // spread of the hidden product, which is tiny in the first steps (h starts at 0), so the
+  // normalised cells' gradients, summed over all steps, differ by up to ~1e-4 relative.
+  const bool normalised =
+      GetParam() == CellType::LayerNormLstm || GetParam() == CellType::LayerNormGru;
+  const float tol = normalised ? 3e-4f : 1e-5f;
   ASSERT_EQ(packed.size(), blas.size());
   for (size_t i = 0; i < packed.size(); ++i) {
     ASSERT_EQ(packed[i].size(), blas[i].size());
     for (size_t j = 0; j < packed[i].size(); ++j) {
-      ASSERT_NEAR(packed[i][j], blas[i][j], 1e-5f * (1.0f + std::fabs(packed[i][j])))
+      ASSERT_NEAR(packed[i][j], blas[i][j], tol * (1.0f + std::fabs(packed[i][j])))
           << "tensor " << i << " element " << j;
     }
   }

@@ -70,13 +70,18 @@ class RecurrentLayer : public Module {
   int64_t output_hidden_size() const;
 
   // The parameters of layer `layer`, direction `direction` (0 forward, 1 reverse). bias_ih,
-  // bias_hh are undefined without bias, weight_hr without projection.
+  // bias_hh are undefined without bias, weight_hr without projection. `cell` holds the
+  // parameters a cell type has of its own, registered after PyTorch's ones: LayerNormLSTM's
+  // ln_weight_ih, ln_weight_hh [4H] (gains, init 1), ln_weight_c, ln_bias_c [H] (init 1, 0);
+  // LayerNormGRU's ln_weight_ih, ln_weight_hh [3H]. Empty for PyTorch's cells.
   struct DirectionParameters {
     Tensor weight_ih, weight_hh, bias_ih, bias_hh, weight_hr;
+    std::vector<Tensor> cell;
   };
   const DirectionParameters& parameters_of(int64_t layer, int64_t direction) const;
 
-  // Re-draws every weight and bias from U(-1/sqrt(H), 1/sqrt(H)) (the construction default).
+  // Re-draws every weight and bias from U(-1/sqrt(H), 1/sqrt(H)) (the construction default);
+  // a cell's own parameters go back to their initial values.
   void reset_parameters(Generator& gen = default_generator());
 
  private:

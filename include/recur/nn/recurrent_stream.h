@@ -64,6 +64,8 @@ class RecurrentStream {
     kernels::PackedMatrix w_hh;                 // [H_out, gates of the slice]: reads all of h
     kernels::PackedMatrix w_hr;                 // projection (a single slice holds all units)
     std::vector<float> bias, b_hh;              // folded bias; GRU's b_hh (its n part stays apart)
+    std::vector<float> b_ih;                    // cells that add their own biases (whole layer)
+    std::vector<std::vector<float>> own;        // the cell's own parameters (whole layer)
     std::vector<float> gates, gh, h, c, h_raw;  // [B, *] scratch
   };
   struct Layer {

@@ -12,11 +12,11 @@ namespace recur::nn::detail {
 namespace {
 
 void gru_gate_pass(const GateStep& s) {
-  kernels::gru_forward(s.rows, s.hidden, s.gates, s.gh, s.hidden_bias, s.h, s.save_hidden);
+  kernels::gru_forward(s.rows, s.hidden, s.gates, s.gh, s.hidden_bias, s.h, s.save_tape);
 }
 
 void gru_gate_grads(const GateGradStep& s) {
-  kernels::gru_backward(s.rows, s.hidden, s.gates, s.saved_hidden, s.h_prev, s.dh, s.dgates, s.dgh);
+  kernels::gru_backward(s.rows, s.hidden, s.gates, s.tape, s.h_prev, s.dh, s.dgates, s.dgh);
 }
 
 }  // namespace
@@ -39,6 +39,7 @@ constinit const CellKind kGruCell{
     .chrono_input_gate = -1,
     .forward = gru_gate_pass,
     .backward = gru_gate_grads,
+    .tape_per_unit = 1,  // W_hn h + b_hn
 };
 
 }  // namespace recur::nn::detail

@@ -11,8 +11,8 @@ namespace detail {
 namespace {
 
 // Every cell, in the order cell_names() lists them. A new cell adds its line here.
-constexpr std::array<const CellKind*, 4> kCells{&kLstmCell, &kGruCell, &kRnnTanhCell,
-                                                &kRnnReluCell};
+constexpr std::array<const CellKind*, 6> kCells{
+    &kLstmCell, &kGruCell, &kRnnTanhCell, &kRnnReluCell, &kLayerNormLstmCell, &kLayerNormGruCell};
 
 }  // namespace
 
@@ -32,6 +32,12 @@ std::string cell_flag_name(CellType type) { return detail::cell_kind(type).flag;
 int64_t gate_count(CellType type) { return detail::cell_kind(type).gates; }
 
 bool has_cell_state(CellType type) { return detail::cell_kind(type).cell_state; }
+
+std::vector<std::string> cell_parameter_names(CellType type) {
+  std::vector<std::string> names;
+  for (const detail::CellParam& p : detail::cell_kind(type).params) names.emplace_back(p.name);
+  return names;
+}
 
 std::vector<CellType> cell_types() {
   std::vector<CellType> types;

@@ -1,0 +1,165 @@
+// Layer-normalised LSTM (Ba, Kiros & Hinton 2016, "Layer Normalization", eqs. 20-22), gates
+// i, f, g, o as PyTorch's LSTM:
+//   a  = LN(x W_ih^T) * ln_weight_ih + LN(h W_hh^T) * ln_weight_hh + b_ih + b_hh   [4H]
+//   c' = f * c + i * g,   h' = o * tanh(LN(c') * ln_weight_c + ln_bias_c)
+// Each LN normalises over all 4H (or H) units of a row, with no bias of its own on the gate
+// sides (b_ih + b_hh play that part). Both products go to the gate pass raw: every block is a
+// "separate" one and the cell adds its own biases after normalising.
+// Tape row: x_hat [4H] | h_hat [4H] | c_hat [H] | rstd of x, h, c; besides the activations and
+// c_{t-1} that the engine keeps. dparams row: da [4H] | d(LN(c') * w + b) [H].
+#include <algorithm>
+
+#include "cell.h"
+#include "layer_norm_rows.h"
+#include "recur/kernels/activations.h"
+
+namespace recur::nn::detail {
+
+namespace {
+
+enum LnLstmParam { kGainIh, kGainHh, kGainC, kBiasC };
+
+constexpr CellParam kLnLstmParams[] = {
+    {"ln_weight_ih", true, 1.0f},
+    {"ln_weight_hh", true, 1.0f},
+    {"ln_weight_c", false, 1.0f},
+    {"ln_bias_c", false, 0.0f},
+};
+
+// One row's tape, split into its parts (all null without a tape).
+template <class F>
+struct LnLstmTapeRow {
+  F *x_hat = nullptr, *h_hat = nullptr, *c_hat = nullptr, *rstd = nullptr;
+  LnLstmTapeRow(F* tape, int64_t H, int64_t r) {
+    if (tape == nullptr) return;
+    x_hat = tape + r * (9 * H + 3);
+    h_hat = x_hat + 4 * H;
+    c_hat = h_hat + 4 * H;
+    rstd = c_hat + H;
+  }
+};
+
+void ln_lstm_row(const GateStep& s, int64_t r) {
+  const int64_t H = s.hidden, G = 4 * H;
+  const float* const* p = s.params;
+  float* a = s.gates + r * G;
+  const float* gh = s.gh + r * G;
+  float* c = s.c + r * H;
+  float* h = s.h + r * H;
+  const RowMoments mx = row_moments(a, G), mh = row_moments(gh, G);
+  const bool keep = s.save_tape != nullptr;
+  const LnLstmTapeRow<float> t(s.save_tape, H, r);
+  for (int64_t j = 0; j < G; ++j) {
+    const float x_hat = (a[j] - mx.mean) * mx.rstd, h_hat = (gh[j] - mh.mean) * mh.rstd;
+    if (keep) {
+      t.x_hat[j] = x_hat;
+      t.h_hat[j] = h_hat;
+    }
+    a[j] = x_hat * p[kGainIh][j] + h_hat * p[kGainHh][j];
+    if (s.input_bias != nullptr) a[j] += s.input_bias[j] + s.hidden_bias[j];
+  }
+  kernels::sigmoid(a, a, 2 * H);  // i, f
+  kernels::tanh(a + 2 * H, a + 2 * H, H);
+  kernels::sigmoid(a + 3 * H, a + 3 * H, H);
+  if (s.save_c_prev != nullptr) std::copy(c, c + H, s.save_c_prev + r * H);
+  const float *i = a, *f = a + H, *g = a + 2 * H, *o = a + 3 * H;
+  for (int64_t j = 0; j < H; ++j) c[j] = f[j] * c[j] + i[j] * g[j];
+  const RowMoments mc = row_moments(c, H);
+  for (int64_t j = 0; j < H; ++j) {
+    const float c_hat = (c[j] - mc.mean) * mc.rstd;
+    if (keep) t.c_hat[j] = c_hat;
+    h[j] = c_hat * p[kGainC][j] + p[kBiasC][j];
+  }
+  kernels::tanh(h, h, H);
+  for (int64_t j = 0; j < H; ++j) h[j] *= o[j];
+  if (keep) {
+    t.rstd[0] = mx.rstd;
+    t.rstd[1] = mh.rstd;
+    t.rstd[2] = mc.rstd;
+  }
+}
+
+void ln_lstm_gate_pass(const GateStep& s) {
+  for (int64_t r = 0; r < s.rows; ++r) ln_lstm_row(s, r);
+}
+
+void ln_lstm_row_grads(const GateGradStep& s, int64_t r) {
+  const int64_t H = s.hidden, G = 4 * H;
+  const float* const* p = s.params;
+  const float* act = s.gates + r * G;
+  const float *i = act, *f = act + H, *g = act + 2 * H, *o = act + 3 * H;
+  const LnLstmTapeRow<const float> t(s.tape, H, r);
+  const float* c_prev = s.c_prev + r * H;
+  const float* dh = s.d_out + r * H;
+  float* dc = s.dc + r * H;
+  float* da = s.dparams + r * 5 * H;
+  float* dyc = da + G;  // gradient of LN(c') * w + b
+  for (int64_t j = 0; j < H; ++j) dyc[j] = t.c_hat[j] * p[kGainC][j] + p[kBiasC][j];
+  kernels::tanh(dyc, dyc, H);
+  for (int64_t j = 0; j < H; ++j) {
+    const float tc = dyc[j];
+    da[3 * H + j] = dh[j] * tc * o[j] * (1.0f - o[j]);
+    dyc[j] = dh[j] * o[j] * (1.0f - tc * tc);
+  }
+  add_row_norm_backward(dyc, p[kGainC], t.c_hat, t.rstd[2], H, dc);  // dc = dL/dc'
+  for (int64_t j = 0; j < H; ++j) {
+    da[j] = dc[j] * g[j] * i[j] * (1.0f - i[j]);
+    da[H + j] = dc[j] * c_prev[j] * f[j] * (1.0f - f[j]);
+    da[2 * H + j] = dc[j] * i[j] * (1.0f - g[j] * g[j]);
+    dc[j] *= f[j];
+  }
+  float* dx = s.dgates + r * G;
+  float* dgh = s.dgh + r * G;
+  std::fill(dx, dx + G, 0.0f);
+  std::fill(dgh, dgh + G, 0.0f);
+  add_row_norm_backward(da, p[kGainIh], t.x_hat, t.rstd[0], G, dx);
+  add_row_norm_backward(da, p[kGainHh], t.h_hat, t.rstd[1], G, dgh);
+}
+
+void ln_lstm_gate_grads(const GateGradStep& s) {
+  for (int64_t r = 0; r < s.rows; ++r) ln_lstm_row_grads(s, r);
+}
+
+void ln_lstm_param_grads(const CellParamGrads& g) {
+  const int64_t H = g.hidden, G = 4 * H, N = g.rows, tape_w = 9 * H + 3, grad_w = 5 * H;
+  const float *da = g.dparams, *dyc = g.dparams + G;
+  const float *x_hat = g.tape, *h_hat = g.tape + G, *c_hat = g.tape + 2 * G;
+  const auto& out = *g.params;
+  sum_columns(N, G, da, grad_w, nullptr, 0, g.b_ih);
+  sum_columns(N, G, da, grad_w, nullptr, 0, g.b_hh);
+  sum_columns(N, G, da, grad_w, x_hat, tape_w, out[kGainIh]);
+  sum_columns(N, G, da, grad_w, h_hat, tape_w, out[kGainHh]);
+  sum_columns(N, H, dyc, grad_w, c_hat, tape_w, out[kGainC]);
+  sum_columns(N, H, dyc, grad_w, nullptr, 0, out[kBiasC]);
+}
+
+}  // namespace
+
+constinit const CellKind kLayerNormLstmCell{
+    .type = CellType::LayerNormLstm,
+    .name = "LayerNormLSTM",
+    .flag = "ln_lstm",
+    .alias = nullptr,
+    .gates = 4,
+    .gate_order = "i, f, g, o",
+    .summed_gates = 0,
+    .cell_state = true,
+    .projection = false,
+    .keeps_gates = true,
+    .mixes_h = false,
+    .after_step = AfterStep::None,  // tanh(LN(c')) is rebuilt from the tape's c_hat
+    .forget_gate = 1,
+    .chrono_keep_gate = 1,
+    .chrono_input_gate = 0,
+    .forward = ln_lstm_gate_pass,
+    .backward = ln_lstm_gate_grads,
+    .params = kLnLstmParams,
+    .own_biases = true,
+    .whole_rows = true,
+    .tape_per_unit = 9,
+    .tape_per_row = 3,
+    .grad_per_unit = 5,
+    .param_grads = ln_lstm_param_grads,
+};
+
+}  // namespace recur::nn::detail
