@@ -40,6 +40,17 @@ void print_warnings(const CommonFlags& f, const std::vector<std::string>& warnin
   for (const std::string& w : warnings) std::cerr << "warning: " << w << "\n";
 }
 
+// How a run is scored: the baselines' settings and the interval level (train, evaluate,
+// backtest).
+struct ScoringFlags {
+  int season = 5, moving_average = 20, ar_order = 5;
+  double level = 0.9;
+
+  forecast::BaselineOptions baselines() const {
+    return {.season_period = season, .moving_average = moving_average, .ar_order = ar_order};
+  }
+};
+
 // The options of `train`, kept as CLI11 options so that only flags given explicitly override
 // a --config file.
 struct TrainFlags {
@@ -52,10 +63,10 @@ struct TrainFlags {
   int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8;
   float dropout = 0.0f;
   bool bidirectional = false, resume = false;
-  double lr = 1e-3, clip = 1.0, val_fraction = 0.15, test_fraction = 0.15, level = 0.9;
+  double lr = 1e-3, clip = 1.0, val_fraction = 0.15, test_fraction = 0.15;
   std::vector<double> quantiles;
   uint64_t seed = 0;
-  int season = 5, moving_average = 20, ar_order = 5;
+  ScoringFlags scoring;
   CommonFlags common;
 };
 
@@ -119,15 +130,7 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
   return c;
 }
 
-forecast::BaselineOptions baselines_of(const TrainFlags& f) {
-  return {.season_period = f.season, .moving_average = f.moving_average, .ar_order = f.ar_order};
-}
-
-json rows_json(const std::vector<forecast::ReportRow>& rows) {
-  return json::parse(forecast::metrics_json(rows));
-}
-
-void add_baseline_flags(CLI::App& cmd, TrainFlags& f) {
+void add_scoring_flags(CLI::App& cmd, ScoringFlags& f) {
   cmd.add_option("--season", f.season, "seasonal-naive period in rows (default 5: a week)")
       ->check(cli::whole_number(1, 100000));
   cmd.add_option("--ma-window", f.moving_average, "moving-average baseline window (default 20)")
@@ -206,7 +209,7 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       ->check(within(kLimits.gap));
   cmd->add_flag("--resume", f.resume,
                 "continue an interrupted run (its checkpoint in <out>.partial/)");
-  add_baseline_flags(*cmd, f);
+  add_scoring_flags(*cmd, f.scoring);
   add_common(*cmd, f.common);
   cmd->callback([cmd, &f] {
     cli::run_reporting_errors("forecast train", [&] {
@@ -214,8 +217,8 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       forecast::RunOptions options{.data_path = f.data,
                                    .out_dir = f.out,
                                    .config = build_config(*cmd, f),
-                                   .baselines = baselines_of(f),
-                                   .interval_level = f.level,
+                                   .baselines = f.scoring.baselines(),
+                                   .interval_level = f.scoring.level,
                                    .resume = f.resume,
                                    .progress = f.common.quiet || f.common.json_output
                                                    ? train::ProgressStyle::Quiet
@@ -224,7 +227,7 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
         std::cout << json{{"run", f.out},
-                          {"metrics", rows_json(r.rows)},
+                          {"metrics", forecast::metrics_json(r.rows())},
                           {"verdict", r.verdict},
                           {"epochs", r.epochs_run},
                           {"best_epoch", r.best_epoch},
@@ -233,7 +236,7 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                          .dump(2)
                   << "\n";
       } else if (!f.common.quiet) {
-        std::cout << forecast::format_table(r.rows) << "\n"
+        std::cout << forecast::format_table(r.rows()) << "\n"
                   << r.verdict << "\n\n"
                   << "Wrote " << f.out << "/: ";
         for (size_t i = 0; i < r.files.size(); ++i) std::cout << (i ? ", " : "") << r.files[i];
@@ -243,10 +246,11 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
   });
 }
 
+// predict, evaluate and backtest: a trained run and data; predict uses only the level of
+// `scoring`, which it adds as its own flag.
 struct RunFlags {
   std::string model, data;
-  double level = 0.9;
-  TrainFlags baselines;
+  ScoringFlags scoring;
   CommonFlags common;
 };
 
@@ -261,13 +265,13 @@ void add_predict(CLI::App& forecast, RunFlags& f) {
   cmd->add_option("--data", f.data, "CSV with at least `window` rows, newest last")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--level", f.level, "prediction-interval level (default 0.9)")
+  cmd->add_option("--level", f.scoring.level, "prediction-interval level (default 0.9)")
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
   add_common(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast predict", [&] {
       apply_threads(f.common);
-      const forecast::Prediction p = forecast::predict_run(f.model, f.data, f.level);
+      const forecast::Prediction p = forecast::predict_run(f.model, f.data, f.scoring.level);
       print_warnings(f.common, p.warnings);
       if (f.common.json_output) {
         json rows = json::array();
@@ -306,22 +310,22 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
       "data/sp500_2000_2020_ohlcv.csv --json");
   cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--data", f.data, "CSV of daily prices")->required()->check(CLI::ExistingFile);
-  add_baseline_flags(*cmd, f.baselines);
+  add_scoring_flags(*cmd, f.scoring);
   add_common(*cmd, f.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast evaluate", [&] {
       apply_threads(f.common);
       const forecast::RunResult r =
-          forecast::evaluate_run(f.model, f.data, baselines_of(f.baselines), f.baselines.level);
+          forecast::evaluate_run(f.model, f.data, f.scoring.baselines(), f.scoring.level);
       print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
-        std::cout << json{{"metrics", rows_json(r.rows)},
+        std::cout << json{{"metrics", forecast::metrics_json(r.rows())},
                           {"verdict", r.verdict},
                           {"warnings", r.warnings}}
                          .dump(2)
                   << "\n";
       } else if (!f.common.quiet) {
-        std::cout << forecast::format_table(r.rows) << "\n" << r.verdict << "\n";
+        std::cout << forecast::format_table(r.rows()) << "\n" << r.verdict << "\n";
       }
     });
   });
@@ -356,7 +360,7 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       ->check(cli::whole_number(0, 1000000000));
   cmd->add_option("--window-type", f.window, "expanding | rolling training window")
       ->check(CLI::IsMember({"expanding", "rolling"}));
-  add_baseline_flags(*cmd, f.run.baselines);
+  add_scoring_flags(*cmd, f.run.scoring);
   add_common(*cmd, f.run.common);
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast backtest", [&] {
@@ -373,20 +377,17 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       options.config.fit = f.refit_every > 0;
       options.config.window = f.window == "rolling" ? forecast::TrainingWindow::kRolling
                                                     : forecast::TrainingWindow::kExpanding;
-      options.config.interval_level = f.run.baselines.level;
-      options.baselines = baselines_of(f.run.baselines);
+      options.config.interval_level = f.run.scoring.level;
+      options.baselines = f.run.scoring.baselines();
       options.progress = f.run.common.quiet || f.run.common.json_output
                              ? train::ProgressStyle::Quiet
                              : train::ProgressStyle::Auto;
       const forecast::BacktestRun run = forecast::backtest_run(options);
       print_warnings(f.run.common, run.warnings);
-      std::vector<forecast::ReportRow> rows;
-      for (const auto& r : run.results) {
-        rows.push_back(
-            {"backtest (" + std::to_string(r.folds.size()) + " folds)", r.model, r.aggregate});
-      }
+      const std::vector<forecast::ReportRow> rows = run.results.rows(
+          "backtest (" + std::to_string(run.results.model.folds.size()) + " folds)");
       if (f.run.common.json_output) {
-        std::cout << rows_json(rows).dump(2) << "\n";
+        std::cout << forecast::metrics_json(rows).dump(2) << "\n";
       } else if (!f.run.common.quiet) {
         std::cout << forecast::format_table(rows);
       }

@@ -118,8 +118,8 @@ TEST(ForecastBacktest, NaiveMetricsByHand) {
   EXPECT_DOUBLE_EQ(r.per_step[1].rmse, std::sqrt(3.0));
   // Fold 1: errors 3, 2 -> MAE 2.5.
   EXPECT_DOUBLE_EQ(r.folds[1].metrics.mae, 2.5);
-  // A flat forecast never calls a direction: every non-zero actual change is a miss.
-  EXPECT_DOUBLE_EQ(r.aggregate.directional_accuracy, 0.0);
+  // A forecast that never moves calls no direction: not a score of 0, no score at all.
+  EXPECT_TRUE(std::isnan(r.aggregate.directional_accuracy));
   // The 2-step path targets y_4, y_5, y_6 from origins 3, 4, 5.
   StepPath p = step_path(r, 2);
   EXPECT_EQ(p.targets, (std::vector<size_t>{4, 5, 6}));

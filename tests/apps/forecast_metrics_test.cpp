@@ -85,6 +85,23 @@ TEST(ForecastMetrics, DirectionalAccuracy) {
   EXPECT_TRUE(std::isnan(directional_accuracy(flat, std::vector<double>{11, 9}, flat)));
 }
 
+TEST(ForecastMetrics, AForecastThatNeverMovesHasNoDirectionalAccuracy) {
+  // The naive forecast (ŷ = y_T everywhere) calls no direction: NaN, where the old rule said 0.
+  const std::vector<double> actual = {12, 9, 11, 8}, last = {10, 10, 10, 10};
+  size_t counted = 0, ties = 0;
+  EXPECT_TRUE(std::isnan(directional_accuracy(actual, last, last, &counted, &ties)));
+  EXPECT_EQ(counted, 4u);
+  EXPECT_EQ(ties, 0u);
+  // One value that moves makes it a forecast with directions: the flat ones count as misses.
+  const std::vector<double> one_move = {11, 10, 10, 10};
+  EXPECT_DOUBLE_EQ(directional_accuracy(actual, one_move, last), 0.25);
+  // compute_metrics carries the NaN (metrics.json writes it as null, tables as a dash).
+  const Metrics m =
+      compute_metrics({.actual = actual, .predicted = last, .last_observed = last}, 1.0);
+  EXPECT_TRUE(std::isnan(m.directional_accuracy));
+  EXPECT_DOUBLE_EQ(m.mae, 1.5);
+}
+
 TEST(ForecastMetrics, IntervalCoverageAndWidth) {
   // 1 ∈ [0, 2] yes; 2 ∈ [2.5, 3] no; 3 ∈ [3, 3] yes (bounds inclusive); 4 ∈ [3, 5] yes -> 3/4.
   // widths 2 + 0.5 + 0 + 2 = 4.5, / 4 = 1.125

@@ -1,6 +1,7 @@
 // End-to-end tests of `recur forecast` through its pipeline functions, on the bundled MSFT file.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -10,7 +11,9 @@
 #include <sstream>
 
 #include "recur/apps/forecast/forecast_net.h"
+#include "recur/apps/forecast/neural_forecaster.h"
 #include "recur/apps/forecast/pipeline.h"
+#include "recur/data/price_table.h"
 #include "recur/io/safetensors.h"
 #include "test_support.h"
 
@@ -57,8 +60,9 @@ RunResult train(const std::string& data, const std::string& out, ForecastConfig 
                     .progress = train::ProgressStyle::Quiet});
 }
 
-const Metrics& metrics_of(const RunResult& r, const std::string& split, const std::string& method) {
-  for (const ReportRow& row : r.rows) {
+// A copy: rows() builds its list afresh.
+Metrics metrics_of(const RunResult& r, const std::string& split, const std::string& method) {
+  for (const ReportRow& row : r.rows()) {
     if (row.split == split && row.method == method) return row.metrics;
   }
   throw std::runtime_error("no row " + split + "/" + method);
@@ -72,8 +76,8 @@ TEST(ForecastPipeline, TrainsOnMsftAndWritesTheRunFolder) {
     EXPECT_TRUE(fs::exists(dir / ("run/" + std::string(f)))) << f;
   }
   // Model and every baseline scored on the same test origins.
-  const Metrics& model = metrics_of(r, "test", "lstm");
-  const Metrics& naive = metrics_of(r, "test", "naive");
+  const Metrics model = metrics_of(r, "test", "lstm");
+  const Metrics naive = metrics_of(r, "test", "naive");
   EXPECT_EQ(model.count, naive.count);
   EXPECT_GT(model.count, 20u);
   EXPECT_GT(model.rmse, 0.0);
@@ -158,7 +162,7 @@ TEST(ForecastPipeline, GaussianHeadGivesIntervalsThatContainTheForecast) {
   ForecastConfig c = small_config();
   c.model.head = HeadKind::kGaussian;
   const RunResult r = train(kMsft, dir / "run", c);
-  const Metrics& m = metrics_of(r, "test", "lstm");
+  const Metrics m = metrics_of(r, "test", "lstm");
   ASSERT_TRUE(m.interval.has_value());
   EXPECT_GT(m.interval->mean_width, 0.0);
   const Prediction p = predict_run(dir / "run", kMsft, 0.8);
@@ -250,6 +254,124 @@ std::string error_of(Call call) {
     return e.what();
   }
   return "(no error)";
+}
+
+// ---- Typed results (issue 14 item 6): the model, naive and each baseline by name, not position.
+
+std::vector<std::string> names_of(const std::vector<BacktestResult>& results) {
+  std::vector<std::string> names;
+  for (const BacktestResult& r : results) names.push_back(r.model);
+  return names;
+}
+
+std::vector<size_t> origins_of(const BacktestResult& r) {
+  std::vector<size_t> origins;
+  for (const Fold& f : r.folds) origins.push_back(f.origin);
+  return origins;
+}
+
+TEST(ForecastPipeline, ResultsNameTheModelNaiveAndEachBaseline) {
+  TempDir dir;
+  const RunResult r = train(kMsft, dir / "run", small_config());
+  for (const MethodResults* split : {&r.validation, &r.test}) {
+    EXPECT_EQ(split->model.model, "lstm");
+    EXPECT_EQ(split->naive.model, "naive");
+    EXPECT_EQ(names_of(split->baselines),
+              (std::vector<std::string>{"drift", "seasonal naive (m=5)", "moving average (w=20)",
+                                        "AR(5)"}));
+    // Every method forecast from the model's origins.
+    for (const BacktestResult& b : split->baselines) {
+      EXPECT_EQ(origins_of(b), origins_of(split->model)) << b.model;
+    }
+    EXPECT_EQ(origins_of(split->naive), origins_of(split->model));
+  }
+  EXPECT_LT(origins_of(r.validation.model).back(), origins_of(r.test.model).front());
+  // rows(): validation then test, each the model, naive, then the others.
+  const std::vector<ReportRow> rows = r.rows();
+  ASSERT_EQ(rows.size(), 12u);
+  EXPECT_EQ(rows[0].split, "validation");
+  EXPECT_EQ(rows[6].split, "test");
+  EXPECT_EQ(rows[6].method, "lstm");
+  EXPECT_EQ(rows[7].method, "naive");
+  EXPECT_EQ(rows[11].method, "AR(5)");
+  EXPECT_EQ(rows[7].metrics.mae, r.test.naive.aggregate.mae);
+  // The verdict numbers are the typed results' own.
+  ASSERT_TRUE(r.beats_naive.has_value());
+  EXPECT_EQ(r.beats_naive->model_mase, r.test.model.aggregate.mase);
+  EXPECT_EQ(r.beats_naive->baseline_rmse, r.test.naive.aggregate.rmse);
+}
+
+TEST(ForecastPipeline, NaiveHasNoDirectionalAccuracyInTableJsonAndReport) {
+  TempDir dir;
+  const RunResult r = train(kMsft, dir / "run", small_config());
+  EXPECT_TRUE(std::isnan(r.test.naive.aggregate.directional_accuracy));
+  EXPECT_FALSE(std::isnan(r.test.model.aggregate.directional_accuracy));
+  const auto metrics = nlohmann::json::parse(file_bytes(dir / "run/metrics.json"));
+  EXPECT_TRUE(metrics["test"]["naive"]["directional_accuracy"].is_null());
+  EXPECT_TRUE(metrics["test"]["lstm"]["directional_accuracy"].is_number());
+  EXPECT_EQ(metrics, metrics_json(r.rows()));
+  // The table's DirAcc column holds a dash for naive, right-aligned like the numbers above it.
+  const std::string table = format_table(r.rows());
+  const size_t header = table.find("DirAcc");
+  const size_t naive_line = table.find("  naive ");
+  ASSERT_NE(naive_line, std::string::npos) << table;
+  const size_t dash = table.find("—", naive_line);
+  ASSERT_NE(dash, std::string::npos) << table;
+  // The dash's column (one column, all before it ASCII) ends where "DirAcc" ends.
+  const size_t header_start = table.rfind('\n', header) + 1;
+  EXPECT_EQ(dash - naive_line + 1, header - header_start + 6) << table;
+  const std::string report = file_bytes(dir / "run/report.md");
+  EXPECT_NE(report.find("| naive | "), std::string::npos);
+  EXPECT_NE(report.find(" | — |"), std::string::npos) << report;
+  // Each plot under its own caption.
+  EXPECT_NE(report.find("### Forecast vs actual (test period)\n\n"
+                        "![Forecast vs actual (test period)](forecast.png)"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("![Training and validation loss](loss.png)"), std::string::npos);
+  EXPECT_NE(report.find("![Forecast errors over time](errors.png)"), std::string::npos);
+}
+
+TEST(ForecastPipeline, BacktestResultsNameTheMethods) {
+  TempDir dir;
+  train(kMsft, dir / "run", small_config());
+  BacktestOptions o;
+  o.data_path = kMsft;
+  o.run_dir = dir / "run";
+  o.initial_fraction = 0.85;
+  o.config.step = 5;
+  o.config.fit = false;
+  o.progress = train::ProgressStyle::Quiet;
+  const BacktestRun run = backtest_run(o);
+  EXPECT_EQ(run.results.model.model, "lstm");
+  EXPECT_EQ(run.results.naive.model, "naive");
+  EXPECT_EQ(run.results.baselines.size(), 4u);
+  EXPECT_EQ(origins_of(run.results.naive), origins_of(run.results.model));
+  const std::vector<ReportRow> rows = run.results.rows("backtest");
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[1].method, "naive");
+}
+
+// The network's Forecaster face reads the history as rows of its own data and says so when it is
+// not: a history from another series must not get this series' forecast.
+TEST(NeuralForecaster, ForecastReadsTheHistoryAsRowsOfItsData) {
+  TempDir dir;
+  train(kMsft, dir / "run", small_config());
+  const ForecastConfig config = load_config(dir / "run/config.json");
+  const data::PriceTable table = data::load_price_table(kMsft, {.date_column = config.date_column});
+  const data::FeatureFrame frame = data::build_features(table, config.features);
+  NeuralForecaster model(frame, config);
+  model.load_weights(dir / "run/model.safetensors");
+  std::vector<double> history(frame.price.begin(), frame.price.begin() + 200);
+  EXPECT_EQ(model.forecast(history, 1), model.forecast_from(200, 1, 0.9).mean);
+  EXPECT_NE(model.forecast(history, 1), model.forecast_from(201, 1, 0.9).mean);
+  history[195] *= 1.01;
+  const std::string error = error_of([&] { model.forecast(history, 1); });
+  EXPECT_NE(error.find("history value 195"), std::string::npos) << error;
+  std::vector<double> too_long = frame.price;
+  too_long.push_back(too_long.back());
+  EXPECT_THROW(model.forecast(too_long, 1), ValueError);
+  EXPECT_THROW(model.forecast_from(frame.rows() + 1, 1, 0.9), ValueError);
 }
 
 TEST(ForecastReliability, AFailedTrainingLeavesThePreviousRunAsItWas) {

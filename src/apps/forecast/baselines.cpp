@@ -168,9 +168,8 @@ std::vector<double> MovingAverageForecaster::forecast(std::span<const double> hi
 
 // ---- all of them
 
-std::vector<std::unique_ptr<Forecaster>> make_baselines(const BaselineOptions& options) {
+std::vector<std::unique_ptr<Forecaster>> make_other_baselines(const BaselineOptions& options) {
   std::vector<std::unique_ptr<Forecaster>> out;
-  out.push_back(std::make_unique<NaiveForecaster>());
   out.push_back(std::make_unique<DriftForecaster>());
   if (options.season_period > 0) {
     out.push_back(std::make_unique<SeasonalNaiveForecaster>(options.season_period));
@@ -182,6 +181,13 @@ std::vector<std::unique_ptr<Forecaster>> make_baselines(const BaselineOptions& o
     out.push_back(
         std::make_unique<AutoregressionForecaster>(options.ar_order, options.ar_on_differences));
   }
+  return out;
+}
+
+std::vector<std::unique_ptr<Forecaster>> make_baselines(const BaselineOptions& options) {
+  std::vector<std::unique_ptr<Forecaster>> out;
+  out.push_back(std::make_unique<NaiveForecaster>());
+  for (auto& b : make_other_baselines(options)) out.push_back(std::move(b));
   return out;
 }
 

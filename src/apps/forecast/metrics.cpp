@@ -101,15 +101,20 @@ double directional_accuracy(std::span<const double> actual, std::span<const doub
   check_pair("directional accuracy", actual, predicted, "forecasts");
   check_pair("directional accuracy", actual, last_observed, "last observed values");
   size_t hits = 0, used = 0;
+  bool moves = false;  // whether any forecast value calls a direction at all
   for (size_t i = 0; i < actual.size(); ++i) {
-    int actual_sign = sign(actual[i] - last_observed[i]);
+    const int predicted_sign = sign(predicted[i] - last_observed[i]);
+    moves = moves || predicted_sign != 0;
+    const int actual_sign = sign(actual[i] - last_observed[i]);
     if (actual_sign == 0) continue;
     ++used;
-    if (sign(predicted[i] - last_observed[i]) == actual_sign) ++hits;
+    if (predicted_sign == actual_sign) ++hits;
   }
   if (counted) *counted = used;
   if (ties) *ties = actual.size() - used;
-  return used == 0 ? kNaN : static_cast<double>(hits) / static_cast<double>(used);
+  // A forecast that never moves (naive) has no direction to score: 0 would read as "always wrong".
+  if (used == 0 || !moves) return kNaN;
+  return static_cast<double>(hits) / static_cast<double>(used);
 }
 
 IntervalScore interval_score(std::span<const double> actual, std::span<const double> lower,

@@ -1,5 +1,6 @@
 #include "recur/apps/forecast/neural_forecaster.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "recur/autograd/grad_mode.h"
@@ -112,12 +113,13 @@ Tensor NeuralForecaster::window_at(size_t origin) const {
   return x;
 }
 
-NeuralForecaster::PriceForecast NeuralForecaster::forecast_from(size_t origin, double anchor,
-                                                                int horizon, double level) {
+NeuralForecaster::PriceForecast NeuralForecaster::forecast_from(size_t origin, int horizon,
+                                                                double level) {
   if (!net_) throw ValueError("neural forecaster: no trained network");
   check_horizon("neural forecast", horizon);
   NoGradGuard no_grad;
-  Tensor x = window_at(origin);
+  Tensor x = window_at(origin);  // checks the origin
+  const double anchor = frame_.price[origin - 1];
   ScaledForecast scaled;
   if (config_.model.strategy == Strategy::kDirect) {
     if (horizon != static_cast<int>(config_.horizon)) {
@@ -151,16 +153,35 @@ NeuralForecaster::PriceForecast NeuralForecaster::forecast_from(size_t origin, d
   return out;
 }
 
+size_t NeuralForecaster::origin_of(const std::string& who, std::span<const double> history) const {
+  check_history(who, history, min_history());
+  const size_t origin = history.size();
+  if (origin > frame_.rows()) {
+    throw ValueError(who + ": a history of " + std::to_string(origin) +
+                     " values is longer than the data's " + std::to_string(frame_.rows()) +
+                     " rows");
+  }
+  // The window's features were computed from these prices: a history from other data would get
+  // a forecast of this data's rows.
+  for (size_t i = origin - std::min(origin, config_.window + 1); i < origin; ++i) {
+    if (history[i] != frame_.price[i]) {
+      throw ValueError(who + ": history value " + std::to_string(i) + " (" +
+                       std::to_string(history[i]) + ") is not row " + std::to_string(i) +
+                       " of the data it was built on (" + std::to_string(frame_.price[i]) +
+                       "): it forecasts only that series");
+    }
+  }
+  return origin;
+}
+
 std::vector<double> NeuralForecaster::forecast(std::span<const double> history, int horizon) {
-  check_history(name() + " forecast", history, min_history());
-  return forecast_from(history.size(), history.back(), horizon, 0.9).mean;
+  return forecast_from(origin_of(name() + " forecast", history), horizon, 0.9).mean;
 }
 
 std::optional<Interval> NeuralForecaster::interval(std::span<const double> history, int horizon,
                                                    double level) {
   if (!has_interval()) return std::nullopt;
-  check_history(name() + " interval", history, min_history());
-  PriceForecast f = forecast_from(history.size(), history.back(), horizon, level);
+  PriceForecast f = forecast_from(origin_of(name() + " interval", history), horizon, level);
   return Interval{interval_level(level), std::move(f.lower), std::move(f.upper)};
 }
 

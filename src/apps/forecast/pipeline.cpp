@@ -1,5 +1,6 @@
 #include "recur/apps/forecast/pipeline.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -49,42 +50,37 @@ data::Splits splits_of(const data::FeatureFrame& frame, const ForecastConfig& co
       {.train = 1.0 - t.val_fraction - t.test_fraction, .val = t.val_fraction, .gap = t.gap});
 }
 
-// The model and every baseline on the same origins of the validation and test splits.
-struct Scored {
-  std::vector<ReportRow> rows;
-  std::vector<BacktestResult> test;  // per method, model first
+// The baselines of a run, naive apart: every verdict is about it.
+struct Baselines {
+  NaiveForecaster naive;
+  std::vector<std::unique_ptr<Forecaster>> others;
 };
 
 // The baselines learn from the training prices only, as the network does. Fitted before the
 // network trains: a baseline that cannot fit (a training split shorter than its window, a constant
 // series) then fails the run before any time is spent or any file is written.
-std::vector<std::unique_ptr<Forecaster>> fit_baselines(const BaselineOptions& options,
-                                                       const data::FeatureFrame& frame,
-                                                       const data::Splits& splits) {
-  std::vector<std::unique_ptr<Forecaster>> baselines = make_baselines(options);
-  for (auto& b : baselines) {
-    b->fit(std::span<const double>(frame.price.data(), splits.train.end));
-  }
+Baselines fit_baselines(const BaselineOptions& options, const data::FeatureFrame& frame,
+                        const data::Splits& splits) {
+  Baselines baselines{NaiveForecaster(), make_other_baselines(options)};
+  const std::span<const double> train(frame.price.data(), splits.train.end);
+  baselines.naive.fit(train);
+  for (auto& b : baselines.others) b->fit(train);
   return baselines;
 }
 
-Scored score_all(NeuralForecaster& model, const std::vector<std::unique_ptr<Forecaster>>& baselines,
-                 const data::FeatureFrame& frame, const data::Splits& splits, int horizon,
-                 double level) {
+// The model and every baseline on the same origins of one split.
+MethodResults score_split(NeuralForecaster& model, Baselines& baselines,
+                          const data::FeatureFrame& frame, const data::Splits& splits,
+                          data::RowRange split, int horizon, double level) {
   const std::vector<double>& prices = frame.price;
   const std::span<const double> train(prices.data() + splits.train.begin, splits.train.size());
   const double scale = mase_scale(train);
-  std::vector<Forecaster*> methods{&model};
-  for (const auto& b : baselines) methods.push_back(b.get());
-  Scored scored;
-  for (const auto& [name, split] : {std::pair{"validation", splits.val}, {"test", splits.test}}) {
-    for (Forecaster* m : methods) {
-      BacktestResult r = evaluate_split(*m, prices, split.begin, split.end, horizon, scale, level);
-      scored.rows.push_back({name, m->name(), r.aggregate});
-      if (std::string(name) == "test") scored.test.push_back(std::move(r));
-    }
-  }
-  return scored;
+  auto score = [&](Forecaster& f) {
+    return evaluate_split(f, prices, split.begin, split.end, horizon, scale, level);
+  };
+  MethodResults results{score(model), score(baselines.naive), {}};
+  for (const auto& b : baselines.others) results.baselines.push_back(score(*b));
+  return results;
 }
 
 // Validation and test must each hold a forecast, or the run would have nothing to report.
@@ -173,13 +169,13 @@ std::vector<data::Date> dates_of(const data::FeatureFrame& frame, const std::vec
 
 // predictions.csv: one line per test origin and step, the model next to the naive forecast.
 void write_predictions(const std::string& path, const data::FeatureFrame& frame,
-                       const std::vector<BacktestResult>& test, int horizon) {
+                       const MethodResults& test, int horizon) {
   std::ostringstream csv;
   csv.precision(10);
-  csv << "date,step,actual," << test[0].model << ",lower,upper,naive\n";
+  csv << "date,step,actual," << test.model.model << ",lower,upper," << test.naive.model << "\n";
   for (int h = 1; h <= horizon; ++h) {
-    const StepPath model = step_path(test[0], h);
-    const StepPath naive = step_path(test[1], h);
+    const StepPath model = step_path(test.model, h);
+    const StepPath naive = step_path(test.naive, h);
     for (size_t i = 0; i < model.targets.size(); ++i) {
       csv << frame.dates[model.targets[i]].str() << ',' << h << ',' << model.records.actual[i]
           << ',' << model.records.predicted[i] << ',';
@@ -194,26 +190,26 @@ void write_predictions(const std::string& path, const data::FeatureFrame& frame,
   io::write_file_atomically(path, csv.str());
 }
 
-std::vector<std::string> write_plots(const std::string& dir, const data::FeatureFrame& frame,
-                                     const std::vector<BacktestResult>& test,
-                                     const train::History& history,
-                                     const std::string& target_column) {
-  std::vector<std::string> files;
-  const StepPath model = step_path(test[0], 1);
-  const StepPath naive = step_path(test[1], 1);
+// The plots of the test split, each with the caption the report gives it.
+std::vector<PlotLink> write_plots(const std::string& dir, const data::FeatureFrame& frame,
+                                  const MethodResults& test, const train::History& history,
+                                  const std::string& target_column) {
+  std::vector<PlotLink> plots;
+  const StepPath model = step_path(test.model, 1);
+  const StepPath naive = step_path(test.naive, 1);
   ForecastPlot fp;
   fp.title = "One-day-ahead forecast on the test period";
   fp.y_label = target_column;
   fp.dates = dates_of(frame, model.targets);
   fp.actual = model.records.actual;
   fp.forecast = model.records.predicted;
-  fp.forecast_label = test[0].model;
+  fp.forecast_label = test.model.model;
   fp.naive = naive.records.predicted;
   fp.lower = model.records.lower;
   fp.upper = model.records.upper;
   fp.level = model.records.level;
   plot_forecast(in_dir(dir, "forecast.png"), fp);
-  files.push_back("forecast.png");
+  plots.push_back({"Forecast vs actual (test period)", "forecast.png"});
 
   if (!history.epochs.empty()) {
     LossPlot lp;
@@ -222,12 +218,12 @@ std::vector<std::string> write_plots(const std::string& dir, const data::Feature
       lp.validation.push_back(r.val_loss);
     }
     plot_loss_curves(in_dir(dir, "loss.png"), lp);
-    files.push_back("loss.png");
+    plots.push_back({"Training and validation loss", "loss.png"});
   }
 
   ErrorPlot ep;
   ep.dates = fp.dates;
-  for (const BacktestResult* r : {&test[0], &test[1]}) {
+  for (const BacktestResult* r : {&test.model, &test.naive}) {
     const StepPath p = step_path(*r, 1);
     ErrorSeries s{r->model, {}};
     for (size_t i = 0; i < p.records.actual.size(); ++i) {
@@ -236,16 +232,17 @@ std::vector<std::string> write_plots(const std::string& dir, const data::Feature
     ep.series.push_back(std::move(s));
   }
   plot_errors(in_dir(dir, "errors.png"), ep);
-  files.push_back("errors.png");
-  return files;
+  plots.push_back({"Forecast errors over time", "errors.png"});
+  return plots;
 }
 
-ReportInput report_input(const std::string& model, const std::vector<ReportRow>& rows,
-                         const ForecastConfig& c, const std::string& data_path) {
+ReportInput report_input(const RunResult& result, const ForecastConfig& c,
+                         const std::string& data_path) {
   ReportInput in;
   in.title = "Forecast report: " + fs::path(data_path).filename().string();
-  in.model = model;
-  in.rows = rows;
+  in.model = result.test.model.model;
+  in.baseline = result.test.naive.model;
+  in.rows = result.rows();
   in.config = {
       {"data", data_path},
       {"target", c.features.target_column + " (" + data::target_kind_name(c.features.target) + ")"},
@@ -262,39 +259,33 @@ ReportInput report_input(const std::string& model, const std::vector<ReportRow>&
   return in;
 }
 
-RunResult finish(const std::string& dir, const Scored& scored, NeuralForecaster& model,
-                 const data::FeatureFrame& frame, const std::string& data_path,
-                 const std::vector<std::string>& warnings, std::vector<std::string> files) {
-  RunResult result;
-  result.warnings = warnings;
-  result.rows = scored.rows;
-  const ForecastConfig& c = model.config();
-  io::write_file_atomically(in_dir(dir, "metrics.json"), metrics_json(scored.rows));
-  files.push_back("metrics.json");
-  ReportInput report = report_input(model.name(), scored.rows, c, data_path);
-  report.warnings = warnings;
-  if (!scored.test.empty()) {
-    write_predictions(in_dir(dir, "predictions.csv"), frame, scored.test,
-                      static_cast<int>(c.horizon));
-    files.push_back("predictions.csv");
-    for (const std::string& f :
-         write_plots(dir, frame, scored.test, model.history(), c.features.target_column)) {
-      files.push_back(f);
-      report.plots.push_back({f == "forecast.png" ? "Forecast vs actual (test period)"
-                              : f == "loss.png"   ? "Training and validation loss"
-                                                  : "Forecast errors over time",
-                              f});
-    }
-  }
+// The verdict against naive, as a sentence and as numbers.
+void judge(RunResult& result, const ReportInput& report) {
   result.verdict = verdict_sentence(report);
   result.beats_naive = compare_to_baseline(report);
+}
+
+void finish(const std::string& dir, RunResult& result, const NeuralForecaster& model,
+            const data::FeatureFrame& frame, const std::string& data_path,
+            std::vector<std::string> files) {
+  const ForecastConfig& c = model.config();
+  io::write_file_atomically(in_dir(dir, "metrics.json"),
+                            metrics_json(result.rows()).dump(2) + "\n");
+  files.push_back("metrics.json");
+  ReportInput report = report_input(result, c, data_path);
+  report.warnings = result.warnings;
+  write_predictions(in_dir(dir, "predictions.csv"), frame, result.test,
+                    static_cast<int>(c.horizon));
+  files.push_back("predictions.csv");
+  report.plots = write_plots(dir, frame, result.test, model.history(), c.features.target_column);
+  for (const PlotLink& plot : report.plots) files.push_back(plot.path);
+  judge(result, report);
   write_report(in_dir(dir, "report.md"), report);
   files.push_back("report.md");
   result.files = std::move(files);
   result.epochs_run = static_cast<int64_t>(model.history().epochs.size());
   result.best_epoch = model.history().best_epoch;
   result.stop_reason = model.history().stop_reason;
-  return result;
 }
 
 NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
@@ -342,8 +333,9 @@ RunResult train_run(const RunOptions& options) {
   const data::FeatureFrame& frame = data.frame;
   const data::Splits splits = splits_of(frame, config);
   check_splits(splits, config, options.data_path);
-  const auto baselines = fit_baselines(options.baselines, frame, splits);
-  std::vector<std::string> warnings = data_warnings(data, splits);
+  Baselines baselines = fit_baselines(options.baselines, frame, splits);
+  RunResult result;
+  result.warnings = data_warnings(data, splits);
 
   io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
   if (options.resume) carry_checkpoint(options.out_dir, run);
@@ -357,11 +349,13 @@ RunResult train_run(const RunOptions& options) {
   nn::save(*model.net(), run.file("model.safetensors"));
   save_config(run.file("config.json"), model.config());
 
-  const Scored scored = score_all(model, baselines, frame, splits, static_cast<int>(config.horizon),
-                                  options.interval_level);
-  RunResult result =
-      finish(run.staging().string(), scored, model, frame, options.data_path, warnings,
-             {"model.safetensors", "config.json", "training.csv", "checkpoint.safetensors"});
+  const int horizon = static_cast<int>(config.horizon);
+  result.validation =
+      score_split(model, baselines, frame, splits, splits.val, horizon, options.interval_level);
+  result.test =
+      score_split(model, baselines, frame, splits, splits.test, horizon, options.interval_level);
+  finish(run.staging().string(), result, model, frame, options.data_path,
+         {"model.safetensors", "config.json", "training.csv", "checkpoint.safetensors"});
   run.commit();
   return result;
 }
@@ -373,15 +367,15 @@ RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
   const LoadedData data = load_data(data_path, config);
   const data::Splits splits = splits_of(data.frame, config);
   check_splits(splits, config, data_path);
-  const auto baselines = fit_baselines(baseline_options, data.frame, splits);
+  Baselines baselines = fit_baselines(baseline_options, data.frame, splits);
   NeuralForecaster model = load_trained(run_dir, data.frame, config);
-  const Scored scored = score_all(model, baselines, data.frame, splits,
-                                  static_cast<int>(config.horizon), interval_level);
+  const int horizon = static_cast<int>(config.horizon);
   RunResult result;
-  result.rows = scored.rows;
-  ReportInput report = report_input(model.name(), scored.rows, config, data_path);
-  result.verdict = verdict_sentence(report);
-  result.beats_naive = compare_to_baseline(report);
+  result.validation =
+      score_split(model, baselines, data.frame, splits, splits.val, horizon, interval_level);
+  result.test =
+      score_split(model, baselines, data.frame, splits, splits.test, horizon, interval_level);
+  judge(result, report_input(result, config, data_path));
   result.warnings = data.warnings;
   return result;
 }
@@ -393,15 +387,13 @@ Prediction predict_run(const std::string& run_dir, const std::string& data_path,
   const LoadedData data = load_data(data_path, config);
   const data::FeatureFrame& frame = data.frame;
   NeuralForecaster model = load_trained(run_dir, frame, config);
-  const size_t origin = frame.rows();
-  const double anchor = frame.price.back();
   const int horizon = static_cast<int>(config.horizon);
   const NeuralForecaster::PriceForecast f =
-      model.forecast_from(origin, anchor, horizon, interval_level);
+      model.forecast_from(frame.rows(), horizon, interval_level);
   for (const auto* values : {&f.mean, &f.lower, &f.upper}) check_forecast(run_dir, *values);
   Prediction p;
   p.last_date = frame.dates.back().str();
-  p.last_price = anchor;
+  p.last_price = frame.price.back();
   p.interval_level = f.lower.empty() ? 0.0 : model.interval_level(interval_level);
   p.warnings = data.warnings;
   data::Date day = frame.dates.back();
@@ -442,15 +434,28 @@ BacktestRun backtest_run(const BacktestOptions& options) {
                                   : load_trained(options.run_dir, frame, config);
   BacktestRun out;
   out.warnings = data.warnings;
-  out.results.push_back(backtest(model, frame.price, bc));
+  out.results.model = backtest(model, frame.price, bc);
   // The baselines are always fitted at the folds (they cannot leak: fit sees the window only).
   BacktestConfig baseline_config = bc;
   baseline_config.fit = true;
-  for (auto& b : make_baselines(options.baselines)) {
-    out.results.push_back(backtest(*b, frame.price, baseline_config));
+  NaiveForecaster naive;
+  out.results.naive = backtest(naive, frame.price, baseline_config);
+  for (auto& b : make_other_baselines(options.baselines)) {
+    out.results.baselines.push_back(backtest(*b, frame.price, baseline_config));
   }
   return out;
 }
+
+namespace {
+
+// `text` right-aligned in `width` columns; UTF-8 continuation bytes take no column.
+std::string right_aligned(const std::string& text, size_t width) {
+  const size_t columns = static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return std::string(width > columns ? width - columns : 0, ' ') + text;
+}
+
+}  // namespace
 
 std::string format_table(const std::vector<ReportRow>& rows) {
   std::ostringstream out;
@@ -466,20 +471,36 @@ std::string format_table(const std::vector<ReportRow>& rows) {
     }
     const std::string coverage =
         r.metrics.interval ? fmt(100 * r.metrics.interval->coverage, 1) + "%" : std::string("-");
-    std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %7s %9s\n", r.method.c_str(),
+    // A forecast that never moves calls no direction (docs/FORECAST_METRICS.md).
+    const double direction = r.metrics.directional_accuracy;
+    const std::string dir_acc = std::isnan(direction) ? "—" : fmt(direction, 3);
+    std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %s %9s\n", r.method.c_str(),
                   fmt(r.metrics.mae, 3).c_str(), fmt(r.metrics.rmse, 3).c_str(),
                   fmt(r.metrics.mape, 3).c_str(), fmt(r.metrics.smape, 3).c_str(),
-                  fmt(r.metrics.mase, 3).c_str(), fmt(r.metrics.directional_accuracy, 3).c_str(),
+                  fmt(r.metrics.mase, 3).c_str(), right_aligned(dir_acc, 7).c_str(),
                   coverage.c_str());
     out << line;
   }
   return out.str();
 }
 
-std::string metrics_json(const std::vector<ReportRow>& rows) {
+json metrics_json(const std::vector<ReportRow>& rows) {
   json j = json::object();
   for (const ReportRow& r : rows) j[r.split][r.method] = metrics_to_json(r.metrics);
-  return j.dump(2) + "\n";
+  return j;
+}
+
+std::vector<ReportRow> MethodResults::rows(const std::string& split) const {
+  std::vector<ReportRow> out{{split, model.model, model.aggregate},
+                             {split, naive.model, naive.aggregate}};
+  for (const BacktestResult& b : baselines) out.push_back({split, b.model, b.aggregate});
+  return out;
+}
+
+std::vector<ReportRow> RunResult::rows() const {
+  std::vector<ReportRow> out = validation.rows("validation");
+  for (ReportRow& r : test.rows("test")) out.push_back(std::move(r));
+  return out;
 }
 
 }  // namespace recur::forecast

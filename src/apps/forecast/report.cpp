@@ -22,6 +22,11 @@ std::string percent(double fraction) {
   return std::isnan(fraction) ? "n/a" : number(100.0 * fraction);
 }
 
+// A forecast that never moves calls no direction: a dash, where a percentage would be a score.
+std::string direction_cell(double fraction) {
+  return std::isnan(fraction) ? "—" : number(100.0 * fraction);
+}
+
 // A Markdown table cell: '|' would end the cell.
 std::string cell(const std::string& text) {
   std::string out;
@@ -80,7 +85,7 @@ void metrics_table(std::ostringstream& out, const ReportInput& in, const std::st
     if (r->method == in.model) name = "**" + name + "**";
     out << "| " << name << " | " << m.count << " | " << number(m.mae) << " | " << number(m.rmse)
         << " | " << number(m.mape) << " | " << number(m.smape) << " | " << number(m.mase) << " | "
-        << percent(m.directional_accuracy) << " |";
+        << direction_cell(m.directional_accuracy) << " |";
     if (intervals) {
       if (m.interval) {
         out << " " << percent(m.interval->coverage) << " (" << percent(m.interval->level) << ") | "
@@ -163,8 +168,9 @@ std::string render_report(const ReportInput& in) {
       << "Errors are actual − forecast over every forecast value of the split. MASE divides the "
          "MAE by the in-sample one-step MAE of the naive forecast on the training split (below 1: "
          "better than that naive forecast was in training). Direction % counts how often the "
-         "forecast moves the same way as the actual value from the last observed one (flat "
-         "forecasts count as wrong). The exact definitions are in recur's "
+         "forecast moves the same way as the actual value from the last observed one (a flat "
+         "forecast value counts as wrong; a forecast that never moves, like the naive one, has no "
+         "direction: —). The exact definitions are in recur's "
          "docs/FORECAST_METRICS.md.\n";
   for (const std::string& split : splits_in_order(in.rows)) {
     out << "\n### " << split << " split\n\n";

@@ -105,7 +105,10 @@ struct BaselineOptions {
   bool ar_on_differences = false;
 };
 
-// naive, drift, seasonal naive, moving average, AR(p) — in that order, unfitted.
+// The baselines beside the naive forecast: drift, seasonal naive, moving average, AR(p) — in that
+// order, unfitted. The pipeline keeps naive apart because every verdict is about it.
+std::vector<std::unique_ptr<Forecaster>> make_other_baselines(const BaselineOptions& options = {});
+// naive, then make_other_baselines().
 std::vector<std::unique_ptr<Forecaster>> make_baselines(const BaselineOptions& options = {});
 
 }  // namespace recur::forecast

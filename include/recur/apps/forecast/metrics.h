@@ -7,14 +7,15 @@
 //   MASE  = MAE / s,  s = mean_{t=m+1..n} |y_t − y_{t−m}| over the TRAINING series (mase_scale)
 //   directional accuracy: over the forecasts whose actual change y_i − y_T (y_T = last value
 //         observed at the forecast's origin) is not 0, the share with sign(ŷ_i − y_T) equal to
-//         sign(y_i − y_T). A flat forecast (ŷ_i = y_T) counts as wrong; zero actual changes are
-//         left out and counted as ties.
+//         sign(y_i − y_T). A flat forecast value (ŷ_i = y_T) counts as wrong; zero actual changes
+//         are left out and counted as ties. A forecast that is flat everywhere (the naive one)
+//         calls no direction at all: its directional accuracy is NaN, not 0.
 //   interval coverage = share of y_i inside [lower_i, upper_i] (inclusive); mean width of them
 //   pinball loss (quantile τ) = mean max(τ·(y_i − q_i), (τ − 1)·(y_i − q_i))
 //
 // A metric with nothing to average (MAPE with only zero actuals, directional accuracy with only
-// zero changes) is NaN. Empty inputs, inputs of different lengths and non-finite values throw
-// recur::ValueError.
+// zero changes or only flat forecasts) is NaN. Empty inputs, inputs of different lengths and
+// non-finite values throw recur::ValueError.
 #pragma once
 
 #include <cstddef>
@@ -65,7 +66,7 @@ struct Metrics {
   size_t mape_skipped = 0;  // zero actuals left out of MAPE
   double smape = 0.0;       // percent, in [0, 200]
   double mase = 0.0;
-  double directional_accuracy = 0.0;  // in [0, 1]; NaN if no non-zero actual change
+  double directional_accuracy = 0.0;  // in [0, 1]; NaN: no actual change, or a flat forecast
   size_t direction_count = 0;         // forecasts it was computed over
   size_t direction_ties = 0;          // forecasts left out because the actual change was 0
   std::optional<IntervalScore> interval;

@@ -4,9 +4,14 @@
 // are causal, so nothing after the origin is seen) and turns the network's scaled output back
 // into prices with the scalers fitted on the training rows.
 //
+// Its inputs (volume, range, ...) are more than the price history a Forecaster is given, so it is
+// bound to one frame: forecast_from() takes the origin row explicitly, and forecast(history) reads
+// the history as rows [0, history.size()) of that frame's prices, refusing a history whose values
+// (the last window + 1, the ones its features came from) are not those rows.
+//
 //   NeuralForecaster model(frame, config);
-//   model.fit_rows(splits.train, splits.val, fit_options);   // trains (early stopping on val)
-//   std::vector<double> next5 = model.forecast(history, 5);  // prices
+//   model.fit_rows(splits.train, splits.val);                // trains (early stopping on val)
+//   auto next5 = model.forecast_from(frame.rows(), 5, 0.9);  // prices after the last row
 #pragma once
 
 #include <map>
@@ -32,7 +37,7 @@ struct FitOptions {
 
 class NeuralForecaster : public Forecaster {
  public:
-  // `frame` must hold the rows every later history refers to (row i = history value i).
+  // `frame` holds the rows every later origin refers to (row i = history value i).
   NeuralForecaster(data::FeatureFrame frame, ForecastConfig config, FitOptions options = {});
 
   std::string name() const override { return config_.model.cell; }
@@ -57,17 +62,19 @@ class NeuralForecaster : public Forecaster {
   // The nominal coverage of the head's interval (quantile head: outermost quantiles' spread).
   double interval_level(double requested) const;
 
-  // The forecast (prices) for the `horizon` rows after row origin - 1, with bounds when the head
-  // has them. history[origin - 1] is the anchor price.
+  // The forecast (prices) for the `horizon` rows from row `origin` on, made from the rows before
+  // it, with bounds when the head has them; the price of row origin - 1 is the anchor the
+  // forecast changes are added to. origin = rows() forecasts past the end of the data.
   struct PriceForecast {
     std::vector<double> mean, lower, upper;
   };
-  PriceForecast forecast_from(size_t origin, double anchor_price, int horizon, double level);
+  PriceForecast forecast_from(size_t origin, int horizon, double level);
 
  private:
-  Tensor window_at(size_t origin) const;
-  void make_net();  // a fresh network, initialised from the config's seed  // scaled rows [origin -
-                    // W, origin) as [1, W, F]
+  Tensor window_at(size_t origin) const;  // scaled rows [origin - W, origin) as [1, W, F]
+  void make_net();                        // a fresh network, initialised from the config's seed
+  // The origin a Forecaster history stands for, once it is checked to be this frame's prices.
+  size_t origin_of(const std::string& who, std::span<const double> history) const;
 
   data::FeatureFrame frame_;   // unscaled
   data::FeatureFrame scaled_;  // scaled with config_.scalers

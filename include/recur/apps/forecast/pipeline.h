@@ -16,6 +16,7 @@
 //   backtest  walk-forward evaluation of the network and the baselines (refitting as asked)
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,16 +39,31 @@ struct RunOptions {
   train::ProgressStyle progress = train::ProgressStyle::Auto;
 };
 
+// Every method's result on the same origins: the network, the naive forecast its verdict is
+// about, and the other baselines (make_other_baselines() order). Named, not positional, so that
+// nothing finds the model or naive by where it sits in a list.
+struct MethodResults {
+  BacktestResult model;
+  BacktestResult naive;
+  std::vector<BacktestResult> baselines;  // drift, seasonal naive, moving average, AR(p)
+  // One row per method under `split`: the model, naive, then the other baselines.
+  std::vector<ReportRow> rows(const std::string& split) const;
+};
+
 // Scores of every method per split, the verdict against the naive forecast, and what was written.
 struct RunResult {
-  std::vector<ReportRow> rows;  // split x method
-  std::string verdict;          // plain sentence about the test split
+  MethodResults validation;
+  MethodResults test;
+  std::string verdict;  // plain sentence about the test split
   std::optional<Verdict> beats_naive;
   std::vector<std::string> files;  // written into the run folder
   int64_t epochs_run = 0;
   int64_t best_epoch = 0;
   std::string stop_reason;
   std::vector<std::string> warnings;  // about the data: the loader's notes, extreme moves
+
+  // The validation rows, then the test rows (the table, report.md and metrics.json).
+  std::vector<ReportRow> rows() const;
 };
 
 RunResult train_run(const RunOptions& options);
@@ -81,14 +97,15 @@ struct BacktestOptions {
   train::ProgressStyle progress = train::ProgressStyle::Auto;
 };
 struct BacktestRun {
-  std::vector<BacktestResult> results;  // one per method: the network first, then the baselines
+  MethodResults results;
   std::vector<std::string> warnings;
 };
 BacktestRun backtest_run(const BacktestOptions& options);
 
 // A fixed-width console table of the rows, split by split.
 std::string format_table(const std::vector<ReportRow>& rows);
-// {"split": {"method": {"mae": ..., ...}}}
-std::string metrics_json(const std::vector<ReportRow>& rows);
+// {"split": {"method": {"mae": ..., ...}}}: metrics.json, and the "metrics" of --json output. A
+// metric that is not a number (a flat forecast's directional accuracy) is null.
+nlohmann::json metrics_json(const std::vector<ReportRow>& rows);
 
 }  // namespace recur::forecast
