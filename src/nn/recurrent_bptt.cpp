@@ -45,6 +45,7 @@ struct BackwardLoop {
   float* dh;           // [B, H_out] the direction's whole state gradient (dh_n in, dh0 out)
   float* dc;           // [B, H] its cell state gradient, or null
   DirectionGradScratch& scratch;
+  const float* h_mask;  // [B, H_out] the variational mask on h_{t-1}, or null
 };
 
 // Backward needs some values after step t that the tape does not keep, because the value
@@ -83,6 +84,8 @@ void direction_backward(const BackwardLoop& loop, const Part& part) {
   const int64_t T = layout.steps(), lo = part.begin;
   FloatBuffer dr(cell.proj > 0 ? (part.end - lo) * H : 0);
   FloatBuffer after(kind.after_step != AfterStep::None ? (part.end - lo) * H : 0);
+  // With a mask on h_{t-1}, the products' gradient (of the masked h) goes through it first.
+  FloatBuffer d_masked(loop.h_mask != nullptr ? (part.end - lo) * Hout : 0);
   float* dh = loop.dh + lo * Hout;
   float* dc = loop.dc != nullptr ? loop.dc + lo * H : nullptr;
   // The first product into dh adds to what the gate pass left there (a direct path to h_{t-1})
@@ -118,13 +121,21 @@ void direction_backward(const BackwardLoop& loop, const Part& part) {
         .dgates = dg,
         .dgh = dgh,
         .dparams = s.dparams.empty() ? nullptr : s.dparams.data() + row * kind.grad_per_unit * H});
-    // dh_{t-1} (+)= [dG over the summed blocks, dGh over the separate ones] W_hh.
+    // dh_{t-1} (+)= [dG over the summed blocks, dGh over the separate ones] W_hh (* mask).
+    float* d_product = loop.h_mask != nullptr ? d_masked.data() : dh;
+    const float beta = loop.h_mask != nullptr ? 0.0f : first_beta;
     if (summed > 0) {
-      backward_product(rows, 0, summed, Hout, dg, G, w.w_hh, w.hh_packed, first_beta, dh);
+      backward_product(rows, 0, summed, Hout, dg, G, w.w_hh, w.hh_packed, beta, d_product);
     }
     if (separate > 0) {
       backward_product(rows, summed, separate, Hout, dgh, separate, w.w_hh, w.hh_packed,
-                       summed > 0 ? 1.0f : first_beta, dh);
+                       summed > 0 ? 1.0f : beta, d_product);
+    }
+    if (loop.h_mask != nullptr) {
+      const float* mask = loop.h_mask + lo * Hout;
+      for (int64_t i = 0; i < rows * Hout; ++i) {
+        dh[i] = first_beta * dh[i] + d_masked[i] * mask[i];
+      }
     }
   }
 }
@@ -132,8 +143,16 @@ void direction_backward(const BackwardLoop& loop, const Part& part) {
 // Parameter gradients of one direction: each weight gradient is ONE GEMM over all steps.
 void direction_param_grads(const CellSpec& cell, const StepLayout& layout, int64_t input_size,
                            const float* x, const DirectionTape& tape, const DirectionGradScratch& s,
-                           const DirectionGrads& g) {
+                           const float* h_mask, const DirectionGrads& g) {
   const int64_t G = cell.gates(), H = cell.hidden, Hout = cell.out(), N = layout.rows;
+  // W_hh multiplied the masked state.
+  FloatBuffer masked_h_prev;
+  const float* h_prev = tape.h_prev.data();
+  if (h_mask != nullptr && g.w_hh != nullptr) {
+    masked_h_prev = FloatBuffer(N * Hout);
+    scale_by_sequence(layout, Hout, h_mask, h_prev, masked_h_prev.data());
+    h_prev = masked_h_prev.data();
+  }
   if (g.w_ih != nullptr) {
     gemm(Trans::Yes, Trans::No, G, input_size, N, 1.0f, s.dg.data(), G, x, input_size, 0.0f, g.w_ih,
          input_size);
@@ -141,12 +160,12 @@ void direction_param_grads(const CellSpec& cell, const StepLayout& layout, int64
   // The hidden-side gradient equals dg over the summed blocks; the separate ones have their own.
   const int64_t summed = cell.summed(), separate = cell.separate();
   if (g.w_hh != nullptr && summed > 0) {
-    gemm(Trans::Yes, Trans::No, summed, Hout, N, 1.0f, s.dg.data(), G, tape.h_prev.data(), Hout,
-         0.0f, g.w_hh, Hout);
+    gemm(Trans::Yes, Trans::No, summed, Hout, N, 1.0f, s.dg.data(), G, h_prev, Hout, 0.0f, g.w_hh,
+         Hout);
   }
   if (g.w_hh != nullptr && separate > 0) {
-    gemm(Trans::Yes, Trans::No, separate, Hout, N, 1.0f, s.dgh.data(), separate, tape.h_prev.data(),
-         Hout, 0.0f, g.w_hh + summed * Hout, Hout);
+    gemm(Trans::Yes, Trans::No, separate, Hout, N, 1.0f, s.dgh.data(), separate, h_prev, Hout, 0.0f,
+         g.w_hh + summed * Hout, Hout);
   }
   if (cell.kind->param_grads != nullptr) {
     cell.kind->param_grads(CellParamGrads{.rows = N,
@@ -185,7 +204,11 @@ void stack_backward(const StackSpec& spec, const StepLayout& layout, const float
   const int64_t slices = batch_slices(cell, B, D);
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t I = spec.layer_input_size(l);
-    const float* input = l == 0 ? x : tape.layer_inputs[l].data();
+    const float* input = tape.layer_inputs[l].empty() ? x : tape.layer_inputs[l].data();
+    const VariationalMaskRows& masks = tape.variational;
+    auto h_mask = [&](int64_t s) {
+      return masks.recurrent.empty() ? nullptr : masks.recurrent[s].data();
+    };
     std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
     std::vector<PackedStepWeights> packed(D);
     if (use_packed_steps(cell, B, D)) {
@@ -201,12 +224,13 @@ void stack_backward(const StackSpec& spec, const StepLayout& layout, const float
                                       .dy = dy_layer,
                                       .dh = dh + s * B * Hout,
                                       .dc = cell.has_c() ? dc + s * B * H : nullptr,
-                                      .scratch = scratch[part.direction]},
+                                      .scratch = scratch[part.direction],
+                                      .h_mask = h_mask(s)},
                          part);
     });
     for (int64_t d = 0; d < D; ++d) {
       const int64_t s = l * D + d;
-      direction_param_grads(cell, layout, I, input, tape.dirs[s], scratch[d], grads[s]);
+      direction_param_grads(cell, layout, I, input, tape.dirs[s], scratch[d], h_mask(s), grads[s]);
     }
     float* dinput = nullptr;
     FloatBuffer next_dy;
@@ -221,6 +245,7 @@ void stack_backward(const StackSpec& spec, const StepLayout& layout, const float
         gemm(Trans::No, Trans::No, N, I, G, 1.0f, scratch[d].dg.data(), G, weights[l * D + d].w_ih,
              I, d == 0 ? 0.0f : 1.0f, dinput, I);
       }
+      if (!masks.input.empty()) scale_by_sequence(layout, I, masks.input[l].data(), dinput, dinput);
     }
     if (l > 0) {
       const FloatBuffer& mask = tape.masks[l];

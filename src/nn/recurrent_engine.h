@@ -94,6 +94,14 @@ struct DirectionTape {
   FloatBuffer h_raw;   // projection: [N, H] the projection's input
 };
 
+// Variational dropout masks (Gal & Ghahramani 2016) in the engine's sorted sequence order,
+// already scaled by 1/(1-p): one row per sequence, the same at every step. Empty = none.
+struct VariationalMaskRows {
+  std::vector<FloatBuffer> input;      // [layer]: [B, I_layer], on the layer's input x_t
+  std::vector<FloatBuffer> recurrent;  // [layer * D + direction]: [B, H_out], on h_{t-1} into W_hh
+  bool empty() const { return input.empty() && recurrent.empty(); }
+};
+
 struct StackSpec {
   CellSpec cell;
   int64_t input_size = 0;
@@ -106,9 +114,12 @@ struct StackSpec {
 };
 
 struct StackTape {
-  std::vector<FloatBuffer> layer_inputs;  // [layer] (layer >= 1): dropout(previous output)
-  std::vector<FloatBuffer> masks;         // [layer] (layer >= 1) dropout scale per element
-  std::vector<DirectionTape> dirs;        // [layer * D + direction]
+  // [layer]: the input the layer's products read, when it is not x itself: dropout(previous
+  // output) for layer >= 1, times the variational input mask where there is one.
+  std::vector<FloatBuffer> layer_inputs;
+  std::vector<FloatBuffer> masks;   // [layer] (layer >= 1) dropout scale per element
+  VariationalMaskRows variational;  // the forward's masks, for backward
+  std::vector<DirectionTape> dirs;  // [layer * D + direction]
 };
 
 // dst[r, 0:width] = src[r, 0:width] for r < rows, with leading dimensions (lds = 0 copies one
@@ -123,6 +134,7 @@ struct StepBuffers {
   float* h = nullptr;            // [rows, H_out] the state, updated in place
   float* c = nullptr;            // [rows, H] the cell state, updated in place (cells with one)
   float* h_raw = nullptr;        // [rows, H] the projection's input (scratch or tape)
+  const float* h_in = nullptr;   // [rows, H_out] what h W_hh^T reads instead of h (masked), or null
   float* save_c_prev = nullptr;  // tape rows for c_{t-1}, or null
   float* save_tape = nullptr;    // the cell's own tape rows, or null
 };
@@ -144,11 +156,17 @@ void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
 std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w);
 
 // Forward of the stack. x [N, I]; h [L*D, B, H_out] and c [L*D, B, H] hold h0/c0 on entry and
-// h_n/c_n on return; y [N, D*H_out]. With a tape, everything backward needs is recorded there;
-// dropout between layers is applied only when `training`.
+// h_n/c_n on return; y [N, D*H_out]. With a tape, everything backward needs is recorded there
+// (the variational masks moved into it); dropout between layers is applied only when
+// `training`, the variational masks whenever given.
 void stack_forward(const StackSpec& spec, const StepLayout& layout, const float* x,
                    const std::vector<DirectionWeights>& weights, float* h, float* c, float* y,
-                   bool training, Generator& gen, StackTape* tape);
+                   bool training, Generator& gen, VariationalMaskRows masks, StackTape* tape);
+
+// dst[r, :] = src[r, :] * mask[s, :] for every row r of the layout, s its sequence (the row's
+// place within its step); dst may be src.
+void scale_by_sequence(const StepLayout& layout, int64_t width, const float* mask, const float* src,
+                       float* dst);
 
 // Backward of the stack recorded in `tape`. dy [N, D*H_out] is the output gradient;
 // dh/dc hold dh_n/dc_n on entry and dh0/dc0 on return; dx [N, I] (nullable) receives the

@@ -59,6 +59,7 @@ struct ForwardLoop {
   float* c;             // [B, H] its cell state, or null
   float* y;             // [N, D*H_out] the layer output
   DirectionTape* tape;  // null in inference
+  const float* h_mask;  // [B, H_out] variational mask on h_{t-1}, or null
 };
 
 // The time loop of one part (direction, batch rows) of one layer.
@@ -72,6 +73,7 @@ void direction_forward(const ForwardLoop& loop, const Part& part) {
   FloatBuffer p_scratch(in.p == nullptr ? width * G : 0);
   FloatBuffer gh_scratch(cell.separate() > 0 ? width * G : 0);
   FloatBuffer raw_scratch(cell.proj > 0 && tape == nullptr ? width * H : 0);
+  FloatBuffer masked_h(loop.h_mask != nullptr ? width * Hout : 0);
   float* h = loop.h + lo * Hout;
   float* c = loop.c != nullptr ? loop.c + lo * H : nullptr;
   for (int64_t k = 0; k < T; ++k) {
@@ -84,6 +86,11 @@ void direction_forward(const ForwardLoop& loop, const Part& part) {
                   .h = h,
                   .c = c,
                   .h_raw = raw_scratch.data()};
+    if (loop.h_mask != nullptr) {
+      const float* mask = loop.h_mask + lo * Hout;
+      for (int64_t i = 0; i < rows * Hout; ++i) masked_h[i] = h[i] * mask[i];
+      b.h_in = masked_h.data();
+    }
     if (tape != nullptr) {
       std::copy(h, h + rows * Hout, tape->h_prev.data() + row * Hout);
       if (!tape->cell.empty()) b.save_tape = tape->cell.data() + row * cell.kind->tape_width(H);
@@ -129,8 +136,8 @@ std::vector<float> folded_bias(const CellSpec& cell, const DirectionWeights& w) 
 void step_forward(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
                   const StepBuffers& b) {
   const bool separate = cell.separate() > 0;
-  forward_product(rows, cell.out(), cell.gates(), b.h, w.w_hh, w.hh_packed, separate ? 0.0f : 1.0f,
-                  separate ? b.gh : b.gates);
+  forward_product(rows, cell.out(), cell.gates(), b.h_in != nullptr ? b.h_in : b.h, w.w_hh,
+                  w.hh_packed, separate ? 0.0f : 1.0f, separate ? b.gh : b.gates);
   step_gates(cell, w, rows, b);
 }
 
@@ -153,9 +160,20 @@ void step_gates(const CellSpec& cell, const DirectionWeights& w, int64_t rows,
     forward_product(rows, cell.hidden, cell.out(), b.h_raw, w.w_hr, w.hr_packed, 0.0f, b.h);
 }
 
+void scale_by_sequence(const StepLayout& layout, int64_t width, const float* mask, const float* src,
+                       float* dst) {
+  for (int64_t t = 0; t < layout.steps(); ++t) {
+    for (int64_t i = 0; i < layout.batch_sizes[t]; ++i) {
+      const int64_t r = layout.offsets[t] + i;
+      for (int64_t j = 0; j < width; ++j)
+        dst[r * width + j] = src[r * width + j] * mask[i * width + j];
+    }
+  }
+}
+
 void stack_forward(const StackSpec& spec, const StepLayout& layout, const float* x,
                    const std::vector<DirectionWeights>& weights, float* h, float* c, float* y,
-                   bool training, Generator& gen, StackTape* tape) {
+                   bool training, Generator& gen, VariationalMaskRows masks, StackTape* tape) {
   const CellSpec& cell = spec.cell;
   const int64_t D = spec.directions, L = spec.layers, N = layout.rows, B = layout.batch;
   const int64_t G = cell.gates(), Hout = cell.out();
@@ -165,12 +183,19 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
     tape->dirs = std::vector<DirectionTape>(L * D);
   }
   FloatBuffer next_input;                   // input of layer l + 1 (inference)
+  FloatBuffer masked_x;                     // x times the first layer's input mask (inference)
   FloatBuffer layer_out;                    // output of a layer below the top
   std::vector<FloatBuffer> projections(D);  // inference gate buffers
   const float* input = x;
   for (int64_t l = 0; l < L; ++l) {
     const int64_t I = spec.layer_input_size(l);
     const bool top = l == L - 1;
+    if (!masks.input.empty() && l == 0) {
+      FloatBuffer& dest = tape != nullptr ? tape->layer_inputs[0] : masked_x;
+      dest = FloatBuffer(N * I);
+      scale_by_sequence(layout, I, masks.input[0].data(), x, dest.data());
+      input = dest.data();
+    }
     if (!top) layer_out = FloatBuffer(N * D * Hout);
     float* out = top ? y : layer_out.data();
     std::vector<DirectionWeights> w(weights.begin() + l * D, weights.begin() + (l + 1) * D);
@@ -200,16 +225,18 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
     }
     for_each_part(D, batch_slices(cell, B, D), B, [&](const Part& part) {
       const int64_t s = l * D + part.direction;
-      direction_forward(ForwardLoop{.cell = cell,
-                                    .layout = layout,
-                                    .w = w[part.direction],
-                                    .in = in[part.direction],
-                                    .directions = D,
-                                    .h = h + s * B * Hout,
-                                    .c = cell.has_c() ? c + s * B * cell.hidden : nullptr,
-                                    .y = out,
-                                    .tape = tape != nullptr ? &tape->dirs[s] : nullptr},
-                        part);
+      direction_forward(
+          ForwardLoop{.cell = cell,
+                      .layout = layout,
+                      .w = w[part.direction],
+                      .in = in[part.direction],
+                      .directions = D,
+                      .h = h + s * B * Hout,
+                      .c = cell.has_c() ? c + s * B * cell.hidden : nullptr,
+                      .y = out,
+                      .tape = tape != nullptr ? &tape->dirs[s] : nullptr,
+                      .h_mask = masks.recurrent.empty() ? nullptr : masks.recurrent[s].data()},
+          part);
     });
     if (top) break;
     FloatBuffer& dest = tape != nullptr ? tape->layer_inputs[l + 1] : next_input;
@@ -218,8 +245,12 @@ void stack_forward(const StackSpec& spec, const StepLayout& layout, const float*
       FloatBuffer scratch_mask;
       apply_dropout(spec.dropout, gen, dest, tape != nullptr ? tape->masks[l + 1] : scratch_mask);
     }
+    if (!masks.input.empty()) {
+      scale_by_sequence(layout, D * Hout, masks.input[l + 1].data(), dest.data(), dest.data());
+    }
     input = dest.data();
   }
+  if (tape != nullptr) tape->variational = std::move(masks);
 }
 
 }  // namespace recur::nn::detail

@@ -21,6 +21,12 @@ void check_options(CellType type, const RecurrentOptions& o) {
   if (!(o.dropout >= 0.0f && o.dropout <= 1.0f)) {
     throw ValueError(who + ": dropout must be in [0, 1], got " + std::to_string(o.dropout));
   }
+  for (auto [name, p] : {std::pair{"input_dropout", o.input_dropout},
+                         std::pair{"recurrent_dropout", o.recurrent_dropout}}) {
+    if (!(p >= 0.0f && p < 1.0f)) {
+      throw ValueError(who + ": " + name + " must be in [0, 1), got " + std::to_string(p));
+    }
+  }
   if (o.proj_size < 0) throw ValueError(who + ": proj_size must be >= 0");
   if (o.proj_size > 0 && !detail::cell_kind(type).projection) {
     throw ValueError(who + ": proj_size is only supported by cells with a projection (LSTM)");
@@ -65,16 +71,20 @@ void RecurrentLayer::reset_parameters(Generator& gen) {
   detail::reset_recurrent_parameters(*this, type_, options_.hidden_size, params_, gen);
 }
 
+const VariationalMasks* RecurrentLayer::fixed_masks() const {
+  return fixed_masks_ ? &*fixed_masks_ : nullptr;
+}
+
 RecurrentOutput RecurrentLayer::forward(const Tensor& input, const Tensor& h0, const Tensor& c0) {
-  return detail::run_dense({type_, options_, params_, type_name()}, input, h0, c0, is_training(),
-                           *dropout_gen_);
+  return detail::run_dense({type_, options_, params_, type_name(), fixed_masks()}, input, h0, c0,
+                           is_training(), *dropout_gen_);
 }
 
 PackedRecurrentOutput RecurrentLayer::forward(const PackedSequence& input, const Tensor& h0,
                                               const Tensor& c0) {
   check_packed_sequence(input, type_name() + " input");
-  return detail::run_packed({type_, options_, params_, type_name()}, input, h0, c0, is_training(),
-                            *dropout_gen_);
+  return detail::run_packed({type_, options_, params_, type_name(), fixed_masks()}, input, h0, c0,
+                            is_training(), *dropout_gen_);
 }
 
 }  // namespace recur::nn

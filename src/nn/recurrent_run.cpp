@@ -1,6 +1,7 @@
 #include "recurrent_run.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "recur/autograd/grad_mode.h"
 #include "recur/autograd/node.h"
@@ -83,6 +84,8 @@ struct Context {
   std::vector<ParamSlot> slots;       // [i]: where param_tensors[i] belongs
   std::vector<DirectionWeights> weights;
   std::string name;  // the module, for messages
+  float input_dropout = 0.0f, recurrent_dropout = 0.0f;
+  const VariationalMasks* fixed_masks = nullptr;
   int64_t stack_directions() const { return spec.layers * spec.directions; }
 };
 
@@ -111,6 +114,9 @@ Context make_context(const StackModule& module) {
     }
   }
   ctx.name = module.name;
+  ctx.input_dropout = o.input_dropout;
+  ctx.recurrent_dropout = o.recurrent_dropout;
+  ctx.fixed_masks = module.fixed_masks;
   return ctx;
 }
 
@@ -130,6 +136,57 @@ Tensor state_tensor(const Context& ctx, const FloatBuffer& sorted_state, int64_t
   Tensor t = Tensor::empty({S, B, width});
   from_sorted(sorted_state.data(), S, B, width, ctx.sorted, t.data());
   return t;
+}
+
+// One mask row per sequence: 0 with probability p, else 1/(1-p).
+FloatBuffer draw_mask(int64_t rows, int64_t width, float p, Generator& gen) {
+  FloatBuffer mask(rows * width);
+  const float scale = 1.0f / (1.0f - p);
+  for (float& m : mask) m = gen.bernoulli(p) ? 0.0f : scale;
+  return mask;
+}
+
+// The caller's masks [B, width] in sorted order, checked.
+std::vector<FloatBuffer> given_masks(const Context& ctx, const std::vector<Tensor>& masks,
+                                     int64_t count, const std::function<int64_t(int64_t)>& width,
+                                     const std::string& what) {
+  std::vector<FloatBuffer> rows;
+  if (masks.empty()) return rows;
+  if (static_cast<int64_t>(masks.size()) != count) {
+    throw ValueError(ctx.name + ": " + std::to_string(masks.size()) + " " + what +
+                     " masks, expected " + std::to_string(count));
+  }
+  const int64_t B = ctx.layout.batch;
+  for (int64_t k = 0; k < count; ++k) {
+    check_shape(masks[k], {B, width(k)}, ctx.name + " " + what + " mask " + std::to_string(k));
+    rows.emplace_back(B * width(k));
+    to_sorted(masks[k].data(), 1, B, width(k), ctx.sorted, rows.back().data());
+  }
+  return rows;
+}
+
+// The variational dropout masks of a training forward: the fixed ones, or drawn layer by layer
+// (the input mask, then each direction's recurrent mask).
+VariationalMaskRows variational_masks(const Context& ctx, Generator& gen) {
+  const StackSpec& spec = ctx.spec;
+  const int64_t L = spec.layers, D = spec.directions, B = ctx.layout.batch;
+  const auto input_width = [&](int64_t l) { return spec.layer_input_size(l); };
+  const auto state_width = [&](int64_t) { return spec.cell.out(); };
+  VariationalMaskRows m;
+  if (ctx.fixed_masks != nullptr) {
+    m.input = given_masks(ctx, ctx.fixed_masks->input, L, input_width, "variational input");
+    m.recurrent =
+        given_masks(ctx, ctx.fixed_masks->recurrent, L * D, state_width, "variational recurrent");
+    return m;
+  }
+  for (int64_t l = 0; l < L; ++l) {
+    if (ctx.input_dropout > 0.0f)
+      m.input.push_back(draw_mask(B, input_width(l), ctx.input_dropout, gen));
+    for (int64_t d = 0; d < D && ctx.recurrent_dropout > 0.0f; ++d) {
+      m.recurrent.push_back(draw_mask(B, state_width(l), ctx.recurrent_dropout, gen));
+    }
+  }
+  return m;
 }
 
 class RecurrentBackward : public Node {
@@ -220,7 +277,9 @@ CoreResult run_core(Context ctx, const Tensor& input, const Tensor& h0, const Te
   CoreResult r;
   r.y_rows = Tensor::empty({ctx.layout.rows, spec.directions * spec.cell.out()});
   stack_forward(spec, ctx.layout, ctx.x_rows.data(), ctx.weights, h.data(), c.data(),
-                r.y_rows.data(), training, gen, record ? &tape : nullptr);
+                r.y_rows.data(), training, gen,
+                training ? variational_masks(ctx, gen) : VariationalMaskRows{},
+                record ? &tape : nullptr);
   r.h_n = state_tensor(ctx, h, spec.cell.out());
   if (spec.cell.has_c()) r.c_n = state_tensor(ctx, c, spec.cell.hidden);
   output = finish(r.y_rows);

@@ -17,6 +17,7 @@ struct StackModule {
   const RecurrentOptions& options;
   const std::vector<RecurrentLayer::DirectionParameters>& params;  // [layer * D + direction]
   std::string name;                                                // for messages
+  const VariationalMasks* fixed_masks = nullptr;  // used instead of drawing masks, or null
 };
 
 // Registers on `module` one direction's parameters, zero-filled, named PyTorch's way plus

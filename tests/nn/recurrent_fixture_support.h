@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,18 @@ struct RnnCase {
       if (k.rfind("param.", 0) == 0) out[k.substr(6)] = v;
     }
     return out;
+  }
+  // The variational dropout masks of a vd_* case (mask.input.<k>, mask.recurrent.<k>), or none.
+  std::optional<nn::VariationalMasks> variational_masks() const {
+    nn::VariationalMasks masks;
+    for (size_t k = 0; has("mask.input." + std::to_string(k)); ++k) {
+      masks.input.push_back(get("mask.input." + std::to_string(k)));
+    }
+    for (size_t k = 0; has("mask.recurrent." + std::to_string(k)); ++k) {
+      masks.recurrent.push_back(get("mask.recurrent." + std::to_string(k)));
+    }
+    if (masks.input.empty() && masks.recurrent.empty()) return std::nullopt;
+    return masks;
   }
 };
 

@@ -20,12 +20,24 @@ struct GradcheckCase {
   // of an x near 0 normalises a near-zero vector: a gradient of 1/spread).
   int64_t hidden = 3;
   float input_low = -1.0f;
+  bool variational = false;  // training mode with fixed variational dropout masks
 };
 
 // Test names and messages show the case's name, not the struct's bytes.
 void PrintTo(const GradcheckCase& c, std::ostream* os) { *os << c.name; }
 
 class RecurrentGradcheck : public ::testing::TestWithParam<GradcheckCase> {};
+
+// Inverted-dropout masks (p = 0.3) for every layer input and direction of a 2-layer,
+// bidirectional layer over B sequences.
+nn::VariationalMasks fixed_masks(int64_t B, int64_t input_size, int64_t Hout, Generator& gen) {
+  auto draw = [&](int64_t width) {
+    Tensor m = Tensor::empty({B, width});
+    for (float& v : m.span()) v = gen.bernoulli(0.3f) ? 0.0f : 1.0f / 0.7f;
+    return m;
+  };
+  return {{draw(input_size), draw(2 * Hout)}, {draw(Hout), draw(Hout), draw(Hout), draw(Hout)}};
+}
 
 TEST_P(RecurrentGradcheck, MatchesFiniteDifferences) {
   const GradcheckCase& gc = GetParam();
@@ -50,6 +62,10 @@ TEST_P(RecurrentGradcheck, MatchesFiniteDifferences) {
   for (Tensor& t : inputs) t.set_requires_grad(true);
   // The layer's own parameter tensors are inputs too: gradcheck perturbs them in place.
   for (const Tensor& p : layer.parameters()) inputs.push_back(p);
+  if (gc.variational) {
+    layer.train();
+    layer.set_variational_masks(fixed_masks(B, 2, Hout, gen));
+  }
 
   for (int which = 0; which < (lstm ? 3 : 2); ++which) {
     auto fn = [&](const std::vector<Tensor>& in) {
@@ -75,17 +91,19 @@ TEST_P(RecurrentGradcheck, MatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(
     Layers, RecurrentGradcheck,
-    ::testing::Values(GradcheckCase{"rnn_tanh", nn::CellType::RnnTanh, 0, false},
-                      GradcheckCase{"rnn_relu_packed", nn::CellType::RnnRelu, 0, true},
-                      GradcheckCase{"lstm", nn::CellType::Lstm, 0, false},
-                      GradcheckCase{"lstm_proj_packed", nn::CellType::Lstm, 2, true},
-                      GradcheckCase{"gru", nn::CellType::Gru, 0, false},
-                      GradcheckCase{"gru_packed", nn::CellType::Gru, 0, true},
-                      GradcheckCase{"ln_lstm", nn::CellType::LayerNormLstm, 0, false, 8, 0.5f},
-                      GradcheckCase{"ln_lstm_packed", nn::CellType::LayerNormLstm, 0, true, 8,
-                                    0.5f},
-                      GradcheckCase{"ln_gru", nn::CellType::LayerNormGru, 0, false, 8, 0.5f},
-                      GradcheckCase{"ln_gru_packed", nn::CellType::LayerNormGru, 0, true, 8, 0.5f}),
+    ::testing::Values(
+        GradcheckCase{"rnn_tanh", nn::CellType::RnnTanh, 0, false},
+        GradcheckCase{"rnn_relu_packed", nn::CellType::RnnRelu, 0, true},
+        GradcheckCase{"lstm", nn::CellType::Lstm, 0, false},
+        GradcheckCase{"lstm_proj_packed", nn::CellType::Lstm, 2, true},
+        GradcheckCase{"gru", nn::CellType::Gru, 0, false},
+        GradcheckCase{"gru_packed", nn::CellType::Gru, 0, true},
+        GradcheckCase{"ln_lstm", nn::CellType::LayerNormLstm, 0, false, 8, 0.5f},
+        GradcheckCase{"ln_lstm_packed", nn::CellType::LayerNormLstm, 0, true, 8, 0.5f},
+        GradcheckCase{"ln_gru", nn::CellType::LayerNormGru, 0, false, 8, 0.5f},
+        GradcheckCase{"ln_gru_packed", nn::CellType::LayerNormGru, 0, true, 8, 0.5f},
+        GradcheckCase{"lstm_variational_packed", nn::CellType::Lstm, 0, true, 3, -1.0f, true},
+        GradcheckCase{"gru_variational", nn::CellType::Gru, 0, false, 3, -1.0f, true}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -3,7 +3,7 @@
 // PyTorch's outputs, final states and the gradients of every parameter, the input and the
 // initial state. The weights are loaded by their PyTorch names through load_state_dict. The
 // layer-normalised cells' reference is written op by op in the fixture script (PyTorch has
-// none).
+// none), and so is the variational dropout cases' (vd_*: fixed masks replayed here).
 #include <gtest/gtest.h>
 
 #include "recur/autograd/backward.h"
@@ -24,6 +24,13 @@ TEST_P(RecurrentParity, MatchesPyTorch) {
   const float tol = normalised ? 3e-5f : 1e-5f;
   nn::RecurrentLayer layer(c.cell, c.options);
   layer.load_state_dict(c.state_dict());  // strict: every PyTorch name must match
+  // Variational dropout cases replay the fixture's masks in training mode (no other dropout).
+  if (auto masks = c.variational_masks()) {
+    layer.train();
+    layer.set_variational_masks(std::move(masks));
+  } else {
+    layer.eval();
+  }
 
   Tensor input = c.get("input").clone().set_requires_grad(true);
   Tensor h0, c0;

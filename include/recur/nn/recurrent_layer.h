@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,18 @@ struct RecurrentOptions {
   bool bias = true, batch_first = false, bidirectional = false;
   float dropout = 0.0f;   // between layers, training mode only, not after the last layer
   int64_t proj_size = 0;  // LSTM only
+  // Variational dropout (Gal & Ghahramani 2016), training mode only, in [0, 1): one mask per
+  // sequence, the same at every step, on each layer's input x_t (input_dropout) and on h_{t-1}
+  // where it enters W_hh (recurrent_dropout; a GRU's z * h path keeps the unmasked h). Inside
+  // the fused forward and BPTT, like everything else here.
+  float input_dropout = 0.0f, recurrent_dropout = 0.0f;
+};
+
+// Variational dropout masks given instead of drawn, in the batch's order, each entry 0 or
+// 1/(1-p) (inverted dropout): RecurrentLayer::set_variational_masks.
+struct VariationalMasks {
+  std::vector<Tensor> input;      // [num_layers]: [B, input size of the layer] (empty: none)
+  std::vector<Tensor> recurrent;  // [num_layers * D]: [B, H_out] (empty: none)
 };
 
 // The state a recurrent stack starts from or ends in: h [num_layers*D, B, H_out] and c (LSTM
@@ -80,6 +93,13 @@ class RecurrentLayer : public Module {
   };
   const DirectionParameters& parameters_of(int64_t layer, int64_t direction) const;
 
+  // Training-mode forwards use these variational dropout masks instead of drawing their own,
+  // until reset with std::nullopt: to replay a reference (the parity tests do) or to keep one
+  // set of masks over several calls (Monte Carlo dropout). Shapes are checked at the forward.
+  void set_variational_masks(std::optional<VariationalMasks> masks) {
+    fixed_masks_ = std::move(masks);
+  }
+
   // Re-draws every weight and bias from U(-1/sqrt(H), 1/sqrt(H)) (the construction default);
   // a cell's own parameters go back to their initial values.
   void reset_parameters(Generator& gen = default_generator());
@@ -89,6 +109,8 @@ class RecurrentLayer : public Module {
   RecurrentOptions options_;
   std::vector<DirectionParameters> params_;  // [layer * D + direction]
   Generator* dropout_gen_;                   // masks of the dropout between layers
+  std::optional<VariationalMasks> fixed_masks_;
+  const VariationalMasks* fixed_masks() const;
 };
 
 }  // namespace recur::nn
