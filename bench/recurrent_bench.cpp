@@ -2,8 +2,10 @@
 //   S1: T=30, B=32, I=1,   H=64,  2 layers   (small forecasting model)
 //   S2: T=100, B=64, I=128, H=256, 1 layer   (mid-size sequence model)
 //   S5: streaming, one step at B=1, I=32, H=128
-// for each cell type (arg 0: 0 = LSTM, 1 = GRU, 2 = RNN tanh). "Forward" is inference
-// (NoGradGuard); "TrainStep" is forward + backward of all outputs (weights' gradients included).
+// for each cell type (arg 0: 0 = LSTM, 1 = GRU, 2 = RNN tanh, 3 = layer-normalised LSTM, 4 =
+// layer-normalised GRU). "Forward" is inference (NoGradGuard); "TrainStep" is forward + backward
+// of all outputs (weights' gradients included); "VariationalTrainStep" the same with input and
+// recurrent variational dropout at 0.25 (arg: 0 = LSTM, 1 = GRU).
 //   build-rnn/bench/bench_recurrent --benchmark_filter=S1
 #include <benchmark/benchmark.h>
 
@@ -23,14 +25,18 @@ constexpr Shape kS1{30, 32, 1, 64, 2};
 constexpr Shape kS2{100, 64, 128, 256, 1};
 
 CellType cell_of(int64_t arg) {
-  return arg == 0 ? CellType::Lstm : arg == 1 ? CellType::Gru : CellType::RnnTanh;
+  constexpr CellType kCells[] = {CellType::Lstm, CellType::Gru, CellType::RnnTanh,
+                                 CellType::LayerNormLstm, CellType::LayerNormGru};
+  return kCells[arg];
 }
 
-recur::nn::RecurrentLayer make_layer(CellType cell, const Shape& s, recur::Generator& gen) {
+recur::nn::RecurrentLayer make_layer(CellType cell, const Shape& s, recur::Generator& gen,
+                                     float variational_dropout = 0.0f) {
   recur::nn::RecurrentOptions o;
   o.input_size = s.I;
   o.hidden_size = s.H;
   o.num_layers = s.layers;
+  o.input_dropout = o.recurrent_dropout = variational_dropout;
   return recur::nn::RecurrentLayer(cell, o, gen);
 }
 
@@ -53,10 +59,10 @@ void forward(benchmark::State& state, const Shape& s) {
   state.SetItemsProcessed(state.iterations() * s.T * s.B);
 }
 
-void train_step(benchmark::State& state, const Shape& s) {
+void train_step(benchmark::State& state, const Shape& s, float variational_dropout = 0.0f) {
   recur::Generator gen(1);
   const CellType cell = cell_of(state.range(0));
-  auto layer = make_layer(cell, s, gen);
+  auto layer = make_layer(cell, s, gen, variational_dropout);
   Tensor x = Tensor::uniform({s.T, s.B, s.I}, -1, 1, gen);
   Tensor grad = Tensor::uniform({s.T, s.B, s.H}, -1, 1, gen);
   for (auto _ : state) {
@@ -72,6 +78,8 @@ void BM_S1_Forward(benchmark::State& state) { forward(state, kS1); }
 void BM_S1_TrainStep(benchmark::State& state) { train_step(state, kS1); }
 void BM_S2_Forward(benchmark::State& state) { forward(state, kS2); }
 void BM_S2_TrainStep(benchmark::State& state) { train_step(state, kS2); }
+void BM_S1_VariationalTrainStep(benchmark::State& state) { train_step(state, kS1, 0.25f); }
+void BM_S2_VariationalTrainStep(benchmark::State& state) { train_step(state, kS2, 0.25f); }
 
 // S5: one streaming step (raw, allocation-free overload) at B=1, I=32, H=128; args: cell,
 // threads the stream splits the step between.
@@ -96,10 +104,12 @@ void BM_S5_StreamStepTensor(benchmark::State& state) {
   set_label(state, cell);
 }
 
-BENCHMARK(BM_S1_Forward)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_S1_TrainStep)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_S2_Forward)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_S2_TrainStep)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_S1_Forward)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_S1_TrainStep)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_S1_VariationalTrainStep)->DenseRange(0, 1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_S2_Forward)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_S2_TrainStep)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_S2_VariationalTrainStep)->DenseRange(0, 1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_S5_StreamStep)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_S5_StreamStepTensor)->Arg(0)->Unit(benchmark::kNanosecond);
 

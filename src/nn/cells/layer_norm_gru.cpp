@@ -109,13 +109,13 @@ void ln_gru_gate_grads(const GateGradStep& s) {
 
 void ln_gru_param_grads(const CellParamGrads& g) {
   const int64_t H = g.hidden, G = 3 * H, N = g.rows, tape_w = 7 * H + 2, grad_w = 2 * G;
-  const float *dgi = g.dparams, *dgh = g.dparams + G;
-  const float *x_hat = g.tape, *h_hat = g.tape + G;
   const auto& out = *g.params;
-  sum_columns(N, G, dgi, grad_w, nullptr, 0, g.b_ih);
-  sum_columns(N, G, dgh, grad_w, nullptr, 0, g.b_hh);
-  sum_columns(N, G, dgi, grad_w, x_hat, tape_w, out[kGruGainIh]);
-  sum_columns(N, G, dgh, grad_w, h_hat, tape_w, out[kGruGainHh]);
+  // dparams row: dgi [G] | dgh [G]; tape row: x_hat [G] | h_hat [G] | gh_n [H] | rstd.
+  sum_columns<4>(N, g.dparams, grad_w, g.tape, tape_w,
+                 {{{0, -1, G, g.b_ih},
+                   {G, -1, G, g.b_hh},
+                   {0, 0, G, out[kGruGainIh]},
+                   {G, G, G, out[kGruGainHh]}}});
 }
 
 }  // namespace

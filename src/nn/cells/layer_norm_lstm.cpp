@@ -39,6 +39,8 @@ struct LnLstmTapeRow {
   }
 };
 
+// Keep: write the tape (training); a template so that both loops vectorise without a branch.
+template <bool Keep>
 void ln_lstm_row(const GateStep& s, int64_t r) {
   const int64_t H = s.hidden, G = 4 * H;
   const float* const* p = s.params;
@@ -47,16 +49,18 @@ void ln_lstm_row(const GateStep& s, int64_t r) {
   float* c = s.c + r * H;
   float* h = s.h + r * H;
   const RowMoments mx = row_moments(a, G), mh = row_moments(gh, G);
-  const bool keep = s.save_tape != nullptr;
   const LnLstmTapeRow<float> t(s.save_tape, H, r);
+  const float *gain_ih = p[kGainIh], *gain_hh = p[kGainHh];
   for (int64_t j = 0; j < G; ++j) {
     const float x_hat = (a[j] - mx.mean) * mx.rstd, h_hat = (gh[j] - mh.mean) * mh.rstd;
-    if (keep) {
+    if constexpr (Keep) {
       t.x_hat[j] = x_hat;
       t.h_hat[j] = h_hat;
     }
-    a[j] = x_hat * p[kGainIh][j] + h_hat * p[kGainHh][j];
-    if (s.input_bias != nullptr) a[j] += s.input_bias[j] + s.hidden_bias[j];
+    a[j] = x_hat * gain_ih[j] + h_hat * gain_hh[j];
+  }
+  if (s.input_bias != nullptr) {
+    for (int64_t j = 0; j < G; ++j) a[j] += s.input_bias[j] + s.hidden_bias[j];
   }
   kernels::sigmoid(a, a, 2 * H);  // i, f
   kernels::tanh(a + 2 * H, a + 2 * H, H);
@@ -65,14 +69,15 @@ void ln_lstm_row(const GateStep& s, int64_t r) {
   const float *i = a, *f = a + H, *g = a + 2 * H, *o = a + 3 * H;
   for (int64_t j = 0; j < H; ++j) c[j] = f[j] * c[j] + i[j] * g[j];
   const RowMoments mc = row_moments(c, H);
+  const float *gain_c = p[kGainC], *bias_c = p[kBiasC];
   for (int64_t j = 0; j < H; ++j) {
     const float c_hat = (c[j] - mc.mean) * mc.rstd;
-    if (keep) t.c_hat[j] = c_hat;
-    h[j] = c_hat * p[kGainC][j] + p[kBiasC][j];
+    if constexpr (Keep) t.c_hat[j] = c_hat;
+    h[j] = c_hat * gain_c[j] + bias_c[j];
   }
   kernels::tanh(h, h, H);
   for (int64_t j = 0; j < H; ++j) h[j] *= o[j];
-  if (keep) {
+  if constexpr (Keep) {
     t.rstd[0] = mx.rstd;
     t.rstd[1] = mh.rstd;
     t.rstd[2] = mc.rstd;
@@ -80,7 +85,13 @@ void ln_lstm_row(const GateStep& s, int64_t r) {
 }
 
 void ln_lstm_gate_pass(const GateStep& s) {
-  for (int64_t r = 0; r < s.rows; ++r) ln_lstm_row(s, r);
+  for (int64_t r = 0; r < s.rows; ++r) {
+    if (s.save_tape != nullptr) {
+      ln_lstm_row<true>(s, r);
+    } else {
+      ln_lstm_row<false>(s, r);
+    }
+  }
 }
 
 void ln_lstm_row_grads(const GateGradStep& s, int64_t r) {
@@ -122,15 +133,16 @@ void ln_lstm_gate_grads(const GateGradStep& s) {
 
 void ln_lstm_param_grads(const CellParamGrads& g) {
   const int64_t H = g.hidden, G = 4 * H, N = g.rows, tape_w = 9 * H + 3, grad_w = 5 * H;
-  const float *da = g.dparams, *dyc = g.dparams + G;
-  const float *x_hat = g.tape, *h_hat = g.tape + G, *c_hat = g.tape + 2 * G;
   const auto& out = *g.params;
-  sum_columns(N, G, da, grad_w, nullptr, 0, g.b_ih);
-  sum_columns(N, G, da, grad_w, nullptr, 0, g.b_hh);
-  sum_columns(N, G, da, grad_w, x_hat, tape_w, out[kGainIh]);
-  sum_columns(N, G, da, grad_w, h_hat, tape_w, out[kGainHh]);
-  sum_columns(N, H, dyc, grad_w, c_hat, tape_w, out[kGainC]);
-  sum_columns(N, H, dyc, grad_w, nullptr, 0, out[kBiasC]);
+  // dparams row: da [G] | dyc [H]; tape row: x_hat [G] | h_hat [G] | c_hat [H] | rstd.
+  float* bias = g.b_ih != nullptr ? g.b_ih : g.b_hh;  // both biases get the sum of da
+  sum_columns<5>(N, g.dparams, grad_w, g.tape, tape_w,
+                 {{{0, -1, G, bias},
+                   {0, 0, G, out[kGainIh]},
+                   {0, G, G, out[kGainHh]},
+                   {G, 2 * G, H, out[kGainC]},
+                   {G, -1, H, out[kBiasC]}}});
+  if (g.b_ih != nullptr && g.b_hh != nullptr) std::copy(g.b_ih, g.b_ih + G, g.b_hh);
 }
 
 }  // namespace

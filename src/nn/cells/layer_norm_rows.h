@@ -4,6 +4,8 @@
 // src/nn/cells.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -43,21 +45,37 @@ inline void add_row_norm_backward(const float* dy, const float* gain, const floa
   for (int64_t j = 0; j < n; ++j) dx[j] += rstd * (dy[j] * gain[j] - mean_g - x_hat[j] * mean_gx);
 }
 
-// out[j] = sum over rows of a[r, j] (* b[r, j] when b is given); rows lda / ldb apart. Null
-// out = not wanted.
-inline void sum_columns(int64_t rows, int64_t width, const float* a, int64_t lda, const float* b,
-                        int64_t ldb, float* out) {
-  if (out == nullptr) return;
-  for (int64_t j = 0; j < width; ++j) out[j] = 0.0f;
+// Column sums over `rows` rows, all in one pass over the rows (the parameter gradients of a
+// normalised cell read the same rows several times): sums[k][j] = sum_r a_k[r, j] (* b_k[r, j]
+// when b_k is given). Each a_k, b_k is a column offset into rows of lda / ldb floats; a null
+// output is skipped.
+struct ColumnSum {
+  int64_t a, b;  // offsets into the rows of a and b (b < 0: no factor)
+  int64_t width;
+  float* out;
+};
+
+template <size_t K>
+void sum_columns(int64_t rows, const float* a, int64_t lda, const float* b, int64_t ldb,
+                 const std::array<ColumnSum, K>& sums) {
+  for (const ColumnSum& s : sums) {
+    if (s.out != nullptr) std::fill(s.out, s.out + s.width, 0.0f);
+  }
   for (int64_t r = 0; r < rows; ++r) {
     const float* ar = a + r * lda;
-    if (b == nullptr) {
+    const float* br = b + r * ldb;
+    for (const ColumnSum& s : sums) {
+      if (s.out == nullptr) continue;
+      float* out = s.out;
+      const float* x = ar + s.a;
+      if (s.b < 0) {
 #pragma omp simd
-      for (int64_t j = 0; j < width; ++j) out[j] += ar[j];
-    } else {
-      const float* br = b + r * ldb;
+        for (int64_t j = 0; j < s.width; ++j) out[j] += x[j];
+      } else {
+        const float* y = br + s.b;
 #pragma omp simd
-      for (int64_t j = 0; j < width; ++j) out[j] += ar[j] * br[j];
+        for (int64_t j = 0; j < s.width; ++j) out[j] += x[j] * y[j];
+      }
     }
   }
 }
