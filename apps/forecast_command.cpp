@@ -54,9 +54,9 @@ struct ScoringFlags {
 // The options of `train`, kept as CLI11 options so that only flags given explicitly override
 // a --config file.
 struct TrainFlags {
-  std::string data, out = "runs/forecast", config_file, target = "close", target_kind = "price",
-                    cell = "lstm", head = "point", strategy = "direct", symbol,
-                    date_column = "date", missing = "error", input_scaler = "standard",
+  std::string data, out = "runs/forecast", config_file, target = "close",
+                    target_kind = "difference", cell = "lstm", head = "point", strategy = "direct",
+                    symbol, date_column = "date", missing = "error", input_scaler = "standard",
                     target_scaler = "standard";
   std::vector<std::string> features;
   size_t window = 30, horizon = 1, gap = 0;
@@ -146,8 +146,11 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                                           "train a model, score it against baselines, "
                                           "write a run folder");
   cmd->footer(
-      "Example:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --target close "
-      "--target-kind log_return --window 30 --out runs/sp500\n\n"
+      "Example:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --out runs/sp500\n\n"
+      "The defaults predict the next day's change of the close (--target-kind difference) from "
+      "30 days of closes: of the setups tried on the validation splits of the shipped price "
+      "series they did best (docs/FORECAST.md, \"Defaults\"). --target-kind price is the "
+      "tutorial's price-level setup, which did far worse than the naive forecast there.\n\n"
       "The run folder gets model.safetensors, config.json, metrics.json, predictions.csv, "
       "training.csv, report.md and forecast.png, loss.png, errors.png.");
   cmd->add_option("--data", f.data, "CSV of daily prices (Date + Open/High/Low/Close/...)")
@@ -157,11 +160,14 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
   cmd->add_option("--config", f.config_file, "a config.json to start from; flags override it")
       ->check(CLI::ExistingFile);
   cmd->add_option("--target", f.target, "price column to forecast (default close)");
-  cmd->add_option("--target-kind", f.target_kind, "price | difference | log_return")
+  cmd->add_option("--target-kind", f.target_kind,
+                  "difference | log_return | price (default difference; price: the tutorial's "
+                  "price-level target)")
       ->check(CLI::IsMember({"price", "difference", "log_return"}));
   cmd->add_option("--features", f.features,
                   "model inputs: columns or derived (return, log_return, log_volume, hl_range, "
-                  "ma<N>, dow_onehot, dow_sincos); default: the target itself");
+                  "ma<N>, dow_onehot, dow_sincos); default: the target column, or log_return for "
+                  "--target-kind log_return");
   cmd->add_option("--symbol", f.symbol, "ticker to keep from a long-format file");
   cmd->add_option("--date-column", f.date_column, "name of the date column (default date)");
   cmd->add_option("--missing", f.missing, "error | ffill (forward-fill missing values)")

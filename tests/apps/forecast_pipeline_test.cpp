@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_runner.h"
 #include "recur/apps/forecast/forecast_net.h"
 #include "recur/apps/forecast/neural_forecaster.h"
 #include "recur/apps/forecast/pipeline.h"
@@ -218,6 +219,28 @@ TEST(ForecastPipeline, MissingScalersOrWeightsAreClearErrors) {
     EXPECT_NE(std::string(e.what()).find("scalers"), std::string::npos) << e.what();
   }
   EXPECT_THROW(predict_run(dir / "nowhere", kMsft, 0.9), IoError);
+}
+
+// ---- Defaults (issue 14 item 1): the change of the close, chosen on validation data
+// (docs/FORECAST.md, "Defaults"); the tutorial's price level one flag away.
+
+TEST(ForecastCli, DefaultsPredictTheChangeAndThePriceLevelIsOneFlagAway) {
+  TempDir dir;
+  const std::string train = "forecast train --data " + kMsft +
+                            " --window 5 --hidden 4 --layers 1 --epochs 1 --quiet --out ";
+  for (const auto& [flags, kind] :
+       {std::pair<std::string, std::string>{"", "difference"}, {" --target-kind price", "price"}}) {
+    const std::string run = dir / kind;
+    const auto r = recur::testing::run_cli(train + run + flags);
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto config = nlohmann::json::parse(file_bytes(run + "/config.json"));
+    EXPECT_EQ(config["features"]["target"], kind);
+    EXPECT_EQ(config["features"]["inputs"], nlohmann::json::array({"close"}));
+    // The report says which target was used and where the choice is explained.
+    const std::string report = file_bytes(run + "/report.md");
+    EXPECT_NE(report.find("`--target-kind " + kind + "`"), std::string::npos) << report;
+    EXPECT_NE(report.find("docs/FORECAST.md, \"Defaults\""), std::string::npos) << report;
+  }
 }
 
 // ---- Reliability (issue 10): a failed run changes nothing, every input is validated.
