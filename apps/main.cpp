@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "commands.h"
+#include "recur/distributed/mpi_session.h"
+#include "worker_rank.h"
 
 // OpenMP workers that spin between parallel regions steal the cores they wait for when the
 // machine is busy (measured here: a forecast run 5x slower with 2 spinning threads than with 1).
@@ -18,8 +20,7 @@ void prefer_passive_openmp_threads(char** argv) {
   ::execv("/proc/self/exe", argv);  // returns only on failure: then go on as we are
 }
 
-int main(int argc, char** argv) {
-  prefer_passive_openmp_threads(argv);
+int run_command_line(int argc, char** argv) {
   CLI::App app{"recur: recurrent sequence models (RNN, LSTM, GRU) — train, run, forecast"};
   app.set_version_flag("--version", std::string("recur ") + RECUR_VERSION);
   app.require_subcommand(0, 1);
@@ -49,4 +50,20 @@ int main(int argc, char** argv) {
     std::cout << app.help();
   }
   return 0;
+}
+
+// Under mpirun every rank runs the same command line (docs/DISTRIBUTED.md); a rank that fails
+// ends the job, since its peers would wait for it forever.
+int main(int argc, char** argv) {
+  prefer_passive_openmp_threads(argv);
+  try {
+    recur::distributed::MpiSession mpi(argc, argv);
+    const recur::cli::WorkerRank worker(mpi.rank(), argc, argv);
+    const int code = run_command_line(argc, argv);
+    if (code != 0 && mpi.size() > 1) mpi.abort(code);
+    return code;
+  } catch (const std::exception& e) {
+    std::cerr << "recur: error: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -8,6 +8,7 @@ packages=(
   libopenblas-openmp-dev liblapacke-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin  # data-parallel training (docs/DISTRIBUTED.md); optional to build
   clang libclang-rt-14-dev libomp-14-dev  # the fuzz targets: clang, libFuzzer, clang's OpenMP
 )
 

@@ -1,6 +1,7 @@
 #include "recur/train/sequence_loader.h"
 
 #include <algorithm>
+#include <numeric>
 #include <string>
 
 #include "recur/data/length_buckets.h"
@@ -62,6 +63,11 @@ Batch SequenceLoader::collate(const std::vector<int64_t>& items) const {
     const std::vector<int64_t>& target = targets_[item];
     std::copy(target.begin(), target.end(), batch.labels.data() + (per_step ? b * T : b));
     batch.lengths.push_back(lengths_[item]);
+  }
+  // Per step, the loss averages the batch's tokens, not its sequences.
+  if (per_step) {
+    batch.row_terms = batch.lengths;
+    batch.loss_terms = std::accumulate(batch.lengths.begin(), batch.lengths.end(), int64_t{0});
   }
   return batch;
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "recur/io/json_fields.h"
 #include "recur/io/safetensors.h"
 #include "recur/optim/clip_grad.h"
+#include "recur/train/data_parallel.h"
 
 namespace recur::train {
 
@@ -68,7 +70,9 @@ Trainer::Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFunction lo
       optimizer_(optimizer),
       loss_(std::move(loss)),
       options_(std::move(options)),
-      progress_(*options_.progress_stream, options_.progress) {
+      comm_(options_.communicator != nullptr ? *options_.communicator : world()),
+      progress_(*options_.progress_stream,
+                comm_.rank() == 0 ? options_.progress : ProgressStyle::Quiet) {
   if (options_.epochs < 0 || options_.patience < 0 || options_.clip_grad_norm < 0 ||
       options_.clip_grad_value < 0) {
     throw ValueError("Trainer: epochs, patience and clipping limits must not be negative");
@@ -83,10 +87,21 @@ double Trainer::train_epoch(const BatchSource& loader, int64_t epoch, double& me
   const std::vector<Tensor> params = model_.parameters();
   double loss_sum = 0.0, norm_sum = 0.0;
   int64_t seen = 0, steps = 0;
-  for (const Batch& batch : loader.epoch(epoch)) {
+  for (const Batch& global : loader.epoch(epoch)) {
     optimizer_.zero_grad();
-    Tensor loss = loss_(batch);
-    const double value = loss.item();
+    // This rank's rows, weighted by their share of the global batch's loss terms: the weighted
+    // sum of the ranks' gradients is then the gradient of the global batch's mean loss.
+    const Batch mine = shard_batch(global, comm_.rank(), comm_.size());
+    const int64_t n = global.loss_weight();
+    const double share =
+        static_cast<double>(mine.size() > 0 ? mine.loss_weight() : 0) / static_cast<double>(n);
+    double value = 0.0;
+    if (mine.size() > 0) {
+      Tensor loss = loss_(mine);
+      value = loss.item();
+      if (std::isfinite(value)) loss.backward();
+    }
+    value = all_reduce_gradients(comm_, params, share, value);
     auto where = [&] {
       return "epoch " + std::to_string(epoch) + ", batch " + std::to_string(steps + 1) + "/" +
              std::to_string(loader.num_batches());
@@ -96,7 +111,6 @@ double Trainer::train_epoch(const BatchSource& loader, int64_t epoch, double& me
                           "; training stopped. Lower the learning rate, clip gradients "
                           "(--clip-grad-norm) or check the data for extreme values.");
     }
-    loss.backward();
     // The norm is computed either way: it is logged, and it catches non-finite gradients.
     const double max_norm = options_.clip_grad_norm > 0 ? options_.clip_grad_norm : optim::kInfNorm;
     const double norm = optim::clip_grad_norm_(params, max_norm);
@@ -106,7 +120,6 @@ double Trainer::train_epoch(const BatchSource& loader, int64_t epoch, double& me
     }
     if (options_.clip_grad_value > 0) optim::clip_grad_value_(params, options_.clip_grad_value);
     optimizer_.step();
-    const int64_t n = batch.loss_weight();
     loss_sum += value * static_cast<double>(n);
     seen += n;
     norm_sum += norm;
@@ -123,23 +136,29 @@ double Trainer::evaluate(const BatchSource& loader) {
   NoGradGuard no_grad;
   double loss_sum = 0.0;
   int64_t seen = 0;
-  for (const Batch& batch : loader.epoch(0)) {
+  for (const Batch& global : loader.epoch(0)) {
+    const Batch batch = shard_batch(global, comm_.rank(), comm_.size());
+    if (batch.size() == 0) continue;
     const int64_t n = batch.loss_weight();
     loss_sum += loss_(batch).item() * static_cast<double>(n);
     seen += n;
   }
   model_.train(was_training);
-  return seen > 0 ? loss_sum / static_cast<double>(seen) : kNaN;
+  const std::vector<double> sums = all_reduce_sum(comm_, {loss_sum, static_cast<double>(seen)});
+  return sums[1] > 0 ? sums[0] / sums[1] : kNaN;
 }
 
 History Trainer::fit(const BatchSource& train, const BatchSource* validation) {
   History history;
   TensorMap best;
   int64_t bad_epochs = 0;
+  if (options_.resume) share_checkpoint_file();
   if (options_.resume && load_checkpoint(history, best, bad_epochs)) {
     progress_.message("resuming after epoch " + std::to_string(history.epochs.size()) + " from " +
                       options_.checkpoint_path);
   }
+  // Ranks seeded alike already agree; this makes sure, whatever built their models.
+  broadcast_tensors(comm_, model_.parameters());
   if (history.epochs.empty()) history.best_loss = std::numeric_limits<double>::infinity();
 
   for (int64_t epoch = static_cast<int64_t>(history.epochs.size()) + 1; epoch <= options_.epochs;
@@ -173,7 +192,7 @@ History Trainer::fit(const BatchSource& train, const BatchSource* validation) {
     progress_.end_epoch(record, improved);
     if (scheduler_ != nullptr) scheduler_->step();
     if (plateau_ != nullptr) plateau_->step(monitored);
-    if (!options_.checkpoint_path.empty()) save_checkpoint(history, best, bad_epochs);
+    if (!options_.checkpoint_path.empty() && is_root()) save_checkpoint(history, best, bad_epochs);
     write_metrics(history);
     if (options_.patience > 0 && bad_epochs >= options_.patience) {
       history.stop_reason =
@@ -286,7 +305,30 @@ void Trainer::check_run_identity(const std::map<std::string, std::string>& metad
   }
 }
 
+// Rank 0's checkpoint (or its absence), copied to every other rank's checkpoint_path: a worker's
+// run folder is its own, maybe on another host, and all ranks must resume from one state.
+void Trainer::share_checkpoint_file() {
+  if (comm_.size() == 1) return;
+  std::string bytes;
+  int64_t size = -1;  // -1: rank 0 has no checkpoint to resume from
+  if (is_root() && std::filesystem::exists(options_.checkpoint_path)) {
+    std::ifstream in(options_.checkpoint_path, std::ios::binary);
+    if (!in) throw IoError(options_.checkpoint_path + ": cannot read the checkpoint");
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+    size = static_cast<int64_t>(bytes.size());
+  }
+  comm_.broadcast(&size, sizeof size, 0);
+  if (size < 0) {
+    if (!is_root()) std::filesystem::remove(options_.checkpoint_path);
+    return;
+  }
+  bytes.resize(static_cast<size_t>(size));
+  comm_.broadcast(bytes.data(), bytes.size(), 0);
+  if (!is_root()) io::write_file_atomically(options_.checkpoint_path, bytes);
+}
+
 void Trainer::write_metrics(const History& history) const {
+  if (!is_root()) return;
   if (!options_.metrics_csv.empty()) {
     std::ostringstream csv;
     csv << "epoch,train_loss,val_loss,lr,grad_norm,seconds\n";

@@ -33,6 +33,9 @@ struct Batch {
   bool continues_streams = false;
   // How many terms the batch's mean loss averages (e.g. tokens); 0 means size().
   int64_t loss_terms = 0;
+  // [batch] each row's share of loss_terms when rows weigh differently (tokens per sequence),
+  // so a shard of the rows knows its terms (train/data_parallel.h); empty: an even spread.
+  std::vector<int64_t> row_terms;
 
   // Samples in the batch.
   int64_t size() const {

@@ -6,6 +6,12 @@
 // and resumes from that checkpoint exactly where it stopped. A loss or gradient that turns
 // NaN/Inf stops the run with a TrainingError saying where.
 //
+// Data-parallel: when its communicator has several ranks (`mpirun -np N`, docs/DISTRIBUTED.md),
+// every rank takes the same global batches, trains on its shard of each and all-reduces the
+// gradients before clipping and the step (train/data_parallel.h); losses are reduced, so every
+// rank sees the same numbers and stops at the same epoch; only rank 0 prints, writes metrics and
+// checkpoints, and a resumed run reads rank 0's checkpoint on every rank.
+//
 //   train::Trainer trainer(*model, optimizer,
 //       [&](const train::Batch& b) { return mse_loss(model->forward(b.inputs), b.targets); },
 //       {.epochs = 100, .patience = 10, .clip_grad_norm = 1.0, .checkpoint_path =
@@ -23,6 +29,7 @@
 #include "recur/optim/lr_scheduler.h"
 #include "recur/optim/optimizer.h"
 #include "recur/optim/reduce_lr_on_plateau.h"
+#include "recur/train/communicator.h"
 #include "recur/train/data_loader.h"
 #include "recur/train/progress.h"
 
@@ -59,6 +66,9 @@ struct TrainerOptions {
   // (seq2seq's teacher-forcing ratio). A setting that must survive --resume should be a function
   // of the epoch alone.
   std::function<void(int64_t epoch)> on_epoch_begin;
+  // The ranks that train this model together; nullptr: train::world() (one process unless the
+  // program started an MPI session).
+  Communicator* communicator = nullptr;
 };
 
 struct History {
@@ -93,11 +103,14 @@ class Trainer {
   bool load_checkpoint(History& history, TensorMap& best, int64_t& bad_epochs);
   void check_run_identity(const std::map<std::string, std::string>& metadata) const;
   void write_metrics(const History& history) const;
+  void share_checkpoint_file();
+  bool is_root() const { return comm_.rank() == 0; }
 
   nn::Module& model_;
   optim::Optimizer& optimizer_;
   LossFunction loss_;
   TrainerOptions options_;
+  Communicator& comm_;
   optim::LRScheduler* scheduler_ = nullptr;
   optim::ReduceLROnPlateau* plateau_ = nullptr;
   Progress progress_;

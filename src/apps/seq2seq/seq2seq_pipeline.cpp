@@ -131,11 +131,13 @@ class PairBatches : public train::BatchSource {
     for (const std::vector<int64_t>& items :
          data::bucket_by_length(lengths_, options_, epoch_index)) {
       std::vector<TokenIds> src, tgt;
+      std::vector<int64_t> row_terms;
       int64_t terms = 0;
       for (int64_t i : items) {
         src.push_back(sources_[static_cast<size_t>(i)]);
         tgt.push_back(targets_[static_cast<size_t>(i)]);
-        terms += static_cast<int64_t>(tgt.back().size()) + 1;  // <eos> is predicted too
+        row_terms.push_back(static_cast<int64_t>(tgt.back().size()) + 1);  // <eos> too
+        terms += row_terms.back();
       }
       Seq2SeqBatch b = make_batch(src, tgt);
       train::Batch batch;
@@ -144,6 +146,7 @@ class PairBatches : public train::BatchSource {
       batch.decoder_tokens = std::move(b.tgt_in);
       batch.labels = std::move(b.tgt_out);
       batch.loss_terms = terms;  // sequence_loss averages over the target tokens
+      batch.row_terms = std::move(row_terms);
       out.push_back(std::move(batch));
     }
     return out;
