@@ -58,8 +58,11 @@ int main(int argc, char** argv) {
   prefer_passive_openmp_threads(argv);
   try {
     recur::distributed::MpiSession mpi(argc, argv);
-    const recur::cli::WorkerRank worker(mpi.rank(), argc, argv);
-    const int code = run_command_line(argc, argv);
+    int code = 0;
+    {
+      const recur::cli::WorkerRank worker(mpi.rank(), argc, argv);
+      code = run_command_line(argc, argv);
+    }  // a worker's private folder is removed before a failure ends the job
     if (code != 0 && mpi.size() > 1) mpi.abort(code);
     return code;
   } catch (const std::exception& e) {
