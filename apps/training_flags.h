@@ -53,7 +53,8 @@ inline void add_vocabulary_flags(CLI::App& cmd, data::VocabularyOptions& v,
       ->capture_default_str();
 }
 
-// --model (one of `cells`), --embedding-dim, --hidden, --layers, --dropout.
+// --model (one of `cells`), --embedding-dim, --hidden, --layers, --dropout, and
+// --recurrent-dropout for shapes that have it.
 template <class Shape>
 void add_model_flags(CLI::App& cmd, Shape& m,
                      const std::vector<std::string>& cells = {"lstm", "gru", "rnn", "ln_lstm",
@@ -74,6 +75,13 @@ void add_model_flags(CLI::App& cmd, Shape& m,
   cmd.add_option("--dropout", m.dropout, "dropout between layers")
       ->check(real_number(0.0, 1.0, Bounds::kOpenMax))
       ->capture_default_str();
+  if constexpr (requires { m.recurrent_dropout; }) {
+    cmd.add_option("--recurrent-dropout", m.recurrent_dropout,
+                   "variational dropout on the recurrent state: one mask per sequence, the same "
+                   "at every step (Gal & Ghahramani 2016)")
+        ->check(real_number(0.0, 1.0, Bounds::kOpenMax))
+        ->capture_default_str();
+  }
 }
 
 // `items` names what a batch and the splits count, e.g. "texts" or "sentences".

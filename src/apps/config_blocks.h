@@ -32,14 +32,23 @@ nlohmann::json tokens_to_json(const data::VocabularyOptions& v);
 // The fields present in the config's "tokens" object replace those of `v`.
 void read_tokens(const nlohmann::json& config, data::VocabularyOptions& v);
 
-// "model": cell, embedding_dim, hidden_size, num_layers, dropout (the jobs add their own fields).
+// Shapes whose recurrent layers take variational dropout on h (the token nets).
+template <class Shape>
+concept HasRecurrentDropout = requires(Shape m) {
+  m.recurrent_dropout;
+};
+
+// "model": cell, embedding_dim, hidden_size, num_layers, dropout, recurrent_dropout where the
+// shape has it (the jobs add their own fields).
 template <class Shape>
 nlohmann::json model_to_json(const Shape& m) {
-  return {{"cell", m.cell},
-          {"embedding_dim", m.embedding_dim},
-          {"hidden_size", m.hidden_size},
-          {"num_layers", m.num_layers},
-          {"dropout", m.dropout}};
+  nlohmann::json j = {{"cell", m.cell},
+                      {"embedding_dim", m.embedding_dim},
+                      {"hidden_size", m.hidden_size},
+                      {"num_layers", m.num_layers},
+                      {"dropout", m.dropout}};
+  if constexpr (HasRecurrentDropout<Shape>) j["recurrent_dropout"] = m.recurrent_dropout;
+  return j;
 }
 // The fields present in the config's "model" object replace those of `m`.
 template <class Shape>
@@ -52,6 +61,10 @@ void read_model(const nlohmann::json& config, Shape& m) {
   m.hidden_size = whole_in(j, "hidden_size", m.hidden_size, L.hidden_size, where);
   m.num_layers = whole_in(j, "num_layers", m.num_layers, L.num_layers, where);
   m.dropout = static_cast<float>(io::json_real(j, "dropout", m.dropout, 0.0, 1.0, where));
+  if constexpr (HasRecurrentDropout<Shape>) {
+    m.recurrent_dropout = static_cast<float>(
+        io::json_real(j, "recurrent_dropout", m.recurrent_dropout, 0.0, 0.99, where));
+  }
 }
 
 // The config in the JSON file `path`, read by from_json; its errors are prefixed by the path.

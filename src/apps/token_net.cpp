@@ -12,15 +12,17 @@ TokenNet::TokenNet(const TokenNetShape& shape, Generator& gen, const std::string
   }
   embedding = register_module(
       "embedding", std::make_shared<nn::Embedding>(shape.vocab_size, shape.embedding_dim, 0, gen));
-  rnn = register_module(shape.cell, std::make_shared<nn::RecurrentLayer>(
-                                        token_net_cell(shape.cell),
-                                        nn::RecurrentOptions{.input_size = shape.embedding_dim,
-                                                             .hidden_size = shape.hidden_size,
-                                                             .num_layers = shape.num_layers,
-                                                             .batch_first = true,
-                                                             .bidirectional = shape.bidirectional,
-                                                             .dropout = shape.dropout},
-                                        gen));
+  rnn = register_module(shape.cell,
+                        std::make_shared<nn::RecurrentLayer>(
+                            token_net_cell(shape.cell),
+                            nn::RecurrentOptions{.input_size = shape.embedding_dim,
+                                                 .hidden_size = shape.hidden_size,
+                                                 .num_layers = shape.num_layers,
+                                                 .batch_first = true,
+                                                 .bidirectional = shape.bidirectional,
+                                                 .dropout = shape.dropout,
+                                                 .recurrent_dropout = shape.recurrent_dropout},
+                            gen));
   fc = register_module("fc", std::make_shared<nn::Linear>(rnn->num_directions() * shape.hidden_size,
                                                           shape.outputs, true, gen));
 }

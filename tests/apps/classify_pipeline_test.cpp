@@ -138,6 +138,7 @@ TEST(ClassifyConfig, FieldsAreCheckedForKindAndRange) {
        std::vector<std::tuple<std::string, std::string, nlohmann::json>>{
            {"model", "hidden_size", -1},
            {"model", "cell", "transformer"},
+           {"model", "recurrent_dropout", 1.0},
            {"tokens", "level", "byte"},
            {"training", "lr", "fast"},
            {"training", "epochs", 2.5}}) {
@@ -145,6 +146,13 @@ TEST(ClassifyConfig, FieldsAreCheckedForKindAndRange) {
     bad[where][key] = value;
     EXPECT_THROW(classify_config_from_json(bad), ValueError) << where << "." << key;
   }
+  // The layer-normalised cell and variational dropout travel through the config.
+  j["model"]["cell"] = "ln_gru";
+  j["model"]["recurrent_dropout"] = 0.25;
+  const ClassifyConfig c = classify_config_from_json(j);
+  EXPECT_EQ(c.model.cell, "ln_gru");
+  EXPECT_FLOAT_EQ(c.model.recurrent_dropout, 0.25f);
+  EXPECT_FLOAT_EQ(to_json(c)["model"]["recurrent_dropout"].get<float>(), 0.25f);
 }
 
 }  // namespace

@@ -21,14 +21,16 @@
 namespace recur::apps {
 
 struct TokenNetShape {
-  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh) | ln_lstm | ln_gru
   int64_t vocab_size = 0;     // rows of the embedding
   int64_t embedding_dim = 32;
   int64_t hidden_size = 64;
   int64_t num_layers = 1;
   bool bidirectional = false;
   float dropout = 0.0f;  // between stacked layers
-  int64_t outputs = 0;   // columns of fc: classes, tags or the vocabulary
+  // Variational dropout on h_{t-1} into W_hh, one mask per sequence (per chunk under TBPTT).
+  float recurrent_dropout = 0.0f;
+  int64_t outputs = 0;  // columns of fc: classes, tags or the vocabulary
 };
 
 // The cell named in a config (nn::parse_cell_type: lstm, gru, rnn, ...); ValueError otherwise.

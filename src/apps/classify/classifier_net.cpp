@@ -13,6 +13,7 @@ ClassifierNet::ClassifierNet(const ClassifierShape& shape, Generator& gen)
                 .num_layers = shape.num_layers,
                 .bidirectional = shape.bidirectional,
                 .dropout = shape.dropout,
+                .recurrent_dropout = shape.recurrent_dropout,
                 .outputs = shape.num_classes},
                gen, "classifier") {}
 

@@ -10,6 +10,7 @@ LanguageModelNet::LanguageModelNet(const LanguageModelShape& shape, Generator& g
                 .num_layers = shape.num_layers,
                 .bidirectional = false,
                 .dropout = shape.dropout,
+                .recurrent_dropout = shape.recurrent_dropout,
                 .outputs = shape.vocab_size},
                gen, "language model") {}
 

@@ -19,12 +19,13 @@
 namespace recur::textgen {
 
 struct LanguageModelShape {
-  std::string cell = "lstm";  // lstm | gru | rnn (tanh)
+  std::string cell = "lstm";  // lstm | gru | rnn (tanh) | ln_lstm | ln_gru
   int64_t vocab_size = 0;     // filled in from the vocabulary
   int64_t embedding_dim = 64;
   int64_t hidden_size = 256;
   int64_t num_layers = 2;
-  float dropout = 0.0f;  // between stacked layers
+  float dropout = 0.0f;            // between stacked layers
+  float recurrent_dropout = 0.0f;  // variational, on the recurrent state (TokenNetShape)
 };
 
 struct LanguageModelOutput {
