@@ -15,9 +15,41 @@ namespace {
 // two places is never modified in place.
 Tensor sum_of(const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty(a.shape());
-  for (int64_t i = 0; i < a.numel(); ++i) out.data()[i] = a.data()[i] + b.data()[i];
+  const float *x = a.data(), *y = b.data();
+  float* z = out.data();
+  const int64_t n = a.numel();
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) z[i] = x[i] + y[i];
   return out;
 }
+
+// dst += src, elementwise.
+void add_into(float* dst, const Tensor& src) {
+  const float* s = src.data();
+  const int64_t n = src.numel();
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) dst[i] += s[i];
+}
+
+// A node output's gradient while its contributions arrive. The first is kept as returned (its
+// producer may hold it elsewhere too); the second makes a sum in a buffer the engine owns, and
+// every later one is added into that buffer in place. A tensor read at every step of a decoder
+// (an encoder's memory) receives one contribution per step: new tensors for each would copy
+// the whole sum every time.
+struct GradSlot {
+  Tensor sum;
+  bool owned = false;
+  void add(const Tensor& g) {
+    if (!sum.defined()) {
+      sum = g;
+    } else if (!owned) {
+      sum = sum_of(sum, g);
+      owned = true;
+    } else {
+      add_into(sum.data(), g);
+    }
+  }
+};
 
 void check_grad_shape(const Tensor& grad, const Shape& expected, const Node& producer, size_t i) {
   if (grad.shape() != expected) {
@@ -42,8 +74,7 @@ struct Sink {
     if (!leaf.grad) {
       leaf.grad = grad.clone().impl_ptr();
     } else {
-      float* g = leaf.grad->storage->data() + leaf.grad->offset;
-      for (int64_t i = 0; i < grad.numel(); ++i) g[i] += grad.data()[i];
+      add_into(leaf.grad->storage->data() + leaf.grad->offset, grad);
     }
   }
   void at_node_output(const Node* node, int nr, const Tensor& grad) const {
@@ -88,19 +119,20 @@ void propagate(const Tensor& root, const Tensor& grad_output, const Sink& sink) 
     }
   }
 
-  std::unordered_map<const Node*, std::vector<Tensor>> buffers;
-  auto buffer_of = [&](Node* node) -> std::vector<Tensor>& {
+  std::unordered_map<const Node*, std::vector<GradSlot>> buffers;
+  auto buffer_of = [&](Node* node) -> std::vector<GradSlot>& {
     auto& buf = buffers[node];
     if (buf.empty()) buf.resize(node->output_shapes().size());
     return buf;
   };
-  buffer_of(root.grad_fn().get())[static_cast<size_t>(root.impl().output_nr)] = seed;
+  buffer_of(root.grad_fn().get())[static_cast<size_t>(root.impl().output_nr)].add(seed);
 
   std::vector<Node*> ready{root.grad_fn().get()};
   while (!ready.empty()) {
     Node* node = ready.back();
     ready.pop_back();
-    std::vector<Tensor> grads = std::move(buffer_of(node));
+    std::vector<Tensor> grads;
+    for (GradSlot& slot : buffer_of(node)) grads.push_back(std::move(slot.sum));
     buffers.erase(node);
     for (size_t k = 0; k < grads.size(); ++k) {
       if (!grads[k].defined()) grads[k] = Tensor::zeros(node->output_shapes()[k]);
@@ -122,8 +154,7 @@ void propagate(const Tensor& root, const Tensor& grad_output, const Sink& sink) 
       if (!e.node) continue;
       if (g.defined()) {
         check_grad_shape(g, e.node->output_shapes()[static_cast<size_t>(e.output_nr)], *node, i);
-        Tensor& slot = buffer_of(e.node.get())[static_cast<size_t>(e.output_nr)];
-        slot = slot.defined() ? sum_of(slot, g) : g;
+        buffer_of(e.node.get())[static_cast<size_t>(e.output_nr)].add(g);
       }
       if (--pending[e.node.get()] == 0) ready.push_back(e.node.get());
     }

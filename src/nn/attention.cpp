@@ -308,7 +308,7 @@ Tensor LuongAttention::project_keys(const Tensor& keys) const {
 }
 
 Tensor LuongAttention::score(const Tensor& query, const Tensor& projected_keys) const {
-  if (method_ != LuongScore::Concat) return matmul(query, transpose(projected_keys, 1, 2));
+  if (method_ != LuongScore::Concat) return matmul_transposed(query, projected_keys);
   const Tensor w_query = split(attn->weight, {query_dim(), key_dim()}, 1)[0];
   Tensor energy = tanh(unsqueeze(linear(query, w_query), 2) + unsqueeze(projected_keys, 1));
   return squeeze(matmul(energy, unsqueeze(v, 1)), -1);

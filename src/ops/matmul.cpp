@@ -52,35 +52,42 @@ Tensor matmul_folded(const Tensor& a, const Tensor& b) {
   return y;
 }
 
-// a [B..., M, K] x b [B..., K, N]: one GEMM per batch entry.
-Tensor matmul_batched(const Tensor& a, const Tensor& b) {
+// a [B..., M, K] x op(b) for b [B..., K, N] (tb No) or [B..., N, K] (tb Yes, op = transpose):
+// one GEMM per batch entry.
+Tensor matmul_batched(const Tensor& a, const Tensor& b, Trans tb) {
+  const bool t = tb == Trans::Yes;
   const int64_t M = a.size(-2);
   const int64_t K = a.size(-1);
-  const int64_t N = b.size(-1);
+  const int64_t N = t ? b.size(-2) : b.size(-1);
+  const int64_t ldb = t ? K : N;
   const int64_t batch = leading_numel(a.shape(), 2);
   Shape out_shape = a.shape();
   out_shape.back() = N;
   Tensor y = Tensor::empty(out_shape);
   for (int64_t i = 0; i < batch; ++i) {
-    gemm(Trans::No, Trans::No, M, N, K, 1.0f, a.data() + i * M * K, K, b.data() + i * K * N, N,
-         0.0f, y.data() + i * M * N, N);
+    gemm(Trans::No, tb, M, N, K, 1.0f, a.data() + i * M * K, K, b.data() + i * K * N, ldb, 0.0f,
+         y.data() + i * M * N, N);
   }
   ops_detail::record(
       "BatchedMatmulBackward", {a, b}, {&y},
-      [a = a.detach(), b = b.detach(), batch, M, K, N](const Grads& g, const Node& node) {
+      [a = a.detach(), b = b.detach(), batch, M, K, N, t, ldb](const Grads& g, const Node& node) {
         const float* dy = g[0].data();
         Tensor da, db;
         if (node.needs_input_grad(0)) da = Tensor::empty(a.shape());
         if (node.needs_input_grad(1)) db = Tensor::empty(b.shape());
         for (int64_t i = 0; i < batch; ++i) {
           const float* dyi = dy + i * M * N;
-          if (da.defined()) {
-            gemm(Trans::No, Trans::Yes, M, K, N, 1.0f, dyi, N, b.data() + i * K * N, N, 0.0f,
-                 da.data() + i * M * K, K);
+          const float* ai = a.data() + i * M * K;
+          if (da.defined()) {  // dy op(b)^T
+            gemm(Trans::No, t ? Trans::No : Trans::Yes, M, K, N, 1.0f, dyi, N,
+                 b.data() + i * K * N, ldb, 0.0f, da.data() + i * M * K, K);
           }
-          if (db.defined()) {
-            gemm(Trans::Yes, Trans::No, K, N, M, 1.0f, a.data() + i * M * K, K, dyi, N, 0.0f,
-                 db.data() + i * K * N, N);
+          if (db.defined() && t) {  // (a^T dy)^T = dy^T a  [N, K]
+            gemm(Trans::Yes, Trans::No, N, K, M, 1.0f, dyi, N, ai, K, 0.0f, db.data() + i * K * N,
+                 K);
+          } else if (db.defined()) {  // a^T dy  [K, N]
+            gemm(Trans::Yes, Trans::No, K, N, M, 1.0f, ai, K, dyi, N, 0.0f, db.data() + i * K * N,
+                 N);
           }
         }
         return Grads{da, db};
@@ -88,16 +95,27 @@ Tensor matmul_batched(const Tensor& a, const Tensor& b) {
   return y;
 }
 
+bool same_leading(const Tensor& a, const Tensor& b) {
+  return a.dim() == b.dim() && std::equal(a.shape().begin(), a.shape().end() - 2, b.shape().begin());
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() < 2 || b.dim() < 2 || a.size(-1) != b.size(-2)) throw_matmul_shapes(a, b);
   if (b.dim() == 2) return matmul_folded(a, b);
-  if (a.dim() != b.dim() ||
-      !std::equal(a.shape().begin(), a.shape().end() - 2, b.shape().begin())) {
-    throw_matmul_shapes(a, b);
+  if (!same_leading(a, b)) throw_matmul_shapes(a, b);
+  return matmul_batched(a, b, Trans::No);
+}
+
+Tensor matmul_transposed(const Tensor& a, const Tensor& b) {
+  if (a.dim() < 3 || !same_leading(a, b) || a.size(-1) != b.size(-1)) {
+    throw ShapeError("matmul_transposed: shapes " + shape_str(a.shape()) + " and " +
+                     shape_str(b.shape()) +
+                     " cannot be multiplied (expected [..., M, K] x [..., N, K] with equal "
+                     "leading dimensions)");
   }
-  return matmul_batched(a, b);
+  return matmul_batched(a, b, Trans::Yes);
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {

@@ -55,6 +55,10 @@ TEST(OpsForward, MatmulAndLinearMatchNaiveLoops) {
     for (int64_t k = 0; k < 4; ++k) acc += a.at({i, 1, k}) * b.at({i, k, 2});
     EXPECT_NEAR(bm.at({i, 1, 2}), acc, 1e-5);
   }
+  // b read transposed in place equals the product with a transposed copy.
+  const Tensor bt = Tensor::uniform({2, 6, 4}, -1, 1, gen);
+  EXPECT_LE(max_abs_diff(matmul_transposed(a, bt), matmul(a, transpose(bt, 1, 2))), 1e-6f);
+  EXPECT_THROW(matmul_transposed(a, Tensor::zeros({2, 6, 3})), ShapeError);
 }
 
 TEST(OpsForward, Reductions) {

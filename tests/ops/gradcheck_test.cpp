@@ -113,6 +113,11 @@ std::vector<OpCase> matmul_cases() {
                                                               {{0, 3, 4}, {0, 4, 2}}}) {
     add_case(c, "matmul", s, mm);
   }
+  auto mm_t = [](const Inputs& in) { return matmul_transposed(in[0], in[1]); };
+  for (std::vector<Shape> s : std::vector<std::vector<Shape>>{
+           {{2, 3, 4}, {2, 5, 4}}, {{3, 1, 4}, {3, 6, 4}}, {{2, 1, 3, 2}, {2, 1, 4, 2}}}) {
+    add_case(c, "matmul_transposed", s, mm_t);
+  }
   auto lin = [](const Inputs& in) { return linear(in[0], in[1], in[2]); };
   auto lin_nobias = [](const Inputs& in) { return linear(in[0], in[1]); };
   for (const Shape& x : std::vector<Shape>{{5, 3}, {2, 4, 3}, {1, 3}, {0, 3}, {3}}) {
