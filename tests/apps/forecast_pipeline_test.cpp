@@ -375,6 +375,47 @@ TEST(ForecastPipeline, BacktestResultsNameTheMethods) {
   EXPECT_EQ(rows[1].method, "naive");
 }
 
+// Every baseline is tested against the model (Diebold-Mariano) on the same origins: in
+// metrics.json, in report.md's tables and in the headline, and in the backtest's rows.
+TEST(ForecastPipeline, DieboldMarianoPValuesReachMetricsReportAndBacktest) {
+  TempDir dir;
+  const RunResult r = train(kMsft, dir / "run", small_config());
+  const auto metrics = nlohmann::json::parse(file_bytes(dir / "run/metrics.json"));
+  for (const char* split : {"validation", "test"}) {
+    for (const char* method : {"naive", "drift", "AR(5)"}) {
+      const auto& dm = metrics[split][method]["diebold_mariano"];
+      EXPECT_EQ(dm["against"], "lstm") << split << " " << method;
+      const double p = dm["squared"]["p_value"].get<double>();
+      EXPECT_TRUE(p > 0.0 && p <= 1.0) << p;
+      EXPECT_EQ(dm["squared"]["n"], r.test.model.aggregate.count);
+    }
+    EXPECT_FALSE(metrics[split]["lstm"].contains("diebold_mariano"));
+  }
+  const Significance naive = diebold_mariano_against(r.test.model, r.test.naive);
+  ASSERT_TRUE(naive.squared.has_value());
+  EXPECT_EQ(metrics["test"]["naive"]["diebold_mariano"]["squared"]["p_value"].get<double>(),
+            naive.squared->p_value);
+  // The headline states the test's answer and its p-value.
+  EXPECT_NE(r.verdict.find("Diebold-Mariano test, squared errors: " +
+                           p_value_text(naive.squared->p_value)),
+            std::string::npos)
+      << r.verdict;
+  const std::string report = file_bytes(dir / "run/report.md");
+  EXPECT_NE(report.find(r.verdict), std::string::npos);
+  EXPECT_NE(report.find("DM p vs lstm (squared / absolute)"), std::string::npos);
+
+  BacktestOptions o;
+  o.data_path = kMsft;
+  o.run_dir = dir / "run";
+  o.initial_fraction = 0.7;
+  o.config.step = 2;
+  o.config.fit = false;
+  o.progress = train::ProgressStyle::Quiet;
+  const std::vector<ReportRow> rows = backtest_run(o).results.rows("backtest");
+  ASSERT_TRUE(rows[1].significance.has_value());
+  EXPECT_TRUE(rows[1].significance->squared.has_value()) << rows[1].significance->unavailable;
+}
+
 // The network's Forecaster face reads the history as rows of its own data and says so when it is
 // not: a history from another series must not get this series' forecast.
 TEST(NeuralForecaster, ForecastReadsTheHistoryAsRowsOfItsData) {

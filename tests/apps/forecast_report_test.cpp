@@ -95,6 +95,57 @@ TEST(ForecastReport, VerdictSentenceInEveryCase) {
   EXPECT_TRUE(contains(verdict_sentence(in), "cannot be compared"));
 }
 
+// A baseline row's Diebold-Mariano test, as the pipeline attaches it.
+Significance tested(double p_squared, double differential) {
+  stats::DieboldMarianoResult sq;
+  sq.p_value = p_squared;
+  sq.mean_differential = differential;
+  stats::DieboldMarianoResult abs = sq;
+  abs.p_value = 0.38;
+  return {"lstm", sq, abs, ""};
+}
+
+TEST(ForecastReport, TheDieboldMarianoTestLeadsTheVerdict) {
+  ReportInput in = sample();
+  in.rows[2].significance = tested(0.4123, -0.5);  // test/naive
+  EXPECT_EQ(verdict_sentence(in),
+            "On the test split, lstm is not distinguishable from the naive forecast "
+            "(Diebold-Mariano test, squared errors: p = 0.41; absolute errors: p = 0.38). Its "
+            "MASE is 0.9 vs 1 and its RMSE 2.25 vs 3 (lower is better).");
+  in.rows[2].significance = tested(0.003, -0.5);
+  EXPECT_TRUE(contains(verdict_sentence(in),
+                       "lstm is better than the naive forecast (Diebold-Mariano test, squared "
+                       "errors: p = 0.003;"))
+      << verdict_sentence(in);
+  in.rows[2].significance = tested(0.003, 0.5);
+  EXPECT_TRUE(contains(verdict_sentence(in), "lstm is worse than the naive forecast"));
+  // No test possible: the metric comparison, then why.
+  in.rows[2].significance =
+      Significance{"lstm", std::nullopt, std::nullopt,
+                   "diebold_mariano: the two forecasts have identical squared losses"};
+  EXPECT_EQ(verdict_sentence(in),
+            "On the test split, lstm beats the naive forecast by MASE (0.9 vs 1) and by RMSE "
+            "(2.25 vs 3). The Diebold-Mariano test cannot be computed: the two forecasts have "
+            "identical squared losses.");
+  const std::string md = render_report(in);
+  EXPECT_TRUE(contains(md, "No Diebold-Mariano test for naive: the two forecasts")) << md;
+}
+
+TEST(ForecastReport, TheTableShowsEachBaselinesPValues) {
+  ReportInput in = sample();
+  in.rows[2].significance = tested(0.4123, -0.5);
+  in.rows[3].significance = tested(2e-7, -3.0);
+  const std::string md = render_report(in);
+  EXPECT_TRUE(contains(md, "| DM p vs lstm (squared / absolute) |")) << md;
+  EXPECT_TRUE(contains(md, "| **lstm** | 50 | 1.5 | 2.25 | 3.125 | 3 | 0.9 | 55 | — |")) << md;
+  EXPECT_TRUE(contains(md, "| naive | 50 | 2 | 3 | 3.125 | 3 | 1 | 55 | 0.41 / 0.38 |")) << md;
+  EXPECT_TRUE(contains(md, "| drift | 50 | 2.5 | 3.5 | 3.125 | 3 | 1.25 | 55 | < 0.0001 / 0.38 |"));
+  EXPECT_TRUE(contains(md, "DM p is the two-sided p-value of the Diebold-Mariano test"));
+  // The validation split carries no test here: no column there.
+  const std::string validation = md.substr(0, md.find("### test split"));
+  EXPECT_FALSE(contains(validation, "| DM p")) << validation;
+}
+
 TEST(ForecastReport, IntervalColumnsNanAndZeroActuals) {
   ReportInput in = sample();
   in.rows[4].metrics.interval = IntervalScore{0.95, 0.9, 4.5};

@@ -486,6 +486,12 @@ std::string right_aligned(const std::string& text, size_t width) {
   return std::string(width > columns ? width - columns : 0, ' ') + text;
 }
 
+// The squared-loss p-value against the model: blank on the model's row, "n/a" without a test.
+std::string dm_cell(const std::optional<Significance>& s) {
+  if (!s) return "";
+  return s->squared ? p_value_number(s->squared->p_value) : "n/a";
+}
+
 }  // namespace
 
 std::string format_table(const std::vector<ReportRow>& rows) {
@@ -496,8 +502,8 @@ std::string format_table(const std::vector<ReportRow>& rows) {
     if (r.split != split) {
       split = r.split;
       out << "\n" << split << " (" << r.metrics.count << " forecasts)\n";
-      std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %7s %9s\n", "method", "MAE",
-                    "RMSE", "MAPE%", "sMAPE%", "MASE", "DirAcc", "Coverage");
+      std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %7s %9s %9s\n", "method",
+                    "MAE", "RMSE", "MAPE%", "sMAPE%", "MASE", "DirAcc", "Coverage", "DM p");
       out << line;
     }
     const std::string coverage =
@@ -505,11 +511,11 @@ std::string format_table(const std::vector<ReportRow>& rows) {
     // A forecast that never moves calls no direction (docs/FORECAST_METRICS.md).
     const double direction = r.metrics.directional_accuracy;
     const std::string dir_acc = std::isnan(direction) ? "—" : fmt(direction, 3);
-    std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %s %9s\n", r.method.c_str(),
+    std::snprintf(line, sizeof(line), "  %-22s %10s %10s %8s %8s %7s %s %9s %s\n", r.method.c_str(),
                   fmt(r.metrics.mae, 3).c_str(), fmt(r.metrics.rmse, 3).c_str(),
                   fmt(r.metrics.mape, 3).c_str(), fmt(r.metrics.smape, 3).c_str(),
                   fmt(r.metrics.mase, 3).c_str(), right_aligned(dir_acc, 7).c_str(),
-                  coverage.c_str());
+                  coverage.c_str(), right_aligned(dm_cell(r.significance), 9).c_str());
     out << line;
   }
   return out.str();
@@ -517,14 +523,19 @@ std::string format_table(const std::vector<ReportRow>& rows) {
 
 json metrics_json(const std::vector<ReportRow>& rows) {
   json j = json::object();
-  for (const ReportRow& r : rows) j[r.split][r.method] = metrics_to_json(r.metrics);
+  for (const ReportRow& r : rows) {
+    json& entry = j[r.split][r.method] = metrics_to_json(r.metrics);
+    if (r.significance) entry["diebold_mariano"] = significance_json(*r.significance);
+  }
   return j;
 }
 
 std::vector<ReportRow> MethodResults::rows(const std::string& split) const {
-  std::vector<ReportRow> out{{split, model.model, model.aggregate},
-                             {split, naive.model, naive.aggregate}};
-  for (const BacktestResult& b : baselines) out.push_back({split, b.model, b.aggregate});
+  auto tested = [&](const BacktestResult& b) {
+    return ReportRow{split, b.model, b.aggregate, diebold_mariano_against(model, b)};
+  };
+  std::vector<ReportRow> out{{split, model.model, model.aggregate}, tested(naive)};
+  for (const BacktestResult& b : baselines) out.push_back(tested(b));
   return out;
 }
 

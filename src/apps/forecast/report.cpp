@@ -37,6 +37,21 @@ std::string cell(const std::string& text) {
   return out;
 }
 
+// "0.41 / 0.38"; a dash on the model's own row, "n/a" where the test could not be computed.
+std::string significance_cell(const std::optional<Significance>& s) {
+  if (!s) return "—";
+  if (!s->squared) return "n/a";
+  std::string out = p_value_number(s->squared->p_value);
+  if (s->absolute) out += " / " + p_value_number(s->absolute->p_value);
+  return out;
+}
+
+// "diebold_mariano: the two forecasts ..." without the function's name.
+std::string dm_refusal(const std::string& unavailable) {
+  const std::string prefix = "diebold_mariano: ";
+  return unavailable.rfind(prefix, 0) == 0 ? unavailable.substr(prefix.size()) : unavailable;
+}
+
 const ReportRow* find_row(const ReportInput& in, const std::string& split,
                           const std::string& method) {
   for (const ReportRow& r : in.rows) {
@@ -60,12 +75,13 @@ std::string comparison(const std::string& metric, double model, double baseline)
 
 void metrics_table(std::ostringstream& out, const ReportInput& in, const std::string& split) {
   std::vector<const ReportRow*> rows;
-  bool intervals = false, pinball = false;
+  bool intervals = false, pinball = false, tested = false;
   for (const ReportRow& r : in.rows) {
     if (r.split != split) continue;
     rows.push_back(&r);
     intervals = intervals || r.metrics.interval.has_value();
     pinball = pinball || !r.metrics.pinball.empty();
+    tested = tested || r.significance.has_value();
   }
   // The model first, then the baselines in the order given.
   std::stable_partition(rows.begin(), rows.end(),
@@ -74,9 +90,11 @@ void metrics_table(std::ostringstream& out, const ReportInput& in, const std::st
   out << "| method | N | MAE | RMSE | MAPE % | sMAPE % | MASE | direction % |";
   if (intervals) out << " coverage % (nominal) | mean width |";
   if (pinball) out << " pinball loss |";
+  if (tested) out << " DM p vs " << cell(in.model) << " (squared / absolute) |";
   out << "\n|---|--:|--:|--:|--:|--:|--:|--:|";
   if (intervals) out << "--:|--:|";
   if (pinball) out << "---|";
+  if (tested) out << "--:|";
   out << "\n";
   size_t skipped_zeros = 0;
   for (const ReportRow* r : rows) {
@@ -101,8 +119,15 @@ void metrics_table(std::ostringstream& out, const ReportInput& in, const std::st
       }
       out << "|";
     }
+    if (tested) out << " " << significance_cell(r->significance) << " |";
     out << "\n";
     skipped_zeros = std::max(skipped_zeros, m.mape_skipped);
+  }
+  for (const ReportRow* r : rows) {
+    if (r->significance && !r->significance->unavailable.empty()) {
+      out << "\nNo Diebold-Mariano test for " << r->method << ": "
+          << dm_refusal(r->significance->unavailable) << ".\n";
+    }
   }
   if (skipped_zeros > 0) {
     out << "\nMAPE leaves out the " << skipped_zeros
@@ -129,30 +154,61 @@ std::optional<Verdict> compare_to_baseline(const ReportInput& in) {
 // Relative improvement below which a win over the baseline is reported as negligible.
 constexpr double kNegligibleMargin = 0.01;
 
-std::string verdict_sentence(const ReportInput& in) {
-  std::optional<Verdict> v = compare_to_baseline(in);
+namespace {
+
+// The comparison by MASE and RMSE, for when no significance test speaks first.
+std::string metric_verdict(const ReportInput& in, const Verdict& v) {
   const std::string lead = "On the " + in.verdict_split + " split, " + in.model;
   const std::string against = " the " + in.baseline + " forecast";
-  if (!v) {
-    return "There is no " + in.verdict_split + " result for both " + in.model + " and the " +
-           in.baseline + " forecast, so they cannot be compared.";
-  }
-  std::string mase = comparison("MASE", v->model_mase, v->baseline_mase);
-  std::string rmse = comparison("RMSE", v->model_rmse, v->baseline_rmse);
-  if (v->by_mase && v->by_rmse) {
+  std::string mase = comparison("MASE", v.model_mase, v.baseline_mase);
+  std::string rmse = comparison("RMSE", v.model_rmse, v.baseline_rmse);
+  if (v.by_mase && v.by_rmse) {
     // A win by a hair on one test period is no evidence of skill: say so next to the numbers.
     const double margin =
-        std::max(1.0 - v->model_mase / v->baseline_mase, 1.0 - v->model_rmse / v->baseline_rmse);
+        std::max(1.0 - v.model_mase / v.baseline_mase, 1.0 - v.model_rmse / v.baseline_rmse);
     const std::string caveat =
         margin < kNegligibleMargin
             ? " The margin is under 1%, too small to tell apart from chance on one test period."
             : "";
     return lead + " beats" + against + " " + mase + " and " + rmse + "." + caveat;
   }
-  if (v->by_mase) return lead + " beats" + against + " " + mase + " but not " + rmse + ".";
-  if (v->by_rmse) return lead + " beats" + against + " " + rmse + " but not " + mase + ".";
+  if (v.by_mase) return lead + " beats" + against + " " + mase + " but not " + rmse + ".";
+  if (v.by_rmse) return lead + " beats" + against + " " + rmse + " but not " + mase + ".";
   return lead + " does not beat" + against + ", neither " + mase + " nor " + rmse +
          " (lower is better).";
+}
+
+// The test's verdict first: a lower MASE on one test period means little unless the difference
+// is larger than chance would produce.
+std::string tested_verdict(const ReportInput& in, const Verdict& v, const Significance& s) {
+  const stats::DieboldMarianoResult& sq = *s.squared;
+  std::string outcome = "is not distinguishable from";
+  if (sq.p_value < kSignificanceLevel) {
+    outcome = sq.mean_differential < 0 ? "is better than" : "is worse than";
+  }
+  std::string sentence =
+      "On the " + in.verdict_split + " split, " + in.model + " " + outcome + " the " + in.baseline +
+      " forecast (Diebold-Mariano test, squared errors: " + p_value_text(sq.p_value);
+  if (s.absolute) sentence += "; absolute errors: " + p_value_text(s.absolute->p_value);
+  return sentence + "). Its MASE is " + number(v.model_mase) + " vs " + number(v.baseline_mase) +
+         " and its RMSE " + number(v.model_rmse) + " vs " + number(v.baseline_rmse) +
+         " (lower is better).";
+}
+
+}  // namespace
+
+std::string verdict_sentence(const ReportInput& in) {
+  std::optional<Verdict> v = compare_to_baseline(in);
+  if (!v) {
+    return "There is no " + in.verdict_split + " result for both " + in.model + " and the " +
+           in.baseline + " forecast, so they cannot be compared.";
+  }
+  const ReportRow* base = find_row(in, in.verdict_split, in.baseline);
+  if (!base->significance) return metric_verdict(in, *v);
+  const Significance& s = *base->significance;
+  if (s.squared) return tested_verdict(in, *v, s);
+  return metric_verdict(in, *v) +
+         " The Diebold-Mariano test cannot be computed: " + dm_refusal(s.unavailable) + ".";
 }
 
 std::string render_report(const ReportInput& in) {
@@ -172,6 +228,14 @@ std::string render_report(const ReportInput& in) {
          "forecast value counts as wrong; a forecast that never moves, like the naive one, has no "
          "direction: —). The exact definitions are in recur's "
          "docs/FORECAST_METRICS.md.\n";
+  if (std::any_of(in.rows.begin(), in.rows.end(),
+                  [](const ReportRow& r) { return r.significance.has_value(); })) {
+    out << "\nDM p is the two-sided p-value of the Diebold-Mariano test (Harvey-Leybourne-Newbold "
+           "corrected) that the baseline and "
+        << in.model << " have the same expected squared (absolute) error on these origins: below "
+        << number(kSignificanceLevel)
+        << " the difference is called real, above it the two are not distinguishable.\n";
+  }
   for (const std::string& split : splits_in_order(in.rows)) {
     out << "\n### " << split << " split\n\n";
     metrics_table(out, in, split);

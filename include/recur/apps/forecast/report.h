@@ -1,6 +1,8 @@
 // The Markdown report of a forecasting run (report.md in the run folder): one metrics table per
-// split with the model and every baseline, a plain sentence saying whether the model beats the
-// naive forecast on the test split (by MASE and by RMSE), the plots, and the configuration.
+// split with the model and every baseline (with the Diebold-Mariano p-values of each baseline
+// against the model when the rows carry them), a plain sentence saying whether the model is
+// better than the naive forecast on the test split (by the Diebold-Mariano test when there is
+// one, and by MASE and RMSE), the plots, and the configuration.
 //
 //   ReportInput in{.model = "lstm"};
 //   in.rows.push_back({"test", "lstm", lstm_test.aggregate});
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "recur/apps/forecast/metrics.h"
+#include "recur/apps/forecast/significance.h"
 
 namespace recur::forecast {
 
@@ -23,6 +26,9 @@ struct ReportRow {
   std::string split;   // "validation", "test", ...; tables appear in first-seen order
   std::string method;  // the model's name or a baseline's Forecaster::name()
   Metrics metrics;
+  // A baseline's Diebold-Mariano test against the model on the same origins (none on the
+  // model's own row).
+  std::optional<Significance> significance = std::nullopt;
 };
 
 struct PlotLink {
@@ -52,7 +58,11 @@ struct Verdict {
 // nullopt when the verdict split lacks a row for the model or for the baseline.
 std::optional<Verdict> compare_to_baseline(const ReportInput& input);
 // The plain sentence, e.g. "On the test split, lstm beats the naive forecast by MASE (0.912 vs
-// 1.000) but not by RMSE (2.31 vs 2.30)."
+// 1.000) but not by RMSE (2.31 vs 2.30)." When the baseline's row carries a Diebold-Mariano test
+// it leads: "On the test split, lstm is not distinguishable from the naive forecast
+// (Diebold-Mariano test on squared errors, p = 0.41): it beats it by MASE ... but not by RMSE
+// ...", "... is better than the naive forecast (..., p = 0.003): ...", or, when the test cannot
+// be computed, the comparison followed by why.
 std::string verdict_sentence(const ReportInput& input);
 
 std::string render_report(const ReportInput& input);
