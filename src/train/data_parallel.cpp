@@ -59,32 +59,31 @@ struct GradientSpan {
 void reduce_bucket(Communicator& comm, const std::vector<GradientSpan>& grads,
                    const std::vector<double>& weights, int64_t from, int64_t n,
                    std::vector<float>& mine, std::vector<float>& all) {
-  // Copies between the bucket and the gradients it covers; `to_bucket` picks the direction.
-  auto walk = [&](bool to_bucket) {
-    int64_t offset = 0, k = 0;
+  // Copies between the bucket (`bucket`, n floats) and the gradients it covers.
+  auto walk = [&](bool to_bucket, float* bucket) {
+    int64_t offset = 0;
     for (const GradientSpan& g : grads) {
       const int64_t lo = std::max(from, offset), hi = std::min(from + n, offset + g.size);
-      for (int64_t i = lo; i < hi; ++i, ++k) {
-        float& x = g.data[i - offset];
-        if (to_bucket) {
-          mine[static_cast<size_t>(k)] = x;
-        } else {
-          x = all[static_cast<size_t>(k)];
-        }
+      if (lo < hi) {
+        float* grad = g.data + (lo - offset);
+        float* part = bucket + (lo - from);
+        to_bucket ? std::copy(grad, grad + (hi - lo), part)
+                  : std::copy(part, part + (hi - lo), grad);
       }
       offset += g.size;
     }
   };
-  walk(true);
+  walk(true, mine.data());
   comm.all_gather(mine.data(), static_cast<size_t>(n) * sizeof(float), all.data());
-  for (int64_t i = 0; i < n; ++i) {
-    double sum = 0.0;
+  const auto count = static_cast<size_t>(n);
+  for (size_t i = 0; i < count; ++i) {
+    double sum = 0.0;  // rank 0 first, then rank 1, ...: the same bits on every rank
     for (size_t r = 0; r < weights.size(); ++r) {
-      sum += weights[r] * static_cast<double>(all[r * static_cast<size_t>(n) + i]);
+      sum += weights[r] * static_cast<double>(all[r * count + i]);
     }
-    all[static_cast<size_t>(i)] = static_cast<float>(sum);
+    all[i] = static_cast<float>(sum);
   }
-  walk(false);
+  walk(false, all.data());
 }
 
 }  // namespace
@@ -145,8 +144,11 @@ double all_reduce_gradients(Communicator& comm, const std::vector<Tensor>& param
     total += g.numel();
   }
   const int64_t bucket = std::min(bucket_floats, std::max<int64_t>(total, 1));
-  std::vector<float> mine(static_cast<size_t>(bucket));
-  std::vector<float> all(static_cast<size_t>(bucket) * weights.size());
+  // Kept from step to step: fresh buffers this large are mapped anew and fault their pages in
+  // on every step (2 ranks, 3.5 MB of gradients: 25-27 ms a step kept, 29-31 ms fresh, here).
+  thread_local std::vector<float> mine, all;
+  mine.resize(static_cast<size_t>(bucket));
+  all.resize(static_cast<size_t>(bucket) * weights.size());
   for (int64_t from = 0; from < total; from += bucket) {
     reduce_bucket(comm, grads, weights, from, std::min(bucket, total - from), mine, all);
   }
