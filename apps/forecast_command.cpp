@@ -1,4 +1,5 @@
-// `recur forecast train|predict|evaluate|backtest`: the stock-forecasting tool.
+// `recur forecast train|predict|evaluate|backtest`: the forecasting tool (daily prices and any
+// regular series, yearly to half-hourly).
 // Exit codes: 0 success, 1 bad data / model / files (message on stderr), 2 bad usage.
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -43,7 +44,7 @@ void print_warnings(const CommonFlags& f, const std::vector<std::string>& warnin
 // How a run is scored: the baselines' settings and the interval level (train, evaluate,
 // backtest).
 struct ScoringFlags {
-  int season = 5, moving_average = 20, ar_order = 5;
+  int season = forecast::kSeasonOfFrequency, moving_average = 20, ar_order = 5;
   double level = 0.9;
 
   forecast::BaselineOptions baselines() const {
@@ -56,8 +57,8 @@ struct ScoringFlags {
 struct TrainFlags {
   std::string data, out = "runs/forecast", config_file, target = "close",
                     target_kind = "difference", cell = "lstm", head = "point", strategy = "direct",
-                    symbol, date_column = "date", missing = "error", input_scaler = "standard",
-                    target_scaler = "standard";
+                    symbol, date_column = "date", missing = "error", frequency,
+                    input_scaler = "standard", target_scaler = "standard";
   std::vector<std::string> features;
   size_t window = 30, horizon = 1, gap = 0;
   int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8;
@@ -95,6 +96,8 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
   }
   set("--symbol", c.symbol, f.symbol);
   set("--date-column", c.date_column, f.date_column);
+  if (given(cmd, "--frequency"))
+    c.frequency = forecast::parse_frequency(f.frequency, "--frequency");
   if (f.config_file.empty() || given(cmd, "--missing")) {
     c.missing =
         f.missing == "ffill" ? data::MissingValues::kForwardFill : data::MissingValues::kError;
@@ -131,7 +134,10 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
 }
 
 void add_scoring_flags(CLI::App& cmd, ScoringFlags& f) {
-  cmd.add_option("--season", f.season, "seasonal-naive period in rows (default 5: a week)")
+  cmd.add_option("--season", f.season,
+                 "seasonal-naive period in rows (default: the frequency's, 12 monthly, 4 "
+                 "quarterly, 52 weekly, 7 daily, 5 trading days, 24 hourly, 48 half-hourly; "
+                 "none for yearly)")
       ->check(cli::whole_number(1, 100000));
   cmd.add_option("--ma-window", f.moving_average, "moving-average baseline window (default 20)")
       ->check(cli::whole_number(1, 100000));
@@ -153,7 +159,9 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       "tutorial's price-level setup, which did far worse than the naive forecast there.\n\n"
       "The run folder gets model.safetensors, config.json, metrics.json, predictions.csv, "
       "training.csv, report.md and forecast.png, loss.png, errors.png.");
-  cmd->add_option("--data", f.data, "CSV of daily prices (Date + Open/High/Low/Close/...)")
+  cmd->add_option("--data", f.data,
+                  "CSV of a series: a date or time column and numeric columns (daily prices, "
+                  "or monthly, yearly, hourly ... values)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--out", f.out, "run folder to write (default runs/forecast)");
@@ -169,12 +177,17 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                   "ma<N>, dow_onehot, dow_sincos); default: the target column, or log_return for "
                   "--target-kind log_return");
   cmd->add_option("--symbol", f.symbol, "ticker to keep from a long-format file");
-  cmd->add_option("--date-column", f.date_column, "name of the date column (default date)");
+  cmd->add_option("--date-column", f.date_column, "name of the date or time column (default date)");
+  cmd->add_option("--frequency", f.frequency,
+                  "yearly | quarterly | monthly | weekly | daily | business_daily | hourly | "
+                  "half_hourly (default: inferred from the dates)")
+      ->check(CLI::IsMember({"yearly", "quarterly", "monthly", "weekly", "daily", "business_daily",
+                             "hourly", "half_hourly"}));
   cmd->add_option("--missing", f.missing, "error | ffill (forward-fill missing values)")
       ->check(CLI::IsMember({"error", "ffill"}));
   cmd->add_option("--window", f.window, "input window length W in rows (default 30)")
       ->check(within(kLimits.window));
-  cmd->add_option("--horizon", f.horizon, "days ahead H (default 1)")
+  cmd->add_option("--horizon", f.horizon, "steps (rows) ahead H (default 1)")
       ->check(within(kLimits.horizon));
   cmd->add_option("--model", f.cell, "lstm | gru | rnn (default lstm)")
       ->check(CLI::IsMember({"lstm", "gru", "rnn"}));
@@ -234,6 +247,7 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       if (f.common.json_output) {
         std::cout << json{{"run", f.out},
                           {"metrics", forecast::metrics_json(r.rows())},
+                          {"data", forecast::series_json(r.series)},
                           {"verdict", r.verdict},
                           {"epochs", r.epochs_run},
                           {"best_epoch", r.best_epoch},
@@ -315,7 +329,7 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
       "Example:\n  recur forecast evaluate --model runs/sp500 --data "
       "data/sp500_2000_2020_ohlcv.csv --json");
   cmd->add_option("--model", f.model, "run folder")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--data", f.data, "CSV of daily prices")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--data", f.data, "CSV of the series")->required()->check(CLI::ExistingFile);
   add_scoring_flags(*cmd, f.scoring);
   add_common(*cmd, f.common);
   cmd->callback([&f] {
@@ -326,6 +340,7 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
       print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
         std::cout << json{{"metrics", forecast::metrics_json(r.rows())},
+                          {"data", forecast::series_json(r.series)},
                           {"verdict", r.verdict},
                           {"warnings", r.warnings}}
                          .dump(2)
@@ -354,9 +369,7 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       "and must not have seen the backtest period: start --initial after its training "
       "split.");
   cmd->add_option("--model", f.run.model, "run folder")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--data", f.run.data, "CSV of daily prices")
-      ->required()
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--data", f.run.data, "CSV of the series")->required()->check(CLI::ExistingFile);
   cmd->add_option("--initial", f.initial, "first origin as a share of the rows (default 0.5)")
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
   cmd->add_option("--step", f.step, "rows between origins (default 20)")
@@ -393,7 +406,9 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       const std::vector<forecast::ReportRow> rows = run.results.rows(
           "backtest (" + std::to_string(run.results.model.folds.size()) + " folds)");
       if (f.run.common.json_output) {
-        std::cout << forecast::metrics_json(rows).dump(2) << "\n";
+        json out = forecast::metrics_json(rows);
+        out["data"] = forecast::series_json(run.series);
+        std::cout << out.dump(2) << "\n";
       } else if (!f.run.common.quiet) {
         std::cout << forecast::format_table(rows);
       }
@@ -406,7 +421,7 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
 void add_forecast_command(CLI::App& app) {
   using namespace forecast_command;
   CLI::App* forecast =
-      app.add_subcommand("forecast", "stock-price forecasting: train, predict, evaluate, backtest");
+      app.add_subcommand("forecast", "time-series forecasting: train, predict, evaluate, backtest");
   forecast->require_subcommand(1);
   // Flag storage lives as long as the program: CLI11 writes into it while parsing.
   static TrainFlags train_flags;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <numbers>
@@ -83,6 +84,22 @@ std::vector<double> simple_return(const std::vector<double>& p) {
   return out;
 }
 
+// A log of zero or a negative value would put NaN or -inf into the model: name the column, the
+// first row that has one and what to use instead.
+void require_positive(const PriceTable& t, const std::string& column, const std::string& what) {
+  const std::vector<double>& v = t.column(column);
+  for (size_t r = 0; r < v.size(); ++r) {
+    if (v[r] > 0.0) continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.10g", v[r]);
+    throw ValueError(t.where(r) + ": column '" + column + "' is " + value + " on " +
+                     t.times[r].str() + ", but " + what +
+                     " takes the log of every value, which needs them all > 0: use "
+                     "--target-kind difference or price (and inputs without logs) for a series "
+                     "that can be zero or negative");
+  }
+}
+
 Derived derive(const PriceTable& t, const FeatureSpec& spec, const std::string& name) {
   if (t.has_column(name)) return {{{name, t.column(name)}}, 0};
   const std::string key = io::column_key(name);
@@ -90,7 +107,10 @@ Derived derive(const PriceTable& t, const FeatureSpec& spec, const std::string& 
     return need_column(t, name, spec.target_column);
   };
   if (key == "return") return {{{name, simple_return(price())}}, 1};
-  if (key == "logreturn") return {{{name, make_target(price(), TargetKind::kLogReturn)}}, 1};
+  if (key == "logreturn") {
+    require_positive(t, spec.target_column, "input '" + name + "'");
+    return {{{name, make_target(price(), TargetKind::kLogReturn)}}, 1};
+  }
   if (key == "logvolume") {
     std::vector<double> v = need_column(t, name, "volume");
     for (double& x : v) {
@@ -121,12 +141,12 @@ Derived derive(const PriceTable& t, const FeatureSpec& spec, const std::string& 
 void check_finite(const PriceTable& t, const FeatureFrame& f) {
   for (size_t r = f.first_valid; r < f.rows(); ++r) {
     if (!std::isfinite(f.target[r])) {
-      throw ValueError(t.where(r) + ": the target is not finite on " + f.dates[r].str());
+      throw ValueError(t.where(r) + ": the target is not finite on " + f.times[r].str());
     }
     for (size_t c = 0; c < f.num_inputs(); ++c) {
       if (!std::isfinite(f.inputs[c][r])) {
         throw ValueError(t.where(r) + ": input '" + f.names[c] + "' is not finite on " +
-                         f.dates[r].str());
+                         f.times[r].str());
       }
     }
   }
@@ -158,12 +178,16 @@ FeatureFrame build_features(const PriceTable& table, const FeatureSpec& spec) {
   FeatureFrame f;
   f.source = table.source;
   f.dates = table.dates;
+  f.times = table.times;
   f.target_kind = spec.target;
   if (!table.has_column(spec.target_column)) {
     throw ValueError("target column '" + spec.target_column +
                      "' is not among the loaded columns "
                      "of " +
                      table.source);
+  }
+  if (spec.target == TargetKind::kLogReturn) {
+    require_positive(table, spec.target_column, "the log_return target");
   }
   f.price = table.column(spec.target_column);
   f.target = make_target(f.price, spec.target);

@@ -111,11 +111,12 @@ std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const Column
   return rows;
 }
 
-Date parse_row_date(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
+Timestamp parse_row_time(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
   const std::string& field = row.fields[col];
-  if (auto d = parse_date(field)) return *d;
+  if (auto t = parse_timestamp(field)) return *t;
   throw IoError(cell_where(csv, row, col) + ": " + io::quote_cell(field) +
-                " is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
+                " is not a date (expected YYYY-MM-DD, YYYY/MM/DD, YYYY-MM or YYYY, optionally "
+                "followed by a time of day HH:MM[:SS])");
 }
 
 // A column's values in file row order (NaN where missing), or the first cell that is not a
@@ -143,32 +144,33 @@ ParsedColumn parse_column(const io::CsvTable& csv, const std::vector<const io::C
   return out;
 }
 
-// Puts rows in date order (stable), noting a warning if they were not.
-void sort_by_date(PriceTable& t) {
+// Puts rows in time order (stable), noting a warning if they were not.
+void sort_by_time(PriceTable& t) {
   std::vector<size_t> order(t.rows());
   std::iota(order.begin(), order.end(), size_t{0});
-  const auto first_bad =
-      std::adjacent_find(t.dates.begin(), t.dates.end(), [](Date a, Date b) { return b < a; });
-  if (first_bad == t.dates.end()) return;
-  const size_t bad_row = static_cast<size_t>(first_bad - t.dates.begin()) + 1;
+  const auto first_bad = std::adjacent_find(
+      t.times.begin(), t.times.end(), [](const Timestamp& a, const Timestamp& b) { return b < a; });
+  if (first_bad == t.times.end()) return;
+  const size_t bad_row = static_cast<size_t>(first_bad - t.times.begin()) + 1;
   t.warnings.push_back(t.where(bad_row) + ": rows are not in date order (" +
-                       t.dates[bad_row].str() + " comes after " + t.dates[bad_row - 1].str() +
+                       t.times[bad_row].str() + " comes after " + t.times[bad_row - 1].str() +
                        "); sorted them by date");
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return t.dates[a] < t.dates[b]; });
+                   [&](size_t a, size_t b) { return t.times[a] < t.times[b]; });
   auto permute = [&order](auto& v) {
     auto copy = v;
     for (size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
   };
+  permute(t.times);
   permute(t.dates);
   permute(t.lines);
   for (auto& c : t.columns) permute(c);
 }
 
-void reject_duplicate_dates(const PriceTable& t) {
+void reject_duplicate_times(const PriceTable& t) {
   for (size_t i = 1; i < t.rows(); ++i) {
-    if (t.dates[i] == t.dates[i - 1]) {
-      throw IoError(t.source + ": date " + t.dates[i].str() + " appears twice (lines " +
+    if (t.times[i] == t.times[i - 1]) {
+      throw IoError(t.source + ": date " + t.times[i].str() + " appears twice (lines " +
                     std::to_string(std::min(t.lines[i - 1], t.lines[i])) + " and " +
                     std::to_string(std::max(t.lines[i - 1], t.lines[i])) + ")");
     }
@@ -258,10 +260,12 @@ PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& opti
   const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, t.symbol);
   if (rows.empty()) throw IoError(csv.source + ": no data rows");
 
+  t.times.reserve(rows.size());
   t.dates.reserve(rows.size());
   t.lines.reserve(rows.size());
   for (const io::CsvRow* row : rows) {
-    t.dates.push_back(parse_row_date(csv, *row, plan.date));
+    t.times.push_back(parse_row_time(csv, *row, plan.date));
+    t.dates.push_back(t.times.back().date);
     t.lines.push_back(row->line);
   }
   const bool requested = !options.columns.empty();
@@ -274,8 +278,8 @@ PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& opti
     t.names.push_back(csv.header[c]);
     t.columns.push_back(std::move(parsed.values));
   }
-  sort_by_date(t);
-  reject_duplicate_dates(t);
+  sort_by_time(t);
+  reject_duplicate_times(t);
   handle_missing(t, options.missing, requested);
   return t;
 }

@@ -52,7 +52,7 @@ ForecastPlot sample_forecast() {
   data::Date d = data::Date::from_ymd(2023, 1, 2);
   for (int i = 0; i < 160; ++i) {
     while (d.weekday() >= 5) d = d + 1;
-    p.dates.push_back(d);
+    p.dates.push_back({d, 0});
     d = d + 1;
     double actual = 100 + 0.1 * i + 3 * std::sin(0.15 * i);
     p.actual.push_back(actual);

@@ -170,8 +170,8 @@ TEST(PriceTable, NonNumericField) {
 TEST(PriceTable, BadDate) {
   EXPECT_TRUE(
       Contains(error_message<IoError>([] { load_price_table(fixture("bad_date.csv")); }),
-               "bad_date.csv:3: column 'Date': '01/03/2020' is not a date (expected YYYY-MM-DD or "
-               "YYYY/MM/DD)"));
+               "bad_date.csv:3: column 'Date': '01/03/2020' is not a date (expected YYYY-MM-DD, "
+               "YYYY/MM/DD, YYYY-MM or YYYY, optionally followed by a time of day HH:MM[:SS])"));
 }
 
 TEST(PriceTable, MissingValueIsAnErrorByDefault) {

@@ -7,11 +7,13 @@
 // FeatureSpec::inputs lists the inputs in order. Each entry is either a loaded column of the
 // table (raw values, e.g. "Close", "Volume"; a table column wins over a derived name) or:
 //   return       p_t / p_{t-1} - 1               of the target column
-//   log_return   log p_t - log p_{t-1}           of the target column (prices must be > 0)
+//   log_return   log p_t - log p_{t-1}           of the target column (every value must be > 0:
+//                                                ValueError naming the column and the first row)
 //   log_volume   log(1 + volume)                 ("volume" column; 1 + so zero volume is fine)
 //   hl_range     (high - low) / close            ("high", "low", "close" columns)
 //   ma<N>        mean of the target column over rows t-N+1 .. t, e.g. ma5, ma20
-//   dow_onehot   7 inputs dow_mon .. dow_sun, 1 on the row's weekday, 0 elsewhere
+//   dow_onehot   7 inputs dow_mon .. dow_sun, 1 on the row's weekday, 0 elsewhere (daily and
+//                shorter periods only: the forecast pipeline refuses it for weekly and longer)
 //   dow_sincos   2 inputs dow_sin, dow_cos = sin, cos(2 pi d / 7), d = 0 on Monday
 //
 //   FeatureSpec spec{.target_column = "Close", .target = TargetKind::kLogReturn,
@@ -41,7 +43,8 @@ FeatureSpec feature_spec_from_json(const nlohmann::json& j);  // ValueError on a
 
 struct FeatureFrame {
   std::string source;                       // the data file, for messages
-  std::vector<Date> dates;                  // one per row, as in the table
+  std::vector<Timestamp> times;             // one per row, as in the table
+  std::vector<Date> dates;                  // the day of each row's time
   std::vector<std::string> names;           // one per input (dow_* entries expanded)
   std::vector<std::vector<double>> inputs;  // inputs[f][row]; NaN before it is defined
   std::vector<double> target;               // target[row] (see targets.h); NaN before defined

@@ -1,19 +1,21 @@
-// A table of daily prices read from a CSV file: one row per date, strictly increasing dates,
-// numeric columns in double precision. This is the first step of the forecasting pipeline:
+// A table of a series' values read from a CSV file — daily prices, or any regular series from
+// yearly to half-hourly — one row per point in time, strictly increasing times, numeric columns
+// in double precision. This is the first step of the forecasting pipeline:
 //
 //   PriceTable t = data::load_price_table("prices.csv", {.columns = {"Close", "Volume"}});
 //   FeatureFrame f = data::build_features(t, spec);             (features.h)
 //
 // What the loader accepts: a header with a date column (default "date") and numeric columns in
-// any order, names matched case-insensitively ignoring spaces and '_' (io::column_key); ISO dates
-// YYYY-MM-DD or YYYY/MM/DD (date.h); everything io::read_csv copes with (BOM, CRLF, quotes, no
-// final newline). Long format: a symbol column ("symbol" or "ticker" unless named) holding several
-// tickers; LoadOptions::symbol picks one.
+// any order, names matched case-insensitively ignoring spaces and '_' (io::column_key); times
+// as data::parse_timestamp reads them (timestamp.h): YYYY, YYYY-MM, YYYY-MM-DD or YYYY/MM/DD,
+// optionally with a time of day HH:MM[:SS]; everything io::read_csv copes with (BOM, CRLF, quotes,
+// no final newline). Long format: a symbol column ("symbol" or "ticker" unless named) holding
+// several tickers; LoadOptions::symbol picks one.
 //
 // What it rejects, always with file, line and column in the IoError message (cell text through
 // io::quote_cell: control bytes escaped, long cells cut):
 //   prices.csv:17: column 'Close': 'abc' is not a number
-//   prices.csv:17: column 'Date': '03/01/2000' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)
+//   prices.csv:17: column 'Date': '03/01/2000' is not a date (expected YYYY-MM-DD, ...)
 //   prices.csv:17: column 'Close': missing value (MissingValues::kForwardFill fills it ...)
 //   prices.csv: date 2000-01-05 appears twice (lines 7 and 9)
 //   prices.csv:17: 5 fields, expected 6 as in the header
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "recur/data/date.h"
+#include "recur/data/timestamp.h"
 #include "recur/io/csv.h"
 
 namespace recur::data {
@@ -57,7 +60,8 @@ struct LoadOptions {
 struct PriceTable {
   std::string source;                        // the file, for messages
   std::string symbol;                        // the ticker kept; "" without a symbol column
-  std::vector<Date> dates;                   // strictly increasing
+  std::vector<Timestamp> times;              // strictly increasing
+  std::vector<Date> dates;                   // the day of each time (all of it, for daily data)
   std::vector<int64_t> lines;                // the file line of each row
   std::vector<std::string> names;            // the loaded columns, spelled as in the header
   std::vector<std::vector<double>> columns;  // columns[c][row], all finite

@@ -171,6 +171,11 @@ std::vector<double> MovingAverageForecaster::forecast(std::span<const double> hi
 std::vector<std::unique_ptr<Forecaster>> make_other_baselines(const BaselineOptions& options) {
   std::vector<std::unique_ptr<Forecaster>> out;
   out.push_back(std::make_unique<DriftForecaster>());
+  if (options.season_period == kSeasonOfFrequency) {
+    throw ValueError(
+        "baselines: the seasonal period is 'of the frequency' but no frequency was given "
+        "(BaselineOptions::for_frequency)");
+  }
   if (options.season_period > 0) {
     out.push_back(std::make_unique<SeasonalNaiveForecaster>(options.season_period));
   }

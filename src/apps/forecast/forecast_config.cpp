@@ -37,6 +37,17 @@ data::MissingValues parse_missing(const std::string& name) {
 
 }  // namespace
 
+data::Frequency parse_frequency(const std::string& name, const std::string& where) {
+  using F = data::Frequency;
+  std::string known;
+  for (F f : {F::yearly, F::quarterly, F::monthly, F::weekly, F::daily, F::business_daily,
+              F::hourly, F::half_hourly}) {
+    if (name == data::frequency_name(f)) return f;
+    known += (known.empty() ? "" : ", ") + std::string(data::frequency_name(f));
+  }
+  throw ValueError(where + ": unknown frequency '" + name + "' (expected one of " + known + ")");
+}
+
 std::string head_name(HeadKind head) {
   switch (head) {
     case HeadKind::kPoint:
@@ -149,8 +160,10 @@ json to_json(const ForecastConfig& c) {
   json j;
   j["format"] = kFormat;
   j["recur_version"] = "0.1.0";
-  j["data"] = {
-      {"date_column", c.date_column}, {"symbol", c.symbol}, {"missing", missing_name(c.missing)}};
+  j["data"] = {{"date_column", c.date_column},
+               {"symbol", c.symbol},
+               {"missing", missing_name(c.missing)},
+               {"frequency", c.frequency ? std::string(data::frequency_name(*c.frequency)) : ""}};
   j["features"] = data::feature_spec_to_json(c.features);
   j["window"] = c.window;
   j["horizon"] = c.horizon;
@@ -189,6 +202,9 @@ ForecastConfig config_from_json(const json& j) {
   c.date_column = io::json_string(data_j, "date_column", c.date_column, "config: data");
   c.symbol = io::json_string(data_j, "symbol", c.symbol, "config: data");
   c.missing = parse_missing(io::json_string(data_j, "missing", "error", "config: data"));
+  // Written since frequencies other than daily were supported; "" (or absent): inferred.
+  const std::string frequency = io::json_string(data_j, "frequency", "", "config: data");
+  if (!frequency.empty()) c.frequency = parse_frequency(frequency, "config: data.frequency");
   if (!j.contains("features")) throw ValueError("config: field 'features' is required");
   c.features = data::feature_spec_from_json(j.at("features"));
   c.window = whole(j, "window", c.window, kLimits.window, "config");

@@ -15,6 +15,7 @@
 #include "recur/data/splits.h"
 #include "recur/data/windows.h"
 #include "recur/io/atomic_file.h"
+#include "recur/io/csv.h"
 #include "recur/io/run_folder.h"
 #include "recur/nn/module.h"
 #include "recur/train/run_identity.h"
@@ -30,17 +31,121 @@ std::string in_dir(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
 }
 
-// The data a command works on, and what the loader had to say about it.
+// The data a command works on, what the loader had to say about it, and its frequency.
 struct LoadedData {
   data::FeatureFrame frame;
   std::vector<std::string> warnings;
+  SeriesInfo series;
 };
+
+// "month", "weekday", "half-hour": one period of the frequency, for messages.
+std::string period_word(data::Frequency f) {
+  switch (f) {
+    case data::Frequency::yearly:
+      return "year";
+    case data::Frequency::quarterly:
+      return "quarter";
+    case data::Frequency::monthly:
+      return "month";
+    case data::Frequency::weekly:
+      return "week";
+    case data::Frequency::daily:
+      return "day";
+    case data::Frequency::business_daily:
+      return "weekday";
+    case data::Frequency::hourly:
+      return "hour";
+    case data::Frequency::half_hourly:
+      return "half-hour";
+  }
+  return "period";
+}
+
+// The frequency inferred from the dates, or the one the config gives. A given frequency wins;
+// its gaps are those inferred when the dates agree with it, and unchecked (with a warning) when
+// they do not.
+data::FrequencyInfo frequency_of(const data::PriceTable& t, const ForecastConfig& config,
+                                 std::vector<std::string>& warnings, bool& gaps_checked) {
+  std::optional<data::FrequencyInfo> inferred;
+  std::string why;
+  try {
+    inferred = data::infer_frequency(t.times, {.source = t.source, .lines = t.lines});
+  } catch (const ValueError& e) {
+    why = e.what();
+  }
+  if (!config.frequency) {
+    if (!inferred) throw ValueError(why + " (--frequency names it when the dates cannot)");
+    return *inferred;
+  }
+  const data::Frequency f = *config.frequency;
+  data::FrequencyInfo given{f, std::string(data::frequency_name(f)), data::seasonal_period(f), {}};
+  if (inferred && inferred->frequency == f) {
+    given.gaps = inferred->gaps;
+    return given;
+  }
+  warnings.push_back(t.source + ": " +
+                     (inferred ? "the dates look " + inferred->name
+                               : "no frequency fits the dates (" + why + ")") +
+                     "; using the given frequency " + given.name + ", without checking for gaps");
+  gaps_checked = false;
+  return given;
+}
+
+// One warning for all the gaps (report.md lists each).
+std::string gap_warning(const std::string& source, const data::FrequencyInfo& f) {
+  const data::Gap& first = f.gaps.front();
+  return source + ": " + std::to_string(f.gaps.size()) + " gap(s) in the " + f.name + " dates, " +
+         std::to_string(f.missing_periods()) + " " + period_word(f.frequency) +
+         "(s) missing in all (the first between " + first.after + " and " + first.before +
+         "): the model's windows run across a gap as if the rows on either side were "
+         "consecutive; nothing is filled in";
+}
+
+// The day of the week says nothing about a row that stands for a week, a month or a year.
+void check_inputs_fit(const data::FeatureSpec& spec, const data::FrequencyInfo& f,
+                      const std::string& source) {
+  using F = data::Frequency;
+  if (f.frequency != F::weekly && f.frequency != F::monthly && f.frequency != F::quarterly &&
+      f.frequency != F::yearly) {
+    return;
+  }
+  for (const std::string& input : spec.inputs) {
+    const std::string key = io::column_key(input);
+    if (key == "dowonehot" || key == "dowsincos") {
+      throw ValueError(source + ": input '" + input +
+                       "' is the day of the week, which means nothing for " + f.name +
+                       " data (each row stands for a whole " + period_word(f.frequency) +
+                       "): leave it out of --features");
+    }
+  }
+}
 
 LoadedData load_data(const std::string& path, const ForecastConfig& config) {
   data::PriceTable table = data::load_price_table(
       path,
       {.date_column = config.date_column, .symbol = config.symbol, .missing = config.missing});
-  return {data::build_features(table, config.features), std::move(table.warnings)};
+  LoadedData d;
+  d.series.frequency = frequency_of(table, config, table.warnings, d.series.gaps_checked);
+  d.series.frequency_given = config.frequency.has_value();
+  d.series.rows = table.rows();
+  d.series.first = table.times.front().str();
+  d.series.last = table.times.back().str();
+  if (!d.series.frequency.gaps.empty()) {
+    table.warnings.push_back(gap_warning(table.source, d.series.frequency));
+  }
+  check_inputs_fit(config.features, d.series.frequency, path);
+  d.frame = data::build_features(table, config.features);
+  d.warnings = std::move(table.warnings);
+  return d;
+}
+
+// The baselines' options with the seasonal period of the data's frequency where none was given.
+// A period of 1 (yearly data) would make seasonal naive a copy of naive: it is left out.
+BaselineOptions resolve_baselines(const BaselineOptions& options, SeriesInfo& series) {
+  const int period = series.frequency.seasonal_period;
+  BaselineOptions resolved = options.for_frequency(period > 1 ? period : 0);
+  series.season_used = resolved.season_period;
+  return resolved;
 }
 
 data::Splits splits_of(const data::FeatureFrame& frame, const ForecastConfig& config) {
@@ -105,7 +210,7 @@ std::vector<std::string> data_warnings(const LoadedData& data, const data::Split
     std::snprintf(line, sizeof(line),
                   "%s: %s: the price moves from %.6g to %.6g in one row, %.0f robust standard "
                   "deviations from the typical move (the limit is %.0f): check the data",
-                  frame.source.c_str(), frame.dates[m.row].str().c_str(), m.from, m.to, m.robust_z,
+                  frame.source.c_str(), frame.times[m.row].str().c_str(), m.from, m.to, m.robust_z,
                   data::kExtremeMoveLimit);
     warnings.push_back(line);
   }
@@ -119,10 +224,15 @@ std::string fingerprint(const data::FeatureFrame& frame) {
     const int32_t days = d.days_since_1970();
     f.add(&days, sizeof(days));
   }
+  // Times of day only where there are any, so that daily data keeps its fingerprint.
+  if (std::any_of(frame.times.begin(), frame.times.end(),
+                  [](const data::Timestamp& t) { return t.second_of_day != 0; })) {
+    for (const data::Timestamp& t : frame.times) f.add(&t.second_of_day, sizeof(t.second_of_day));
+  }
   f.add(frame.price.data(), frame.price.size() * sizeof(double));
   for (const auto& column : frame.inputs) f.add(column.data(), column.size() * sizeof(double));
   const std::string span =
-      frame.rows() ? frame.dates.front().str() + ".." + frame.dates.back().str() : "";
+      frame.rows() ? frame.times.front().str() + ".." + frame.times.back().str() : "";
   return std::to_string(frame.rows()) + " rows " + span + ", hash " + f.hex();
 }
 
@@ -161,9 +271,10 @@ std::string fmt(double v, int precision = 4) {
   return buf;
 }
 
-std::vector<data::Date> dates_of(const data::FeatureFrame& frame, const std::vector<size_t>& rows) {
-  std::vector<data::Date> out;
-  for (size_t r : rows) out.push_back(frame.dates[r]);
+std::vector<data::Timestamp> times_of(const data::FeatureFrame& frame,
+                                      const std::vector<size_t>& rows) {
+  std::vector<data::Timestamp> out;
+  for (size_t r : rows) out.push_back(frame.times[r]);
   return out;
 }
 
@@ -177,7 +288,7 @@ void write_predictions(const std::string& path, const data::FeatureFrame& frame,
     const StepPath model = step_path(test.model, h);
     const StepPath naive = step_path(test.naive, h);
     for (size_t i = 0; i < model.targets.size(); ++i) {
-      csv << frame.dates[model.targets[i]].str() << ',' << h << ',' << model.records.actual[i]
+      csv << frame.times[model.targets[i]].str() << ',' << h << ',' << model.records.actual[i]
           << ',' << model.records.predicted[i] << ',';
       if (!model.records.lower.empty()) {
         csv << model.records.lower[i] << ',' << model.records.upper[i];
@@ -193,14 +304,18 @@ void write_predictions(const std::string& path, const data::FeatureFrame& frame,
 // The plots of the test split, each with the caption the report gives it.
 std::vector<PlotLink> write_plots(const std::string& dir, const data::FeatureFrame& frame,
                                   const MethodResults& test, const train::History& history,
-                                  const std::string& target_column) {
+                                  const std::string& target_column, const SeriesInfo& series) {
   std::vector<PlotLink> plots;
   const StepPath model = step_path(test.model, 1);
   const StepPath naive = step_path(test.naive, 1);
   ForecastPlot fp;
-  fp.title = "One-day-ahead forecast on the test period";
+  using F = data::Frequency;
+  const F f = series.frequency.frequency;
+  fp.title = f == F::daily || f == F::business_daily
+                 ? "One-day-ahead forecast on the test period"
+                 : "One-" + period_word(f) + "-ahead forecast on the test period";
   fp.y_label = target_column;
-  fp.dates = dates_of(frame, model.targets);
+  fp.dates = times_of(frame, model.targets);
   fp.actual = model.records.actual;
   fp.forecast = model.records.predicted;
   fp.forecast_label = test.model.model;
@@ -253,23 +368,48 @@ std::string target_note(const ForecastConfig& c) {
              defaults + ".";
     case data::TargetKind::kDifference:
       return "The network predicts the next change of " + column +
-             " (`--target-kind difference`, recur's default), added to the last price: of the "
+             " (`--target-kind difference`, recur's default), added to the last value: of the "
              "targets and inputs tried it did best on validation, and the tutorial's price-level "
              "target (`--target-kind price`) did far worse than naive" +
              defaults + ".";
     case data::TargetKind::kLogReturn:
       return "The network predicts the next log return of " + column +
-             " (`--target-kind log_return`), turned back into a price from the last one; on "
+             " (`--target-kind log_return`), turned back into a value from the last one; on "
              "validation it did about as well as the default `--target-kind difference`" +
              defaults + ".";
   }
   return "";
 }
 
+// The series' frequency and every gap, for the report (the warning only names the first).
+std::string series_note(const SeriesInfo& s) {
+  const data::FrequencyInfo& f = s.frequency;
+  std::string note = "The series has " + std::to_string(s.rows) + " " + f.name + " rows, " +
+                     s.first + " to " + s.last + " (frequency " +
+                     (s.frequency_given ? "given with --frequency" : "inferred from the dates") +
+                     "; seasonal period " + std::to_string(f.seasonal_period) + ").";
+  if (f.gaps.empty()) {
+    return note + (s.gaps_checked ? " It has no gaps." : " Its gaps were not checked.");
+  }
+  note += " It has " + std::to_string(f.gaps.size()) + " gap(s), " +
+          std::to_string(f.missing_periods()) + " " + period_word(f.frequency) +
+          "(s) missing in all; the windows run across them as if the rows on either side were "
+          "consecutive (nothing is filled in):";
+  constexpr size_t kListed = 20;
+  for (size_t i = 0; i < f.gaps.size() && i < kListed; ++i) {
+    const data::Gap& g = f.gaps[i];
+    note += (i ? "; " : " ") + g.after + " to " + g.before + " (" + std::to_string(g.missing) +
+            " missing)";
+  }
+  if (f.gaps.size() > kListed) note += "; ... (metrics.json lists them all)";
+  return note + ".";
+}
+
 ReportInput report_input(const RunResult& result, const ForecastConfig& c,
                          const std::string& data_path) {
   ReportInput in;
   in.notes.push_back(target_note(c));
+  in.notes.push_back(series_note(result.series));
   in.title = "Forecast report: " + fs::path(data_path).filename().string();
   in.model = result.test.model.model;
   in.baseline = result.test.naive.model;
@@ -277,6 +417,12 @@ ReportInput report_input(const RunResult& result, const ForecastConfig& c,
   in.config = {
       {"data", data_path},
       {"target", c.features.target_column + " (" + data::target_kind_name(c.features.target) + ")"},
+      {"frequency",
+       result.series.frequency.name +
+           (result.series.frequency_given ? " (given)" : " (inferred from the dates)") +
+           ", seasonal naive " +
+           (result.series.season_used > 0 ? "m = " + std::to_string(result.series.season_used)
+                                          : std::string("left out"))},
       {"window", std::to_string(c.window)},
       {"horizon", std::to_string(c.horizon)},
       {"model", c.model.cell + " " + std::to_string(c.model.num_layers) + "x" +
@@ -300,15 +446,17 @@ void finish(const std::string& dir, RunResult& result, const NeuralForecaster& m
             const data::FeatureFrame& frame, const std::string& data_path,
             std::vector<std::string> files) {
   const ForecastConfig& c = model.config();
-  io::write_file_atomically(in_dir(dir, "metrics.json"),
-                            metrics_json(result.rows()).dump(2) + "\n");
+  json metrics = metrics_json(result.rows());
+  metrics["data"] = series_json(result.series);
+  io::write_file_atomically(in_dir(dir, "metrics.json"), metrics.dump(2) + "\n");
   files.push_back("metrics.json");
   ReportInput report = report_input(result, c, data_path);
   report.warnings = result.warnings;
   write_predictions(in_dir(dir, "predictions.csv"), frame, result.test,
                     static_cast<int>(c.horizon));
   files.push_back("predictions.csv");
-  report.plots = write_plots(dir, frame, result.test, model.history(), c.features.target_column);
+  report.plots = write_plots(dir, frame, result.test, model.history(), c.features.target_column,
+                             result.series);
   for (const PlotLink& plot : report.plots) files.push_back(plot.path);
   judge(result, report);
   write_report(in_dir(dir, "report.md"), report);
@@ -317,6 +465,54 @@ void finish(const std::string& dir, RunResult& result, const NeuralForecaster& m
   result.epochs_run = static_cast<int64_t>(model.history().epochs.size());
   result.best_epoch = model.history().best_epoch;
   result.stop_reason = model.history().stop_reason;
+}
+
+// The first day of the month `months` after the month of `d` (months >= 0).
+data::Date month_start(data::Date d, int months) {
+  const std::string ymd = d.str();  // YYYY-MM-DD
+  const int index = std::stoi(ymd.substr(0, 4)) * 12 + std::stoi(ymd.substr(5, 2)) - 1 + months;
+  return data::Date::from_ymd(index / 12, index % 12 + 1, 1);
+}
+
+// The same day `months` later; a month-end stays a month-end, a 31st clamps to a shorter month.
+data::Date add_months(data::Date d, int months) {
+  const bool month_end = month_start(d, 1) == d + 1;
+  const data::Date next_start = month_start(d, months + 1);
+  if (month_end) return next_start + -1;
+  const int day = std::stoi(d.str().substr(8, 2));
+  const data::Date start = month_start(d, months);
+  return std::min(start + (day - 1), next_start + -1);
+}
+
+// The time one period of `f` after `t`: trading days skip weekends (holidays are not known).
+data::Timestamp next_time(data::Timestamp t, data::Frequency f) {
+  auto plus_seconds = [&](int32_t seconds) {
+    const int32_t s = t.second_of_day + seconds;
+    return data::Timestamp{t.date + s / 86400, s % 86400};
+  };
+  switch (f) {
+    case data::Frequency::yearly:
+      return {add_months(t.date, 12), t.second_of_day};
+    case data::Frequency::quarterly:
+      return {add_months(t.date, 3), t.second_of_day};
+    case data::Frequency::monthly:
+      return {add_months(t.date, 1), t.second_of_day};
+    case data::Frequency::weekly:
+      return {t.date + 7, t.second_of_day};
+    case data::Frequency::daily:
+      return {t.date + 1, t.second_of_day};
+    case data::Frequency::business_daily: {
+      data::Date day = t.date;
+      do day = day + 1;
+      while (day.weekday() >= 5);
+      return {day, t.second_of_day};
+    }
+    case data::Frequency::hourly:
+      return plus_seconds(3600);
+    case data::Frequency::half_hourly:
+      return plus_seconds(1800);
+  }
+  return t;
 }
 
 NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
@@ -364,8 +560,10 @@ RunResult train_run(const RunOptions& options) {
   const data::FeatureFrame& frame = data.frame;
   const data::Splits splits = splits_of(frame, config);
   check_splits(splits, config, options.data_path);
-  Baselines baselines = fit_baselines(options.baselines, frame, splits);
   RunResult result;
+  result.series = data.series;
+  Baselines baselines =
+      fit_baselines(resolve_baselines(options.baselines, result.series), frame, splits);
   result.warnings = data_warnings(data, splits);
 
   io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
@@ -391,6 +589,13 @@ RunResult train_run(const RunOptions& options) {
   return result;
 }
 
+SeriesInfo inspect_series(const std::string& data_path, const ForecastConfig& config,
+                          const BaselineOptions& baselines) {
+  LoadedData data = load_data(data_path, config);
+  resolve_baselines(baselines, data.series);
+  return data.series;
+}
+
 RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
                        const BaselineOptions& baseline_options, double interval_level) {
   check_level("forecast evaluate", interval_level);
@@ -398,10 +603,12 @@ RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
   const LoadedData data = load_data(data_path, config);
   const data::Splits splits = splits_of(data.frame, config);
   check_splits(splits, config, data_path);
-  Baselines baselines = fit_baselines(baseline_options, data.frame, splits);
+  RunResult result;
+  result.series = data.series;
+  Baselines baselines =
+      fit_baselines(resolve_baselines(baseline_options, result.series), data.frame, splits);
   NeuralForecaster model = load_trained(run_dir, data.frame, config);
   const int horizon = static_cast<int>(config.horizon);
-  RunResult result;
   result.validation =
       score_split(model, baselines, data.frame, splits, splits.val, horizon, interval_level);
   result.test =
@@ -423,15 +630,14 @@ Prediction predict_run(const std::string& run_dir, const std::string& data_path,
       model.forecast_from(frame.rows(), horizon, interval_level);
   for (const auto* values : {&f.mean, &f.lower, &f.upper}) check_forecast(run_dir, *values);
   Prediction p;
-  p.last_date = frame.dates.back().str();
+  p.last_date = frame.times.back().str();
   p.last_price = frame.price.back();
   p.interval_level = f.lower.empty() ? 0.0 : model.interval_level(interval_level);
   p.warnings = data.warnings;
-  data::Date day = frame.dates.back();
+  data::Timestamp time = frame.times.back();
   for (int h = 1; h <= horizon; ++h) {
-    do day = day + 1;
-    while (day.weekday() >= 5);  // trading days: the next weekday (holidays are not known)
-    PredictionRow row{h, day.str(), f.mean[static_cast<size_t>(h - 1)], {}, {}};
+    time = next_time(time, data.series.frequency.frequency);
+    PredictionRow row{h, time.str(), f.mean[static_cast<size_t>(h - 1)], {}, {}};
     if (!f.lower.empty()) {
       row.lower = f.lower[static_cast<size_t>(h - 1)];
       row.upper = f.upper[static_cast<size_t>(h - 1)];
@@ -465,13 +671,15 @@ BacktestRun backtest_run(const BacktestOptions& options) {
                                   : load_trained(options.run_dir, frame, config);
   BacktestRun out;
   out.warnings = data.warnings;
+  out.series = data.series;
+  const BaselineOptions baseline_options = resolve_baselines(options.baselines, out.series);
   out.results.model = backtest(model, frame.price, bc);
   // The baselines are always fitted at the folds (they cannot leak: fit sees the window only).
   BacktestConfig baseline_config = bc;
   baseline_config.fit = true;
   NaiveForecaster naive;
   out.results.naive = backtest(naive, frame.price, baseline_config);
-  for (auto& b : make_other_baselines(options.baselines)) {
+  for (auto& b : make_other_baselines(baseline_options)) {
     out.results.baselines.push_back(backtest(*b, frame.price, baseline_config));
   }
   return out;
@@ -528,6 +736,23 @@ json metrics_json(const std::vector<ReportRow>& rows) {
     if (r.significance) entry["diebold_mariano"] = significance_json(*r.significance);
   }
   return j;
+}
+
+json series_json(const SeriesInfo& info) {
+  json gaps = json::array();
+  for (const data::Gap& g : info.frequency.gaps) {
+    gaps.push_back({{"after", g.after}, {"before", g.before}, {"missing", g.missing}});
+  }
+  return {{"frequency", info.frequency.name},
+          {"frequency_source", info.frequency_given ? "given" : "inferred"},
+          {"seasonal_period", info.frequency.seasonal_period},
+          {"season_used", info.season_used},
+          {"rows", info.rows},
+          {"first", info.first},
+          {"last", info.last},
+          {"gaps_checked", info.gaps_checked},
+          {"missing_periods", info.frequency.missing_periods()},
+          {"gaps", gaps}};
 }
 
 std::vector<ReportRow> MethodResults::rows(const std::string& split) const {

@@ -22,11 +22,12 @@ void check_length(const std::string& who, const std::string& what, size_t size, 
                    std::to_string(n));
 }
 
-// Days since 1970 for dates, else 0, 1, 2, ...
-std::vector<double> x_values(const std::vector<data::Date>& dates, size_t n) {
+// Days since 1970 (fractional for sub-daily times), else 0, 1, 2, ...
+std::vector<double> x_values(const std::vector<data::Timestamp>& dates, size_t n) {
   std::vector<double> x(n);
   for (size_t i = 0; i < n; ++i) {
-    x[i] = dates.empty() ? static_cast<double>(i) : dates[i].days_since_1970();
+    x[i] = dates.empty() ? static_cast<double>(i)
+                         : static_cast<double>(dates[i].seconds_since_1970()) / 86400.0;
   }
   return x;
 }

@@ -97,12 +97,25 @@ class MovingAverageForecaster : public Forecaster {
   int window_;
 };
 
+// season_period: the seasonal period of the series' frequency (12 monthly, 5 trading days, 48
+// half-hourly ...; data/frequency.h), which the forecast pipeline fills in from the data.
+inline constexpr int kSeasonOfFrequency = -1;
+
 // Which baselines make_baselines() builds; a 0 leaves that one out.
 struct BaselineOptions {
-  int season_period = 5;    // seasonal naive period (5 = one trading week of daily data)
+  // Seasonal naive period in rows, or kSeasonOfFrequency (the pipeline's default; resolve it
+  // with for_frequency() before make_baselines(), which refuses it).
+  int season_period = kSeasonOfFrequency;
   int moving_average = 20;  // moving-average window (about one trading month)
   int ar_order = 5;         // AR(p) order
   bool ar_on_differences = false;
+
+  // These options with kSeasonOfFrequency replaced by `seasonal_period` (an explicit period wins).
+  BaselineOptions for_frequency(int seasonal_period) const {
+    BaselineOptions o = *this;
+    if (o.season_period == kSeasonOfFrequency) o.season_period = seasonal_period;
+    return o;
+  }
 };
 
 // The baselines beside the naive forecast: drift, seasonal naive, moving average, AR(p) — in that

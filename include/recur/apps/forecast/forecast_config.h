@@ -6,7 +6,7 @@
 //
 //   {
 //     "format": "recur.forecast.v1",  "recur_version": "0.1.0",
-//     "data":     {"date_column": "date", "symbol": "", "missing": "error"},
+//     "data":     {"date_column": "date", "symbol": "", "missing": "error", "frequency": ""},
 //     "features": {"target_column": "close", "target": "log_return", "inputs": ["log_return"]},
 //     "window": 30, "horizon": 1,
 //     "model":    {"cell": "lstm", "hidden_size": 64, "num_layers": 2, "bidirectional": false,
@@ -24,11 +24,13 @@
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "recur/data/features.h"
 #include "recur/data/frame_scalers.h"
+#include "recur/data/frequency.h"
 #include "recur/data/price_table.h"
 
 namespace recur::forecast {
@@ -91,6 +93,8 @@ struct ForecastConfig {
   std::string date_column = "date";
   std::string symbol;  // long-format files: the ticker
   data::MissingValues missing = data::MissingValues::kError;
+  // The series' sampling frequency (data/frequency.h); nullopt: inferred from the dates.
+  std::optional<data::Frequency> frequency;
   data::FeatureSpec features;
   size_t window = 30;
   size_t horizon = 1;
@@ -113,6 +117,9 @@ nlohmann::json to_json(const ForecastConfig& config);
 ForecastConfig config_from_json(const nlohmann::json& j);
 ForecastConfig load_config(const std::string& path);  // IoError/ValueError naming the file
 void save_config(const std::string& path, const ForecastConfig& config);
+
+// A data::frequency_name() back to its Frequency; ValueError naming `where` and listing the names.
+data::Frequency parse_frequency(const std::string& name, const std::string& where);
 
 std::string head_name(HeadKind head);
 HeadKind parse_head(const std::string& name);

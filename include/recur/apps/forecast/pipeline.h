@@ -5,7 +5,8 @@
 // checked before the run folder is touched, the run is built in "<out>.partial/" and swapped in at
 // the end, so a failed run leaves the previous one intact.
 //
-//   train     CSV -> features -> chronological splits -> scalers fitted on training rows ->
+//   train     CSV -> frequency and gaps -> features -> chronological splits -> scalers fitted on
+//   training rows ->
 //             windows -> network trained with early stopping on validation -> the model and
 //             every baseline scored on the same validation and test origins -> run folder:
 //               model.safetensors  config.json  metrics.json  predictions.csv  training.csv
@@ -25,9 +26,27 @@
 #include "recur/apps/forecast/baselines.h"
 #include "recur/apps/forecast/forecast_config.h"
 #include "recur/apps/forecast/report.h"
+#include "recur/data/frequency.h"
 #include "recur/train/progress.h"
 
 namespace recur::forecast {
+
+// What the pipeline found out about a series before modelling it: its frequency (inferred from
+// the dates, or given), the seasonal period the seasonal-naive baseline uses, and its gaps.
+// Gaps are reported, not filled and not refused: a window that spans one reads the rows on
+// either side as consecutive (docs/FORECAST.md, "Frequencies and gaps").
+struct SeriesInfo {
+  data::FrequencyInfo frequency;
+  bool frequency_given = false;  // config.frequency (--frequency) rather than the dates
+  bool gaps_checked = true;      // false when the dates do not fit the given frequency
+  int season_used = 0;           // the seasonal-naive period of the run (0: none)
+  size_t rows = 0;
+  std::string first, last;  // the first and last time, as Timestamp::str()
+};
+// {"frequency", "frequency_source": "inferred"|"given", "seasonal_period", "season_used",
+//  "rows", "first", "last", "gaps_checked", "missing_periods",
+//  "gaps": [{"after", "before", "missing"}]}
+nlohmann::json series_json(const SeriesInfo& info);
 
 struct RunOptions {
   std::string data_path;
@@ -60,7 +79,8 @@ struct RunResult {
   int64_t epochs_run = 0;
   int64_t best_epoch = 0;
   std::string stop_reason;
-  std::vector<std::string> warnings;  // about the data: the loader's notes, extreme moves
+  std::vector<std::string> warnings;  // about the data: the loader's notes, gaps, extreme moves
+  SeriesInfo series;
 
   // The validation rows, then the test rows (the table, report.md and metrics.json).
   std::vector<ReportRow> rows() const;
@@ -68,13 +88,19 @@ struct RunResult {
 
 RunResult train_run(const RunOptions& options);
 
+// What `train` finds out about `data_path` under `config` before it models anything: the loader's
+// and the frequency's checks, the gaps, and the seasonal-naive period `baselines` resolve to.
+SeriesInfo inspect_series(const std::string& data_path, const ForecastConfig& config,
+                          const BaselineOptions& baselines = {});
+
 // Scores the run in `run_dir` on `data_path` (its test split by the run's fractions).
 RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
                        const BaselineOptions& baselines, double interval_level);
 
 struct PredictionRow {
   int step = 0;      // 1..H
-  std::string date;  // the step's calendar date: the next weekdays after the last row
+  std::string date;  // the step's time: the next periods of the series' frequency (weekdays
+                     // for trading days; holidays are not known)
   double price = 0.0;
   std::optional<double> lower, upper;
 };
@@ -99,6 +125,7 @@ struct BacktestOptions {
 struct BacktestRun {
   MethodResults results;
   std::vector<std::string> warnings;
+  SeriesInfo series;
 };
 BacktestRun backtest_run(const BacktestOptions& options);
 

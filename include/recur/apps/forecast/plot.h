@@ -17,14 +17,14 @@
 #include <string>
 #include <vector>
 
-#include "recur/data/date.h"
+#include "recur/data/timestamp.h"
 
 namespace recur::forecast {
 
 struct ForecastPlot {
   std::string title = "Forecast on the test period";
   std::string y_label = "value";
-  std::vector<data::Date> dates;  // x axis; empty: time step index
+  std::vector<data::Timestamp> dates;  // x axis (any frequency); empty: time step index
   std::vector<double> actual;
   std::vector<double> forecast;
   std::string forecast_label = "model";
@@ -60,7 +60,7 @@ struct ErrorSeries {
 struct ErrorPlot {
   std::string title = "Forecast errors on the test period";
   std::string y_label = "actual - forecast";
-  std::vector<data::Date> dates;
+  std::vector<data::Timestamp> dates;
   std::vector<ErrorSeries> series;  // the first is drawn most prominently
 };
 
