@@ -96,12 +96,12 @@ TEST(ForecastReport, VerdictSentenceInEveryCase) {
 }
 
 // A baseline row's Diebold-Mariano test, as the pipeline attaches it.
-Significance tested(double p_squared, double differential) {
+Significance tested(double p_squared, double differential, double p_absolute = 0.38) {
   stats::DieboldMarianoResult sq;
   sq.p_value = p_squared;
   sq.mean_differential = differential;
   stats::DieboldMarianoResult abs = sq;
-  abs.p_value = 0.38;
+  abs.p_value = p_absolute;
   return {"lstm", sq, abs, ""};
 }
 
@@ -112,13 +112,28 @@ TEST(ForecastReport, TheDieboldMarianoTestLeadsTheVerdict) {
             "On the test split, lstm is not distinguishable from the naive forecast "
             "(Diebold-Mariano test, squared errors: p = 0.41; absolute errors: p = 0.38). Its "
             "MASE is 0.9 vs 1 and its RMSE 2.25 vs 3 (lower is better).");
-  in.rows[2].significance = tested(0.003, -0.5);
+  in.rows[2].significance = tested(0.003, -0.5, 0.002);
   EXPECT_TRUE(contains(verdict_sentence(in),
                        "lstm is better than the naive forecast (Diebold-Mariano test, squared "
                        "errors: p = 0.003;"))
       << verdict_sentence(in);
-  in.rows[2].significance = tested(0.003, 0.5);
+  in.rows[2].significance = tested(0.003, 0.5, 0.002);
   EXPECT_TRUE(contains(verdict_sentence(in), "lstm is worse than the naive forecast"));
+  // The two losses disagree: both answers.
+  in.rows[2].significance = tested(0.87, -0.5);
+  in.rows[2].significance->absolute->p_value = 0.005;
+  EXPECT_TRUE(contains(verdict_sentence(in),
+                       "On the test split, lstm is not distinguishable from the naive forecast "
+                       "by squared error (Diebold-Mariano test, p = 0.87) but better than it by "
+                       "absolute error (p = 0.005). Its MASE is 0.9 vs 1"))
+      << verdict_sentence(in);
+  in.rows[2].significance->squared->p_value = 0.01;
+  in.rows[2].significance->absolute->p_value = 0.5;
+  EXPECT_TRUE(contains(verdict_sentence(in),
+                       "lstm is better than the naive forecast by squared error "
+                       "(Diebold-Mariano test, p = 0.010) but not distinguishable from it by "
+                       "absolute error (p = 0.50)."))
+      << verdict_sentence(in);
   // No test possible: the metric comparison, then why.
   in.rows[2].significance =
       Significance{"lstm", std::nullopt, std::nullopt,

@@ -178,19 +178,35 @@ std::string metric_verdict(const ReportInput& in, const Verdict& v) {
          " (lower is better).";
 }
 
+// What one loss's test says: "is better than", "is worse than", "is not distinguishable from".
+std::string dm_outcome(const stats::DieboldMarianoResult& r) {
+  if (!(r.p_value < kSignificanceLevel)) return "is not distinguishable from";
+  return r.mean_differential < 0 ? "is better than" : "is worse than";
+}
+
 // The test's verdict first: a lower MASE on one test period means little unless the difference
-// is larger than chance would produce.
+// is larger than chance would produce. When squared and absolute loss disagree (a steady small
+// gain buried under a few large errors), both answers are given.
 std::string tested_verdict(const ReportInput& in, const Verdict& v, const Significance& s) {
   const stats::DieboldMarianoResult& sq = *s.squared;
-  std::string outcome = "is not distinguishable from";
-  if (sq.p_value < kSignificanceLevel) {
-    outcome = sq.mean_differential < 0 ? "is better than" : "is worse than";
+  const std::string lead = "On the " + in.verdict_split + " split, " + in.model + " ";
+  const std::string baseline = "the " + in.baseline + " forecast";
+  std::string sentence;
+  if (!s.absolute || dm_outcome(*s.absolute) == dm_outcome(sq)) {
+    sentence = lead + dm_outcome(sq) + " " + baseline +
+               " (Diebold-Mariano test, squared errors: " + p_value_text(sq.p_value);
+    if (s.absolute) sentence += "; absolute errors: " + p_value_text(s.absolute->p_value);
+    sentence += ").";
+  } else {
+    std::string second = dm_outcome(*s.absolute);
+    second = second.substr(3);  // "better than", without "is "
+    sentence =
+        lead + dm_outcome(sq) + " " + baseline + " by squared error (Diebold-Mariano test, " +
+        p_value_text(sq.p_value) + ") but " +
+        (second == "not distinguishable from" ? "not distinguishable from it" : second + " it") +
+        " by absolute error (" + p_value_text(s.absolute->p_value) + ").";
   }
-  std::string sentence =
-      "On the " + in.verdict_split + " split, " + in.model + " " + outcome + " the " + in.baseline +
-      " forecast (Diebold-Mariano test, squared errors: " + p_value_text(sq.p_value);
-  if (s.absolute) sentence += "; absolute errors: " + p_value_text(s.absolute->p_value);
-  return sentence + "). Its MASE is " + number(v.model_mase) + " vs " + number(v.baseline_mase) +
+  return sentence + " Its MASE is " + number(v.model_mase) + " vs " + number(v.baseline_mase) +
          " and its RMSE " + number(v.model_rmse) + " vs " + number(v.baseline_rmse) +
          " (lower is better).";
 }
