@@ -152,7 +152,12 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                                           "train a model, score it against baselines, "
                                           "write a run folder");
   cmd->footer(
-      "Example:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --out runs/sp500\n\n"
+      "Examples:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --out runs/sp500\n"
+      "  recur forecast train --data data/airpassengers_1949_1960_monthly.csv --date-column "
+      "Month --target Passengers --out runs/air\n\n"
+      "The frequency (yearly ... half-hourly) is inferred from the dates unless --frequency "
+      "gives it; the seasonal-naive period follows it unless --season gives one; gaps in the "
+      "dates are reported, not filled (docs/FORECAST.md, \"Frequencies and gaps\").\n\n"
       "The defaults predict the next day's change of the close (--target-kind difference) from "
       "30 days of closes: of the setups tried on the validation splits of the shipped price "
       "series they did best (docs/FORECAST.md, \"Defaults\"). --target-kind price is the "
