@@ -13,8 +13,8 @@ if(NOT RECUR_CBLAS_INCLUDE OR NOT TARGET recur::openblas)
                       "build, docs/BLAS.md), or set RECUR_BLAS_LIBRARY and RECUR_CBLAS_INCLUDE")
 endif()
 
-# SIMD math for the elementwise kernels: Highway, used header-only with static dispatch
-# (docs/KERNELS.md), so nothing is linked; only src/kernels/ includes it.
+# SIMD math for the kernels: Highway with dynamic dispatch (docs/KERNELS.md); the library links
+# libhwy for its CPU detection (CMakeLists.txt); only src/kernels/ includes it.
 find_path(RECUR_HWY_INCLUDE hwy/highway.h)
 if(NOT RECUR_HWY_INCLUDE)
   message(FATAL_ERROR "Highway not found: apt-get install libhwy-dev")

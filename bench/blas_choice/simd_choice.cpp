@@ -55,10 +55,12 @@ void xsimd_map(const float* x, float* y, int64_t n, F f) {
 }
 
 void hwy_exp(const float* x, float* y, int64_t n) {
-  recur::kernels::simd::Map(x, y, n, recur::kernels::simd::Exp);
+  recur::kernels::HWY_NAMESPACE::simd::Map(
+      x, y, n, recur::kernels::HWY_NAMESPACE::simd::Exp<recur::kernels::HWY_NAMESPACE::simd::D>);
 }
 void hwy_tanh(const float* x, float* y, int64_t n) {
-  recur::kernels::simd::Map(x, y, n, recur::kernels::simd::Tanh);
+  recur::kernels::HWY_NAMESPACE::simd::Map(
+      x, y, n, recur::kernels::HWY_NAMESPACE::simd::Tanh<recur::kernels::HWY_NAMESPACE::simd::D>);
 }
 void xsimd_exp(const float* x, float* y, int64_t n) {
   xsimd_map(x, y, n, [](auto v) { return xsimd::exp(v); });

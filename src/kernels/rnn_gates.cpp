@@ -1,16 +1,24 @@
+// Compiled once per SIMD target (hwy/foreach_target.h re-includes this file); the public
+// functions at the bottom pick the best target the CPU has, at run time. The backward passes are
+// plain `omp simd` loops: compiled inside the per-target block, they too get each target's width.
 #include "recur/kernels/rnn_gates.h"
 
 #include <algorithm>
 #include <cstdint>
 
 #include "recur/kernels/activations.h"
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/rnn_gates.cpp"
+#include <hwy/foreach_target.h>  // must come before highway.h
+#include <hwy/highway.h>
+
 #include "vec_math.h"
 
-namespace recur::kernels {
+HWY_BEFORE_NAMESPACE();
+namespace recur::kernels::HWY_NAMESPACE {
 
-namespace {
-
-namespace hn = simd::hn;
+namespace hn = hwy::HWY_NAMESPACE;
 
 // The columns [j, j + lanes of d) of one LSTM row, in one pass: activations, new c, tanh(c),
 // new h. Called with full vectors, then with single lanes for the last H % lanes columns.
@@ -60,10 +68,8 @@ HWY_INLINE void for_columns(int64_t H, const RowLanes& row_lanes) {
   for (; j < H; ++j) row_lanes(d1, j);
 }
 
-}  // namespace
-
-void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
-                  float* save_c_prev) {
+void lstm_forward_impl(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
+                       float* save_c_prev) {
   for (int64_t b = 0; b < B; ++b) {
     float* g = gates + b * 4 * H;
     float* cb = c + b * H;
@@ -73,8 +79,8 @@ void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, in
   }
 }
 
-void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev,
-                   const float* tanh_c, const float* dh_raw, float* dc, float* dgates) {
+void lstm_backward_impl(int64_t B, int64_t H, const float* gates, const float* c_prev,
+                        const float* tanh_c, const float* dh_raw, float* dc, float* dgates) {
   for (int64_t b = 0; b < B; ++b) {
     const float* g = gates + b * 4 * H;
     const float* cp = c_prev + b * H;
@@ -97,8 +103,8 @@ void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev
   }
 }
 
-void gru_forward(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,
-                 float* save_hn) {
+void gru_forward_impl(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,
+                      float* save_hn) {
   for (int64_t b = 0; b < B; ++b) {
     float* x = gx + b * 3 * H;
     const float* hh = gh + b * 3 * H;
@@ -108,8 +114,8 @@ void gru_forward(int64_t B, int64_t H, float* gx, const float* gh, const float* 
   }
 }
 
-void gru_backward(int64_t B, int64_t H, const float* gx, const float* hn, const float* h_prev,
-                  float* dh, float* dgx, float* dgh_n) {
+void gru_backward_impl(int64_t B, int64_t H, const float* gx, const float* hn, const float* h_prev,
+                       float* dh, float* dgx, float* dgh_n) {
   for (int64_t b = 0; b < B; ++b) {
     const float* x = gx + b * 3 * H;
     const float* hnb = hn + b * H;
@@ -133,6 +139,50 @@ void gru_backward(int64_t B, int64_t H, const float* gx, const float* hn, const 
   }
 }
 
+void rnn_backward_impl(int64_t B, int64_t H, bool relu_act, const float* h_new, const float* dh,
+                       float* dpre) {
+  const int64_t n = B * H;
+  if (relu_act) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) dpre[i] = h_new[i] > 0.0f ? dh[i] : 0.0f;
+  } else {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) dpre[i] = dh[i] * (1.0f - h_new[i] * h_new[i]);
+  }
+}
+
+}  // namespace recur::kernels::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace recur::kernels {
+
+HWY_EXPORT(lstm_forward_impl);
+HWY_EXPORT(lstm_backward_impl);
+HWY_EXPORT(gru_forward_impl);
+HWY_EXPORT(gru_backward_impl);
+HWY_EXPORT(rnn_backward_impl);
+
+void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, int64_t ldh,
+                  float* save_c_prev) {
+  HWY_DYNAMIC_DISPATCH(lstm_forward_impl)(B, H, gates, c, h_raw, ldh, save_c_prev);
+}
+
+void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev,
+                   const float* tanh_c, const float* dh_raw, float* dc, float* dgates) {
+  HWY_DYNAMIC_DISPATCH(lstm_backward_impl)(B, H, gates, c_prev, tanh_c, dh_raw, dc, dgates);
+}
+
+void gru_forward(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,
+                 float* save_hn) {
+  HWY_DYNAMIC_DISPATCH(gru_forward_impl)(B, H, gx, gh, b_hn, h, save_hn);
+}
+
+void gru_backward(int64_t B, int64_t H, const float* gx, const float* hn, const float* h_prev,
+                  float* dh, float* dgx, float* dgh_n) {
+  HWY_DYNAMIC_DISPATCH(gru_backward_impl)(B, H, gx, hn, h_prev, dh, dgx, dgh_n);
+}
+
 void rnn_forward(int64_t B, int64_t H, bool relu_act, float* pre, float* h, int64_t ldh) {
   if (relu_act) {
     relu(pre, pre, B * H);
@@ -142,16 +192,10 @@ void rnn_forward(int64_t B, int64_t H, bool relu_act, float* pre, float* h, int6
   for (int64_t b = 0; b < B; ++b) std::copy(pre + b * H, pre + (b + 1) * H, h + b * ldh);
 }
 
-void rnn_backward(int64_t B, int64_t H, bool relu, const float* h_new, const float* dh,
+void rnn_backward(int64_t B, int64_t H, bool relu_act, const float* h_new, const float* dh,
                   float* dpre) {
-  const int64_t n = B * H;
-  if (relu) {
-#pragma omp simd
-    for (int64_t i = 0; i < n; ++i) dpre[i] = h_new[i] > 0.0f ? dh[i] : 0.0f;
-  } else {
-#pragma omp simd
-    for (int64_t i = 0; i < n; ++i) dpre[i] = dh[i] * (1.0f - h_new[i] * h_new[i]);
-  }
+  HWY_DYNAMIC_DISPATCH(rnn_backward_impl)(B, H, relu_act, h_new, dh, dpre);
 }
 
 }  // namespace recur::kernels
+#endif  // HWY_ONCE

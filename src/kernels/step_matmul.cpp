@@ -1,3 +1,6 @@
+// Compiled once per SIMD target (hwy/foreach_target.h re-includes this file): the register
+// blocks of step_matmul_acc differ per target, and the public entry point picks the best target
+// the CPU has, at run time. The packing (PackedMatrix) is target-independent.
 #include "recur/kernels/step_matmul.h"
 
 #include <algorithm>
@@ -5,13 +8,15 @@
 #include <new>
 #include <vector>
 
-#include "vec_math.h"
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/step_matmul.cpp"
+#include <hwy/foreach_target.h>  // must come before highway.h
+#include <hwy/highway.h>
 
-namespace recur::kernels {
+HWY_BEFORE_NAMESPACE();
+namespace recur::kernels::HWY_NAMESPACE {
 
-namespace {
-
-namespace hn = simd::hn;
+namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr int64_t kPanel = PackedMatrix::kPanelWidth;
 // A panel is two 8-lane vectors (AVX2's width; wider targets use their 256-bit half).
@@ -160,7 +165,23 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Packe
   }
 }
 
-}  // namespace
+void step_matmul_acc_impl(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
+                          int64_t ldy) {
+  const int64_t full_rows = B / kRows * kRows;
+  for (int64_t b = 0; b < full_rows; b += kChunkRows) {
+    full_row_blocks(std::min(kChunkRows, full_rows - b), v + b * ldv, ldv, w, y + b * ldy, ldy);
+  }
+  // The last B % kRows rows are one pass over the panels, with nothing to reuse between passes.
+  leftover_rows(B - full_rows, w.rows, v + full_rows * ldv, ldv, w, y + full_rows * ldy, ldy);
+}
+
+}  // namespace recur::kernels::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace recur::kernels {
+
+constexpr int64_t kPanel = PackedMatrix::kPanelWidth;
 
 PackedMatrix::PackedMatrix(int64_t K, int64_t N) : rows_(K), cols_(N) {
   const int64_t floats = K * ((N + kPanel - 1) / kPanel) * kPanel;
@@ -194,14 +215,12 @@ PackedRows PackedMatrix::slice(int64_t k_begin, int64_t k_end) const {
   return PackedRows{data_.get() + k_begin * kPanel, k_end - k_begin, cols_, rows_ * kPanel};
 }
 
+HWY_EXPORT(step_matmul_acc_impl);
+
 void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
                      int64_t ldy) {
-  const int64_t full_rows = B / kRows * kRows;
-  for (int64_t b = 0; b < full_rows; b += kChunkRows) {
-    full_row_blocks(std::min(kChunkRows, full_rows - b), v + b * ldv, ldv, w, y + b * ldy, ldy);
-  }
-  // The last B % kRows rows are one pass over the panels, with nothing to reuse between passes.
-  leftover_rows(B - full_rows, w.rows, v + full_rows * ldv, ldv, w, y + full_rows * ldy, ldy);
+  HWY_DYNAMIC_DISPATCH(step_matmul_acc_impl)(B, v, ldv, w, y, ldy);
 }
 
 }  // namespace recur::kernels
+#endif  // HWY_ONCE

@@ -2,12 +2,19 @@
 // register, for kernels that fuse several steps into one pass (the LSTM/GRU gate kernels), plus
 // map helpers that run such a function over an array with a masked-free tail.
 //
-// Built on Highway (libhwy-dev, header-only use) with static dispatch: the target is whatever
-// the compiler flags allow (-march=native gives AVX2+FMA here, AVX-512 or NEON elsewhere).
+// Built on Highway (libhwy-dev) for dynamic dispatch: a kernel source re-includes itself once
+// per target through hwy/foreach_target.h (SSSE3, SSE4, AVX2, AVX-512 and a portable fallback on
+// x86-64; docs/KERNELS.md), and includes this header inside each pass, so everything here lives
+// in recur::kernels::HWY_NAMESPACE::simd and the include guard toggles per target.
 // Accuracy (checked by tests/kernels/activations_test.cpp, bounds in docs/KERNELS.md): exp and
 // sigmoid within 3 ulp, tanh within 5 ulp, erf/gelu within a few ulp of |x|-scaled absolute
 // error. NaN inputs give NaN outputs; +-inf give the mathematical limits.
-#pragma once
+#if defined(RECUR_KERNELS_VEC_MATH_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef RECUR_KERNELS_VEC_MATH_H_
+#undef RECUR_KERNELS_VEC_MATH_H_
+#else
+#define RECUR_KERNELS_VEC_MATH_H_
+#endif
 
 #include <hwy/highway.h>
 // Highway's math library (Exp, Expm1, Tanh) must follow highway.h.
@@ -16,7 +23,8 @@
 #include <cstdint>
 #include <cstring>
 
-namespace recur::kernels::simd {
+HWY_BEFORE_NAMESPACE();
+namespace recur::kernels::HWY_NAMESPACE::simd {
 
 namespace hn = hwy::HWY_NAMESPACE;
 using D = hn::ScalableTag<float>;
@@ -176,4 +184,7 @@ HWY_INLINE void Map2(const float* a, const float* b, float* out, int64_t n, F f)
   std::memcpy(out + i, buf_a, bytes);
 }
 
-}  // namespace recur::kernels::simd
+}  // namespace recur::kernels::HWY_NAMESPACE::simd
+HWY_AFTER_NAMESPACE();
+
+#endif  // RECUR_KERNELS_VEC_MATH_H_ (per target)

@@ -7,7 +7,8 @@
 // functions is tested and documented in docs/KERNELS.md (exp, sigmoid: 2 ulp; tanh: 4 ulp;
 // gelu: PyTorch's float formula or better). NaN propagates; +-inf map to the limits.
 // Kernels that fuse several steps in one pass use the per-register forms in
-// src/kernels/vec_math.h instead.
+// src/kernels/vec_math.h instead. Every kernel is compiled for several SIMD targets and picks
+// the best the CPU supports at run time, so one build runs on any x86-64.
 #pragma once
 
 #include <cstdint>
@@ -34,5 +35,10 @@ void tanh_backward(const float* y, const float* dy, float* dx, int64_t n);
 void relu_backward(const float* x, const float* dy, float* dx, int64_t n);
 // gelu: from its input x, dx = dy * (Phi(x) + x * pdf(x)).
 void gelu_backward(const float* x, const float* dy, float* dx, int64_t n);
+
+// The SIMD target these kernels run on, as Highway names it ("AVX3", "AVX2", "SSE4", "EMU128",
+// ...): the best one the CPU supports among those compiled in (docs/KERNELS.md). For logs and
+// benchmark reports.
+const char* simd_target();
 
 }  // namespace recur::kernels
