@@ -114,9 +114,14 @@ std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const Column
 Timestamp parse_row_time(const io::CsvTable& csv, const io::CsvRow& row, size_t col) {
   const std::string& field = row.fields[col];
   if (auto t = parse_timestamp(field)) return *t;
+  // R's decimal-year index (EuStockMarkets' 1991.496154) numbers business days, not dates.
+  const bool decimal_year = field.find('.') != std::string::npos && io::parse_number(field);
   throw IoError(cell_where(csv, row, col) + ": " + io::quote_cell(field) +
                 " is not a date (expected YYYY-MM-DD, YYYY/MM/DD, YYYY-MM or YYYY, optionally "
-                "followed by a time of day HH:MM[:SS])");
+                "followed by a time of day HH:MM[:SS])" +
+                (decimal_year ? "; a decimal-year index is not read as dates: write the "
+                                "calendar dates into the file"
+                              : ""));
 }
 
 // A column's values in file row order (NaN where missing), or the first cell that is not a

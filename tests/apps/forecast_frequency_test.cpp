@@ -104,6 +104,21 @@ TEST(ForecastFrequency, InferredOnEveryShippedSeriesThroughTheLoader) {
   EXPECT_EQ(taylor.last, "2000-08-27 23:30");
 }
 
+// EuStockMarkets carries R's decimal-year index, not dates: a clear error, not a guess.
+TEST(ForecastFrequency, ADecimalYearIndexIsRefusedWithAHint) {
+  try {
+    inspect_series(shipped("eustockmarkets_1991_1998_close.csv"), tiny("t", "DAX"));
+    FAIL() << "expected an IoError";
+  } catch (const IoError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("eustockmarkets_1991_1998_close.csv:2: column 't': '1991.496154' is not a "
+                       "date"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("a decimal-year index is not read as dates"), std::string::npos) << msg;
+  }
+}
+
 TEST(ForecastFrequency, SeasonalNaiveDefaultsToTheFrequencysPeriodAndAnExplicitOneWins) {
   TempDir dir;
   const std::string air = shipped("airpassengers_1949_1960_monthly.csv");
