@@ -14,8 +14,12 @@
 namespace recur::compare {
 namespace {
 
-const ModelKind kKinds[] = {ModelKind::kRnn, ModelKind::kLstm, ModelKind::kGru,
-                            ModelKind::kTransformer};
+const ModelKind kKinds[] = {ModelKind::kRnn,
+                            ModelKind::kLstm,
+                            ModelKind::kGru,
+                            ModelKind::kTransformer,
+                            ModelKind::kLstmForgetBias1,
+                            ModelKind::kLayerNormLstm};
 
 TEST(CompareModels, AnswerAtTheTasksScoredSteps) {
   for (const char* name : {"adding-6", "copy-3", "parity-5", "dates-18"}) {
@@ -36,6 +40,24 @@ TEST(CompareModels, AnswerAtTheTasksScoredSteps) {
       make_model(ModelKind::kTransformer, {.input_size = 1, .output_size = 1, .steps = 4}, 7, gen),
       ValueError);  // odd d_model
   EXPECT_THROW(model_kind_from_name("mamba"), ValueError);
+  for (const std::string& name : model_kind_names()) {
+    EXPECT_EQ(model_kind_name(model_kind_from_name(name)), name);
+  }
+}
+
+TEST(CompareModels, TheForgetBiasVariantStartsItsForgetGatesAtOne) {
+  Generator gen(0);
+  auto model = make_model(ModelKind::kLstmForgetBias1, {.input_size = 1, .output_size = 1}, 4, gen);
+  const auto named = model->named_parameters();
+  Tensor b_ih, b_hh;
+  for (const auto& [name, t] : named) {
+    if (name == "rnn.bias_ih_l0") b_ih = t;
+    if (name == "rnn.bias_hh_l0") b_hh = t;
+  }
+  ASSERT_TRUE(b_ih.defined() && b_hh.defined());
+  for (int64_t j = 4; j < 8; ++j) {  // gate f of i, f, g, o with H = 4
+    EXPECT_FLOAT_EQ(b_ih.data()[j] + b_hh.data()[j], 1.0f);
+  }
 }
 
 TEST(CompareModels, TheLstmCountIsPyTorchs) {

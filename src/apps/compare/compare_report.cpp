@@ -216,17 +216,17 @@ std::string format_summary(const CompareResult& result) {
   std::ostringstream out;
   for (const TaskResult& t : result.tasks) {
     char line[160];
-    std::snprintf(line, sizeof(line), "%-14s %-12s %10s %12s %10s\n", t.spec.name.c_str(), "model",
+    std::snprintf(line, sizeof(line), "%-14s %-20s %10s %12s %10s\n", t.spec.name.c_str(), "model",
                   "parameters", ("test " + t.spec.metric).c_str(), "to thresh.");
     out << line;
     for (const ModelRun& r : t.runs) {
-      std::snprintf(line, sizeof(line), "%-14s %-12s %10lld %12s %10s\n", "",
+      std::snprintf(line, sizeof(line), "%-14s %-20s %10lld %12s %10s\n", "",
                     model_label(r.kind).c_str(), static_cast<long long>(r.parameters),
                     metric_text(t.spec, r.test.metric).c_str(),
                     r.steps_to_threshold < 0 ? "-" : std::to_string(r.steps_to_threshold).c_str());
       out << line;
     }
-    std::snprintf(line, sizeof(line), "%-14s %-12s %10s %12s\n", "", "baseline", "",
+    std::snprintf(line, sizeof(line), "%-14s %-20s %10s %12s\n", "", "baseline", "",
                   metric_text(t.spec, t.baseline_metric).c_str());
     out << line << t.verdict << "\n\n";
   }

@@ -2,6 +2,7 @@
 // tutorials' many-to-one (S = 1) and many-to-many (S = T) models.
 #include "model_adapters.h"
 #include "recur/nn/linear.h"
+#include "recur/nn/recurrent_init.h"
 #include "recur/nn/recurrent_layer.h"
 #include "recur/ops/ops.h"
 
@@ -11,7 +12,10 @@ namespace {
 nn::CellType cell_of(ModelKind kind) {
   switch (kind) {
     case ModelKind::kLstm:
+    case ModelKind::kLstmForgetBias1:
       return nn::CellType::Lstm;
+    case ModelKind::kLayerNormLstm:
+      return nn::CellType::LayerNormLstm;
     case ModelKind::kGru:
       return nn::CellType::Gru;
     default:
@@ -29,6 +33,7 @@ class RecurrentModel : public SequenceModel {
                                                           .hidden_size = hidden_size,
                                                           .batch_first = true},
                                      gen));
+    if (kind == ModelKind::kLstmForgetBias1) nn::init_forget_bias(*rnn, 1.0f);
     fc = register_module("fc",
                          std::make_shared<nn::Linear>(hidden_size, shape.output_size, true, gen));
   }

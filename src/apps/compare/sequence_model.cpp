@@ -7,14 +7,19 @@
 
 namespace recur::compare {
 
-std::vector<std::string> model_kind_names() { return {"rnn", "lstm", "gru", "transformer"}; }
+// In ModelKind's order.
+std::vector<std::string> model_kind_names() {
+  return {"rnn", "lstm", "gru", "transformer", "lstm_fb1", "ln_lstm"};
+}
 
 ModelKind model_kind_from_name(const std::string& name) {
-  if (name == "rnn") return ModelKind::kRnn;
-  if (name == "lstm") return ModelKind::kLstm;
-  if (name == "gru") return ModelKind::kGru;
-  if (name == "transformer") return ModelKind::kTransformer;
-  throw ValueError("unknown model \"" + name + "\": expected rnn, lstm, gru or transformer");
+  const std::vector<std::string> names = model_kind_names();
+  std::string expected;
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (names[k] == name) return static_cast<ModelKind>(k);
+    expected += (k == 0 ? "" : ", ") + names[k];
+  }
+  throw ValueError("unknown model \"" + name + "\": expected one of " + expected);
 }
 
 std::string model_kind_name(ModelKind kind) {
@@ -31,6 +36,10 @@ std::string model_label(ModelKind kind) {
       return "GRU";
     case ModelKind::kTransformer:
       return "Transformer";
+    case ModelKind::kLstmForgetBias1:
+      return "LSTM, forget bias 1";
+    case ModelKind::kLayerNormLstm:
+      return "LN-LSTM";
   }
   return "?";
 }

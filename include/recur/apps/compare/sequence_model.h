@@ -25,13 +25,15 @@
 
 namespace recur::compare {
 
-enum class ModelKind { kRnn, kLstm, kGru, kTransformer };
+// Besides the four the tutorials compare: the LSTM with its forget-gate bias started at 1 (the
+// literature's LSTM, Gers et al. 2000; PyTorch starts it near 0) and the layer-normalised LSTM.
+enum class ModelKind { kRnn, kLstm, kGru, kTransformer, kLstmForgetBias1, kLayerNormLstm };
 
-// "rnn", "lstm", "gru", "transformer"; ValueError listing them otherwise.
+// "rnn", "lstm", "gru", "transformer", "lstm_fb1", "ln_lstm"; ValueError listing them otherwise.
 ModelKind model_kind_from_name(const std::string& name);
 std::string model_kind_name(ModelKind kind);
 std::vector<std::string> model_kind_names();
-// What a table calls the model: "vanilla RNN", "LSTM", "GRU", "Transformer".
+// What a table calls the model: "vanilla RNN", "LSTM", "GRU", "Transformer", ...
 std::string model_label(ModelKind kind);
 
 // What a task asks of a model's input and output.
