@@ -17,6 +17,22 @@ using namespace recur;
 using json = nlohmann::json;
 using cli::Bounds;
 
+// The console text of a scored run: the table, an ensemble's member spread, the verdict.
+std::string scored_text(const forecast::RunResult& r) {
+  return forecast::format_table(r.rows()) + forecast::format_member_spread(r) + "\n" + r.verdict +
+         "\n";
+}
+
+// The --json fields every scored run has; an ensemble adds its members' spread.
+json scored_json(const forecast::RunResult& r) {
+  json out = {{"metrics", forecast::metrics_json(r.rows())},
+              {"data", forecast::series_json(r.series)},
+              {"verdict", r.verdict},
+              {"warnings", r.warnings}};
+  if (r.members > 1) out["ensemble"] = forecast::ensemble_json(r);
+  return out;
+}
+
 // Flags every forecast subcommand has.
 struct CommonFlags {
   int threads = 0;
@@ -61,7 +77,7 @@ struct TrainFlags {
                     input_scaler = "standard", target_scaler = "standard";
   std::vector<std::string> features;
   size_t window = 30, horizon = 1, gap = 0;
-  int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8;
+  int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8, ensemble = 1;
   float dropout = 0.0f;
   bool bidirectional = false, resume = false;
   double lr = 1e-3, clip = 1.0, val_fraction = 0.15, test_fraction = 0.15;
@@ -129,6 +145,7 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
   set("--val-fraction", c.training.val_fraction, f.val_fraction);
   set("--test-fraction", c.training.test_fraction, f.test_fraction);
   set("--gap", c.training.gap, f.gap);
+  set("--ensemble", c.training.ensemble, f.ensemble);
   c.validate();
   return c;
 }
@@ -231,6 +248,10 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       ->check(cli::real_number(0.0, 1.0, Bounds::kOpen));
   cmd->add_option("--gap", f.gap, "rows left out between splits (default 0)")
       ->check(within(kLimits.gap));
+  cmd->add_option("--ensemble", f.ensemble,
+                  "train K networks from seeds seed .. seed+K-1 in parallel and average their "
+                  "forecasts (default 1; at most 64)")
+      ->check(within(kLimits.ensemble));
   cmd->add_flag("--resume", f.resume,
                 "continue an interrupted run (its checkpoint in <out>.partial/)");
   add_scoring_flags(*cmd, f.scoring);
@@ -250,19 +271,14 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       const forecast::RunResult r = forecast::train_run(options);
       print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
-        std::cout << json{{"run", f.out},
-                          {"metrics", forecast::metrics_json(r.rows())},
-                          {"data", forecast::series_json(r.series)},
-                          {"verdict", r.verdict},
-                          {"epochs", r.epochs_run},
-                          {"best_epoch", r.best_epoch},
-                          {"files", r.files},
-                          {"warnings", r.warnings}}
-                         .dump(2)
-                  << "\n";
+        json out = scored_json(r);
+        out["run"] = f.out;
+        out["epochs"] = r.epochs_run;
+        out["best_epoch"] = r.best_epoch;
+        out["files"] = r.files;
+        std::cout << out.dump(2) << "\n";
       } else if (!f.common.quiet) {
-        std::cout << forecast::format_table(r.rows()) << "\n"
-                  << r.verdict << "\n\n"
+        std::cout << scored_text(r) << "\n"
                   << "Wrote " << f.out << "/: ";
         for (size_t i = 0; i < r.files.size(); ++i) std::cout << (i ? ", " : "") << r.files[i];
         std::cout << "\n";
@@ -344,14 +360,9 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
           forecast::evaluate_run(f.model, f.data, f.scoring.baselines(), f.scoring.level);
       print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
-        std::cout << json{{"metrics", forecast::metrics_json(r.rows())},
-                          {"data", forecast::series_json(r.series)},
-                          {"verdict", r.verdict},
-                          {"warnings", r.warnings}}
-                         .dump(2)
-                  << "\n";
+        std::cout << scored_json(r).dump(2) << "\n";
       } else if (!f.common.quiet) {
-        std::cout << forecast::format_table(r.rows()) << "\n" << r.verdict << "\n";
+        std::cout << scored_text(r);
       }
     });
   });

@@ -143,6 +143,7 @@ void ForecastConfig::validate() const {
   check_range("training.patience", training.patience, kLimits.epochs);
   check_range("training.batch_size", training.batch_size, kLimits.batch_size);
   check_size("training.gap", training.gap, kLimits.gap);
+  check_range("training.ensemble", training.ensemble, kLimits.ensemble);
   if (!(training.lr > 0 && training.lr <= kLimits.max_lr)) {
     fail("training.lr must be in (0, " + std::to_string(kLimits.max_lr) + "], got " +
          std::to_string(training.lr));
@@ -188,6 +189,7 @@ json to_json(const ForecastConfig& c) {
                    {"val_fraction", t.val_fraction},
                    {"test_fraction", t.test_fraction},
                    {"gap", t.gap}};
+  if (t.ensemble > 1) j["training"]["ensemble"] = t.ensemble;
   return j;
 }
 
@@ -239,6 +241,7 @@ ForecastConfig config_from_json(const json& j) {
   tc.val_fraction = io::json_real(t, "val_fraction", tc.val_fraction, 0.0, 1.0, where_t);
   tc.test_fraction = io::json_real(t, "test_fraction", tc.test_fraction, 0.0, 1.0, where_t);
   tc.gap = whole(t, "gap", tc.gap, kLimits.gap, where_t);
+  tc.ensemble = whole(t, "ensemble", tc.ensemble, kLimits.ensemble, where_t);
   c.validate();
   return c;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "recur/apps/forecast/ensemble.h"
 #include "recur/apps/forecast/metrics.h"
 #include "recur/apps/forecast/neural_forecaster.h"
 #include "recur/apps/forecast/plot.h"
@@ -30,6 +31,9 @@ using json = nlohmann::json;
 std::string in_dir(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
 }
+
+// Member k's training log; member 0's is training.csv, as a single model's.
+std::string member_log_file(int64_t k) { return "members/training_" + std::to_string(k) + ".csv"; }
 
 // The data a command works on, what the loader had to say about it, and its frequency.
 struct LoadedData {
@@ -173,8 +177,9 @@ Baselines fit_baselines(const BaselineOptions& options, const data::FeatureFrame
   return baselines;
 }
 
-// The model and every baseline on the same origins of one split.
-MethodResults score_split(NeuralForecaster& model, Baselines& baselines,
+// The model and every baseline on the same origins of one split; an ensemble's members too, each
+// alone, for their spread.
+MethodResults score_split(EnsembleForecaster& model, Baselines& baselines,
                           const data::FeatureFrame& frame, const data::Splits& splits,
                           data::RowRange split, int horizon, double level) {
   const std::vector<double>& prices = frame.price;
@@ -185,6 +190,9 @@ MethodResults score_split(NeuralForecaster& model, Baselines& baselines,
   };
   MethodResults results{score(model), score(baselines.naive), {}};
   for (const auto& b : baselines.others) results.baselines.push_back(score(*b));
+  if (model.size() > 1) {
+    for (NeuralForecaster& m : model.members()) results.members.push_back(score(m));
+  }
   return results;
 }
 
@@ -414,6 +422,7 @@ ReportInput report_input(const RunResult& result, const ForecastConfig& c,
   in.model = result.test.model.model;
   in.baseline = result.test.naive.model;
   in.rows = result.rows();
+  in.member_spreads = result.member_spreads();
   in.config = {
       {"data", data_path},
       {"target", c.features.target_column + " (" + data::target_kind_name(c.features.target) + ")"},
@@ -432,7 +441,10 @@ ReportInput report_input(const RunResult& result, const ForecastConfig& c,
       {"training",
        "Adam lr " + fmt(c.training.lr, 5) + ", batch " + std::to_string(c.training.batch_size) +
            ", up to " + std::to_string(c.training.epochs) + " epochs, patience " +
-           std::to_string(c.training.patience) + ", seed " + std::to_string(c.training.seed)}};
+           std::to_string(c.training.patience) + ", seed " + std::to_string(c.training.seed) +
+           (result.members > 1 ? " (members: seeds " + std::to_string(c.training.seed) + " to " +
+                                     std::to_string(c.training.seed + result.members - 1) + ")"
+                               : std::string())}};
   return in;
 }
 
@@ -442,12 +454,14 @@ void judge(RunResult& result, const ReportInput& report) {
   result.beats_naive = compare_to_baseline(report);
 }
 
-void finish(const std::string& dir, RunResult& result, const NeuralForecaster& model,
+void finish(const std::string& dir, RunResult& result, const EnsembleForecaster& ensemble,
             const data::FeatureFrame& frame, const std::string& data_path,
             std::vector<std::string> files) {
+  const NeuralForecaster& model = ensemble.front();
   const ForecastConfig& c = model.config();
   json metrics = metrics_json(result.rows());
   metrics["data"] = series_json(result.series);
+  if (result.members > 1) metrics["ensemble"] = ensemble_json(result);
   io::write_file_atomically(in_dir(dir, "metrics.json"), metrics.dump(2) + "\n");
   files.push_back("metrics.json");
   ReportInput report = report_input(result, c, data_path);
@@ -515,17 +529,15 @@ data::Timestamp next_time(data::Timestamp t, data::Frequency f) {
   return t;
 }
 
-NeuralForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
-                              const ForecastConfig& config) {
+EnsembleForecaster load_trained(const std::string& run_dir, const data::FeatureFrame& frame,
+                                const ForecastConfig& config) {
   if (config.scalers.inputs.size() == 0) {
     throw ValueError(in_dir(run_dir, "config.json") +
                      ": no 'scalers' section (a trained "
                      "model's config carries the scaler statistics of its training data)");
   }
-  NeuralForecaster model(frame, config);
-  const std::string weights = in_dir(run_dir, "model.safetensors");
-  model.load_weights(weights);
-  nn::check_finite_parameters(*model.net(), weights);
+  EnsembleForecaster model(frame, config);
+  model.load_weights(run_dir);
   return model;
 }
 
@@ -566,25 +578,45 @@ RunResult train_run(const RunOptions& options) {
       fit_baselines(resolve_baselines(options.baselines, result.series), frame, splits);
   result.warnings = data_warnings(data, splits);
 
+  const int64_t members = config.training.ensemble;
+  if (options.resume && members > 1) {
+    throw ValueError("forecast train: --resume with --ensemble " + std::to_string(members) +
+                     " is not supported yet (only a single model's training can be resumed)");
+  }
   io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
   if (options.resume) carry_checkpoint(options.out_dir, run);
-  NeuralForecaster model(frame, config,
-                         {.checkpoint_path = run.file("checkpoint.safetensors"),
-                          .resume = options.resume,
-                          .metrics_csv = run.file("training.csv"),
-                          .progress = options.progress,
-                          .run_identity = run_identity(frame, config)});
+  std::vector<std::string> files = {"model.safetensors", "config.json", "training.csv",
+                                    "checkpoint.safetensors"};
+  if (members > 1) fs::create_directories(run.staging() / "members");
+  // Member 0 is the single model of the same seed (checkpoint, training.csv, progress); the
+  // others train beside it quietly, each with its own training log.
+  EnsembleForecaster model(frame, config, [&](int64_t k) -> FitOptions {
+    if (k == 0) {
+      return {.checkpoint_path = run.file("checkpoint.safetensors"),
+              .resume = options.resume,
+              .metrics_csv = run.file("training.csv"),
+              .progress = options.progress,
+              .run_identity = run_identity(frame, config)};
+    }
+    return {.metrics_csv = run.file(member_log_file(k)), .progress = train::ProgressStyle::Quiet};
+  });
   model.fit_rows(splits.train, splits.val);
-  nn::save(*model.net(), run.file("model.safetensors"));
-  save_config(run.file("config.json"), model.config());
+  for (int64_t k = 0; k < members; ++k) {
+    nn::save(*model.members()[static_cast<size_t>(k)].net(), run.file(member_weights_file(k)));
+    if (k > 0) {
+      files.push_back(member_weights_file(k));
+      files.push_back(member_log_file(k));
+    }
+  }
+  save_config(run.file("config.json"), model.front().config());
+  result.members = members;
 
   const int horizon = static_cast<int>(config.horizon);
   result.validation =
       score_split(model, baselines, frame, splits, splits.val, horizon, options.interval_level);
   result.test =
       score_split(model, baselines, frame, splits, splits.test, horizon, options.interval_level);
-  finish(run.staging().string(), result, model, frame, options.data_path,
-         {"model.safetensors", "config.json", "training.csv", "checkpoint.safetensors"});
+  finish(run.staging().string(), result, model, frame, options.data_path, std::move(files));
   run.commit();
   return result;
 }
@@ -607,7 +639,8 @@ RunResult evaluate_run(const std::string& run_dir, const std::string& data_path,
   result.series = data.series;
   Baselines baselines =
       fit_baselines(resolve_baselines(baseline_options, result.series), data.frame, splits);
-  NeuralForecaster model = load_trained(run_dir, data.frame, config);
+  EnsembleForecaster model = load_trained(run_dir, data.frame, config);
+  result.members = config.training.ensemble;
   const int horizon = static_cast<int>(config.horizon);
   result.validation =
       score_split(model, baselines, data.frame, splits, splits.val, horizon, interval_level);
@@ -624,7 +657,7 @@ Prediction predict_run(const std::string& run_dir, const std::string& data_path,
   const ForecastConfig config = load_config(in_dir(run_dir, "config.json"));
   const LoadedData data = load_data(data_path, config);
   const data::FeatureFrame& frame = data.frame;
-  NeuralForecaster model = load_trained(run_dir, frame, config);
+  EnsembleForecaster model = load_trained(run_dir, frame, config);
   const int horizon = static_cast<int>(config.horizon);
   const NeuralForecaster::PriceForecast f =
       model.forecast_from(frame.rows(), horizon, interval_level);
@@ -632,7 +665,7 @@ Prediction predict_run(const std::string& run_dir, const std::string& data_path,
   Prediction p;
   p.last_date = frame.times.back().str();
   p.last_price = frame.price.back();
-  p.interval_level = f.lower.empty() ? 0.0 : model.interval_level(interval_level);
+  p.interval_level = f.lower.empty() ? 0.0 : model.front().interval_level(interval_level);
   p.warnings = data.warnings;
   data::Timestamp time = frame.times.back();
   for (int h = 1; h <= horizon; ++h) {
@@ -667,8 +700,16 @@ BacktestRun backtest_run(const BacktestOptions& options) {
   FitOptions fit_options;
   fit_options.progress = options.progress;
   // Refitting trains fresh networks at the folds; otherwise the run's trained one is scored.
-  NeuralForecaster model = bc.fit ? NeuralForecaster(frame, config, fit_options)
-                                  : load_trained(options.run_dir, frame, config);
+  EnsembleForecaster model = bc.fit
+                                 ? EnsembleForecaster(frame, config,
+                                                      [&](int64_t k) {
+                                                        FitOptions o = fit_options;
+                                                        // One progress display at a time.
+                                                        if (k > 0)
+                                                          o.progress = train::ProgressStyle::Quiet;
+                                                        return o;
+                                                      })
+                                 : load_trained(options.run_dir, frame, config);
   BacktestRun out;
   out.warnings = data.warnings;
   out.series = data.series;
@@ -762,6 +803,44 @@ std::vector<ReportRow> MethodResults::rows(const std::string& split) const {
   std::vector<ReportRow> out{{split, model.model, model.aggregate}, tested(naive)};
   for (const BacktestResult& b : baselines) out.push_back(tested(b));
   return out;
+}
+
+std::vector<MemberSpread> RunResult::member_spreads() const {
+  std::vector<MemberSpread> out;
+  for (const auto& [split, results] : {std::pair{"validation", &validation}, {"test", &test}}) {
+    if (results->members.empty()) continue;
+    std::vector<Metrics> metrics;
+    for (const BacktestResult& m : results->members) metrics.push_back(m.aggregate);
+    out.push_back(member_spread(split, metrics));
+  }
+  return out;
+}
+
+json ensemble_json(const RunResult& result) {
+  json spread = json::object();
+  for (const MemberSpread& s : result.member_spreads()) {
+    json& split = spread[s.split] = json::object();
+    for (const auto& [metric, v] : s.metrics) {
+      auto number = [](double x) { return std::isnan(x) ? json(nullptr) : json(x); };
+      split[metric] = {
+          {"min", number(v.min)}, {"median", number(v.median)}, {"max", number(v.max)}};
+    }
+  }
+  return {{"members", result.members}, {"combination", kEnsembleCombination}, {"spread", spread}};
+}
+
+std::string format_member_spread(const RunResult& result) {
+  std::ostringstream out;
+  char line[256];
+  for (const MemberSpread& s : result.member_spreads()) {
+    out << "\n" << s.split << ": the " << s.members << " members alone (min / median / max)\n";
+    for (const auto& [metric, v] : s.metrics) {
+      std::snprintf(line, sizeof(line), "  %-22s %10s %10s %10s\n", metric.c_str(),
+                    fmt(v.min, 4).c_str(), fmt(v.median, 4).c_str(), fmt(v.max, 4).c_str());
+      out << line;
+    }
+  }
+  return out.str();
 }
 
 std::vector<ReportRow> RunResult::rows() const {

@@ -227,6 +227,27 @@ std::string verdict_sentence(const ReportInput& in) {
          " The Diebold-Mariano test cannot be computed: " + dm_refusal(s.unavailable) + ".";
 }
 
+namespace {
+
+// The ensemble's row above is the members' combined forecast; this is how far apart the members
+// themselves were, so that a reader sees whether combining helped or one lucky seed did.
+void member_section(std::ostream& out, const ReportInput& in) {
+  out << "\n## Ensemble members\n\n"
+      << in.model << " averages the point forecasts of " << in.member_spreads.front().members
+      << " networks trained alike from consecutive seeds (intervals: the members' bounds "
+         "averaged). Each metric of the members alone, min / median / max:\n";
+  for (const MemberSpread& s : in.member_spreads) {
+    out << "\n### " << s.split
+        << " split\n\n| metric | min | median | max |\n|---|---:|---:|---:|\n";
+    for (const auto& [metric, spread] : s.metrics) {
+      out << "| " << metric << " | " << number(spread.min) << " | " << number(spread.median)
+          << " | " << number(spread.max) << " |\n";
+    }
+  }
+}
+
+}  // namespace
+
 std::string render_report(const ReportInput& in) {
   std::ostringstream out;
   out << "# " << in.title << "\n\n" << verdict_sentence(in) << "\n";
@@ -256,6 +277,7 @@ std::string render_report(const ReportInput& in) {
     out << "\n### " << split << " split\n\n";
     metrics_table(out, in, split);
   }
+  if (!in.member_spreads.empty()) member_section(out, in);
   if (!in.plots.empty()) {
     out << "\n## Plots\n";
     for (const PlotLink& p : in.plots) {

@@ -15,7 +15,8 @@
 //     "scalers":  {"inputs": {...}, "target": {...}}          (data::FrameScalers::to_json)
 //     "training": {"epochs": 50, "batch_size": 32, "lr": 0.001, "patience": 8,
 //                  "clip_grad_norm": 1.0, "seed": 0, "val_fraction": 0.15,
-//                  "test_fraction": 0.15, "gap": 0}
+//                  "test_fraction": 0.15, "gap": 0, "ensemble": 1}
+//   ("ensemble" is written only when above 1, so a single model's config is as before)
 //   }
 //
 // Parameter names in model.safetensors: "<cell>.weight_ih_l0" ... (cell = lstm, gru or rnn),
@@ -62,6 +63,7 @@ struct ConfigLimits {
   Range epochs{0, 1000000};  // also patience
   Range batch_size{1, 1000000};
   Range gap{0, 1000000000};
+  Range ensemble{1, 64};  // members; 64 already trains 64 networks
   double max_lr = 1e6;
 };
 inline constexpr ConfigLimits kLimits{};
@@ -87,6 +89,8 @@ struct TrainingConfig {
   double val_fraction = 0.15;
   double test_fraction = 0.15;
   size_t gap = 0;
+  // Members of the ensemble (ensemble.h), seeded seed, seed + 1, ...; 1: a single network.
+  int64_t ensemble = 1;
 };
 
 struct ForecastConfig {

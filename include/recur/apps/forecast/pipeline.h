@@ -11,6 +11,8 @@
 //             every baseline scored on the same validation and test origins -> run folder:
 //               model.safetensors  config.json  metrics.json  predictions.csv  training.csv
 //               report.md  forecast.png  loss.png  errors.png
+//             with --ensemble K > 1 also members/member_<k>.safetensors and
+//             members/training_<k>.csv for k = 1..K-1 (model.safetensors is member 0)
 //   evaluate  a trained run scored (with the baselines) on a CSV's test split
 //   predict   the next `horizon` prices after the last row of a CSV, with an interval when the
 //             model has one
@@ -65,6 +67,8 @@ struct MethodResults {
   BacktestResult model;
   BacktestResult naive;
   std::vector<BacktestResult> baselines;  // drift, seasonal naive, moving average, AR(p)
+  // An ensemble's members, each alone (empty for a single model): their spread, not rows.
+  std::vector<BacktestResult> members;
   // One row per method under `split`: the model, naive, then the other baselines.
   std::vector<ReportRow> rows(const std::string& split) const;
 };
@@ -81,10 +85,18 @@ struct RunResult {
   std::string stop_reason;
   std::vector<std::string> warnings;  // about the data: the loader's notes, gaps, extreme moves
   SeriesInfo series;
+  int64_t members = 1;  // networks in the model (--ensemble)
 
   // The validation rows, then the test rows (the table, report.md and metrics.json).
   std::vector<ReportRow> rows() const;
+  // Per split, each metric's min / median / max over an ensemble's members; empty for one model.
+  std::vector<MemberSpread> member_spreads() const;
 };
+// {"members": K, "combination": "...", "spread": {"split": {"metric": {"min", "median", "max"}}}}:
+// the "ensemble" of metrics.json and of --json output when K > 1.
+nlohmann::json ensemble_json(const RunResult& result);
+// The member spreads as console text ("" for a single model).
+std::string format_member_spread(const RunResult& result);
 
 RunResult train_run(const RunOptions& options);
 

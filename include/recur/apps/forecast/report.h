@@ -31,6 +31,18 @@ struct ReportRow {
   std::optional<Significance> significance = std::nullopt;
 };
 
+// One metric's spread over an ensemble's members: min, median and max (NaN: no member has it).
+struct Spread {
+  double min = 0, median = 0, max = 0;
+};
+// An ensemble's members on one split, metric by metric ("mae", "rmse", "mape", "smape", "mase",
+// "directional_accuracy", and with intervals "coverage" and "mean_width").
+struct MemberSpread {
+  std::string split;
+  size_t members = 0;
+  std::vector<std::pair<std::string, Spread>> metrics;
+};
+
 struct PlotLink {
   std::string caption;
   std::string path;  // relative to the report, e.g. "forecast.png"
@@ -47,6 +59,8 @@ struct ReportInput {
   std::vector<std::string> notes;                           // extra sentences (caveats)
   // What the data loader and the outlier check said, listed under "Data warnings".
   std::vector<std::string> warnings;
+  // An ensemble's members beside it (section "Ensemble members"); empty for a single model.
+  std::vector<MemberSpread> member_spreads;
 };
 
 // Whether the model's error is strictly lower than the baseline's on the verdict split.
