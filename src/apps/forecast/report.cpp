@@ -240,8 +240,11 @@ void member_section(std::ostream& out, const ReportInput& in) {
     out << "\n### " << s.split
         << " split\n\n| metric | min | median | max |\n|---|---:|---:|---:|\n";
     for (const auto& [metric, spread] : s.metrics) {
-      out << "| " << metric << " | " << number(spread.min) << " | " << number(spread.median)
-          << " | " << number(spread.max) << " |\n";
+      // Shares as percentages, as in the metrics tables above.
+      const bool share = metric == "directional_accuracy" || metric == "coverage";
+      auto shown = [&](double v) { return share ? percent(v) : number(v); };
+      out << "| " << metric << (share ? " %" : "") << " | " << shown(spread.min) << " | "
+          << shown(spread.median) << " | " << shown(spread.max) << " |\n";
     }
   }
 }
