@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <utility>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -19,14 +20,31 @@ namespace recur::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr int64_t kPanel = PackedMatrix::kPanelWidth;
-// A panel is two 8-lane vectors (AVX2's width; wider targets use their 256-bit half).
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// AVX-512: a panel is one 16-lane vector, and 12 of the 32 registers hold the accumulators of a
+// 12-row block (measured 8-26% faster than 6 rows x two 8-lane halves for B >= 8, docs/KERNELS.md).
+using DV = hn::CappedTag<float, 16>;
+#else
+// A panel is two 8-lane vectors (AVX2's width; SSE4's 4-lane vectors take four).
 using DV = hn::CappedTag<float, 8>;
+#endif
 using VV = hn::Vec<DV>;
 constexpr int64_t kVecs = kPanel / static_cast<int64_t>(hn::MaxLanes(DV()));
+// The main register block: kRows rows x one panel = 12 accumulators, of the 16 registers of
+// AVX2 (6 x 2 vectors, leaving room for the panel's two loaded vectors and the broadcast:
+// BLIS's AVX2 shape) or of AVX-512's 32 (12 x 1). SSE4 keeps 6 rows (24 accumulators, which
+// spill): it is the fallback for CPUs older than 2013, not tuned.
+constexpr int64_t kRows = kVecs == 1 ? 12 : 6;
 
-// The main register block: kRows rows x one panel = 12 accumulators of the 16 AVX2 registers,
-// leaving room for the panel's two loaded vectors and the broadcast (BLIS's AVX2 shape).
-constexpr int64_t kRows = 6;
+// Panels per pass for a block of fewer than kRows rows: an FMA chain must wait for its previous
+// result, so a pass keeps several independent accumulators (rows x kVecs per panel; 8-12 on
+// AVX2). One row on AVX-512 takes 4 panels, not 8: at B = 1 the kernel waits on loads, and 8
+// concurrent panel streams measured up to 10% slower.
+constexpr int64_t panels_per_pass(int64_t rows) {
+  const int64_t chains = rows * kVecs;
+  return chains >= 8 ? 1 : chains >= 4 ? 2 : 4;
+}
+
 // Rows of a panel multiplied in one pass: 256 x 16 floats = 16 KiB, which stay in L1 while
 // every row block uses them.
 constexpr int64_t kDepth = 256;
@@ -79,10 +97,10 @@ void partial_panel(int64_t K, int64_t width, const float* v, VStrides vs, const 
 
 // `rows` (< kRows) rows over every panel, for K rows of w starting at w.data. Fewer rows give
 // fewer accumulators per panel, and an FMA chain must wait for its previous result, so they
-// take several panels per pass: 8-12 independent accumulators each.
+// take several panels per pass (panels_per_pass).
 template <int64_t rows>
 void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
-  constexpr int64_t group = rows == 1 ? 4 : rows <= 3 ? 2 : 1;
+  constexpr int64_t group = panels_per_pass(rows);
   const int64_t full = w.cols / kPanel;
   const VStrides vs{ldv, 1};
   int64_t p = 0;
@@ -98,22 +116,16 @@ void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, floa
   }
 }
 
+template <int64_t... R>
+void leftover_rows(std::integer_sequence<int64_t, R...>, int64_t rows, int64_t K, const float* v,
+                   int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
+  ((rows == R + 1 ? (row_block<R + 1>(K, v, ldv, w, y, ldy), true) : false) || ...);
+}
+
+// The last B % kRows rows, with the row count as a template argument.
 void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const PackedRows& w,
                    float* y, int64_t ldy) {
-  switch (rows) {
-    case 1:
-      return row_block<1>(K, v, ldv, w, y, ldy);
-    case 2:
-      return row_block<2>(K, v, ldv, w, y, ldy);
-    case 3:
-      return row_block<3>(K, v, ldv, w, y, ldy);
-    case 4:
-      return row_block<4>(K, v, ldv, w, y, ldy);
-    case 5:
-      return row_block<5>(K, v, ldv, w, y, ldy);
-    default:
-      return;
-  }
+  leftover_rows(std::make_integer_sequence<int64_t, kRows - 1>(), rows, K, v, ldv, w, y, ldy);
 }
 
 // Rows multiplied by every panel before the next rows start (a multiple of kRows): a step's

@@ -144,7 +144,8 @@ TEST_P(DispatchTest, GruForwardMatchesTheEquations) {
 }
 
 TEST_P(DispatchTest, StepMatmulMatchesANaiveProduct) {
-  // 13 rows: two 6-row register blocks and a leftover row; 37 columns: two panels and a part.
+  // 13 rows: two 6-row register blocks (one 12-row block on AVX-512) and a leftover row;
+  // 37 columns: two panels and a part.
   const int64_t B = 13, K = 300, N = 37;
   const auto v = random_values(B * K, 1.0f, 9);
   const auto w = random_values(K * N, 1.0f, 10);
