@@ -119,7 +119,9 @@ void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, floa
 template <int64_t... R>
 void leftover_rows(std::integer_sequence<int64_t, R...>, int64_t rows, int64_t K, const float* v,
                    int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
-  ((rows == R + 1 ? (row_block<R + 1>(K, v, ldv, w, y, ldy), true) : false) || ...);
+  // The fold stops at the first match; its value is not needed (clang warns without the cast).
+  static_cast<void>(
+      ((rows == R + 1 ? (row_block<R + 1>(K, v, ldv, w, y, ldy), true) : false) || ...));
 }
 
 // The last B % kRows rows, with the row count as a template argument.
