@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <set>
+#include <unordered_set>
 
 #include "recur/tensor/error.h"
 
@@ -69,26 +70,37 @@ ColumnPlan plan_columns(const io::CsvTable& csv, const LoadOptions& options) {
   return plan;
 }
 
+// The values of column `col`, in order of first appearance. A set keeps this one pass over the
+// rows: load_price_tables() calls it once per ticker of files with thousands of rows per ticker.
+std::vector<std::string> distinct_values(const io::CsvTable& csv, size_t col) {
+  std::vector<std::string> out;
+  std::unordered_set<std::string_view> seen;
+  for (const io::CsvRow& r : csv.rows) {
+    if (seen.insert(r.fields[col]).second) out.push_back(r.fields[col]);
+  }
+  return out;
+}
+
+std::vector<const io::CsvRow*> every_row(const io::CsvTable& csv) {
+  std::vector<const io::CsvRow*> rows;
+  rows.reserve(csv.rows.size());
+  for (const io::CsvRow& r : csv.rows) rows.push_back(&r);
+  return rows;
+}
+
 // The CSV rows of the selected ticker.
 std::vector<const io::CsvRow*> select_rows(const io::CsvTable& csv, const ColumnPlan& plan,
                                            const LoadOptions& options, std::string& symbol) {
-  std::vector<const io::CsvRow*> rows;
   if (!plan.symbol) {
     if (!options.symbol.empty()) {
       throw ValueError(
           csv.source + ": symbol " + io::quote_cell(options.symbol) +
           " requested but the file has no symbol column (columns: " + quote_list(csv.header) + ")");
     }
-    for (const io::CsvRow& r : csv.rows) rows.push_back(&r);
-    return rows;
+    return every_row(csv);
   }
-  std::vector<std::string> available;  // in order of first appearance
-  for (const io::CsvRow& r : csv.rows) {
-    const std::string& s = r.fields[*plan.symbol];
-    if (std::find(available.begin(), available.end(), s) == available.end()) {
-      available.push_back(s);
-    }
-  }
+  const std::vector<std::string> available = distinct_values(csv, *plan.symbol);
+  std::vector<const io::CsvRow*> rows;
   if (options.symbol.empty()) {
     if (available.size() > 1) {
       throw ValueError(csv.source + ": the file holds " + std::to_string(available.size()) +
@@ -235,6 +247,120 @@ const PriceTable::Unloaded* find_unloaded(const PriceTable& t, const std::string
   return nullptr;
 }
 
+// The steps both layouts share: the times of `rows`, the `values` columns parsed (a column that
+// does not parse is set aside, or fails the load when `requested`), rows in time order, no time
+// twice. Missing values are left as NaN for the caller.
+PriceTable build_table(const io::CsvTable& csv, const std::vector<const io::CsvRow*>& rows,
+                       size_t date_col, const std::vector<size_t>& values, bool requested) {
+  if (rows.empty()) throw IoError(csv.source + ": no data rows");
+  PriceTable t;
+  t.source = csv.source;
+  t.times.reserve(rows.size());
+  t.dates.reserve(rows.size());
+  t.lines.reserve(rows.size());
+  for (const io::CsvRow* row : rows) {
+    t.times.push_back(parse_row_time(csv, *row, date_col));
+    t.dates.push_back(t.times.back().date);
+    t.lines.push_back(row->line);
+  }
+  for (size_t c : values) {
+    ParsedColumn parsed = parse_column(csv, rows, c);
+    if (!parsed.error.empty()) {
+      set_aside(t, csv.header[c], std::move(parsed.error), requested);
+      continue;
+    }
+    t.names.push_back(csv.header[c]);
+    t.columns.push_back(std::move(parsed.values));
+  }
+  sort_by_time(t);
+  reject_duplicate_times(t);
+  return t;
+}
+
+PriceTable long_table(const io::CsvTable& csv, const LoadOptions& options) {
+  const ColumnPlan plan = plan_columns(csv, options);
+  std::string symbol;
+  const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, symbol);
+  const bool requested = !options.columns.empty();
+  PriceTable t = build_table(csv, rows, plan.date, plan.values, requested);
+  t.symbol = std::move(symbol);
+  handle_missing(t, options.missing, requested);
+  return t;
+}
+
+// Wide layout: every column but the date column is a ticker.
+std::vector<size_t> wide_value_columns(const io::CsvTable& csv, size_t date_col) {
+  std::vector<size_t> out;
+  for (size_t c = 0; c < csv.header.size(); ++c) {
+    if (c != date_col) out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> headers_of(const io::CsvTable& csv, const std::vector<size_t>& cols) {
+  std::vector<std::string> out;
+  for (size_t c : cols) out.push_back(csv.header[c]);
+  return out;
+}
+
+// The value column of the ticker options.symbol names, or of the file's only ticker.
+size_t pick_wide_column(const io::CsvTable& csv, size_t date_col, const LoadOptions& options) {
+  const std::vector<size_t> cols = wide_value_columns(csv, date_col);
+  if (cols.empty()) throw IoError(csv.source + ": no numeric columns besides the date");
+  if (options.symbol.empty()) {
+    if (cols.size() > 1) {
+      throw ValueError(csv.source + ": the file holds " + std::to_string(cols.size()) +
+                       " series (" + quote_list(headers_of(csv, cols)) + "); choose one");
+    }
+    return cols.front();
+  }
+  const std::string wanted = io::column_key(options.symbol);
+  for (size_t c : cols) {
+    if (io::column_key(csv.header[c]) == wanted) return c;
+  }
+  throw ValueError(csv.source + ": no column for symbol " + io::quote_cell(options.symbol) +
+                   " (available: " + quote_list(headers_of(csv, cols)) + ")");
+}
+
+// Keeps the rows from the first to the last value of the table's only column: a wide file lists
+// each ticker from its first day to its last, with empty cells around.
+void trim_to_listed(PriceTable& t) {
+  const std::vector<double>& v = t.columns.front();
+  const auto listed = [](double x) { return !std::isnan(x); };
+  const auto first = std::find_if(v.begin(), v.end(), listed);
+  if (first == v.end()) {
+    throw ValueError(t.source + ": column " + io::quote_cell(t.names.front()) +
+                     " has no values (every cell is missing)");
+  }
+  const auto begin = first - v.begin();
+  const auto end = v.rend() - std::find_if(v.rbegin(), v.rend(), listed);
+  auto keep = [begin, end](auto& x) {
+    x.erase(x.begin() + end, x.end());
+    x.erase(x.begin(), x.begin() + begin);
+  };
+  keep(t.times);
+  keep(t.dates);
+  keep(t.lines);
+  keep(t.columns.front());
+}
+
+PriceTable wide_table(const io::CsvTable& csv, const LoadOptions& options) {
+  if (!options.columns.empty()) {
+    throw ValueError(csv.source + ": columns " + quote_list(options.columns) +
+                     " requested in the wide layout, where every column but the date is a "
+                     "series: choose one with the symbol instead");
+  }
+  const size_t date_col = csv.require_column(options.date_column);
+  const size_t col = pick_wide_column(csv, date_col, options);
+  PriceTable t = build_table(csv, every_row(csv), date_col, {col}, /*requested=*/true);
+  t.symbol = csv.header[col];
+  trim_to_listed(t);
+  // Messages and warnings name the file's column; the new name is for the caller's features.
+  handle_missing(t, options.missing, /*requested=*/true);
+  t.names.front() = options.value_column;
+  return t;
+}
+
 }  // namespace
 
 bool PriceTable::has_column(std::string_view name) const {
@@ -259,38 +385,37 @@ std::string PriceTable::where(size_t row) const {
 }
 
 PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& options) {
-  const ColumnPlan plan = plan_columns(csv, options);
-  PriceTable t;
-  t.source = csv.source;
-  const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, t.symbol);
-  if (rows.empty()) throw IoError(csv.source + ": no data rows");
-
-  t.times.reserve(rows.size());
-  t.dates.reserve(rows.size());
-  t.lines.reserve(rows.size());
-  for (const io::CsvRow* row : rows) {
-    t.times.push_back(parse_row_time(csv, *row, plan.date));
-    t.dates.push_back(t.times.back().date);
-    t.lines.push_back(row->line);
-  }
-  const bool requested = !options.columns.empty();
-  for (size_t c : plan.values) {
-    ParsedColumn parsed = parse_column(csv, rows, c);
-    if (!parsed.error.empty()) {
-      set_aside(t, csv.header[c], std::move(parsed.error), requested);
-      continue;
-    }
-    t.names.push_back(csv.header[c]);
-    t.columns.push_back(std::move(parsed.values));
-  }
-  sort_by_time(t);
-  reject_duplicate_times(t);
-  handle_missing(t, options.missing, requested);
-  return t;
+  return options.layout == TableLayout::kWide ? wide_table(csv, options) : long_table(csv, options);
 }
 
 PriceTable load_price_table(const std::string& path, const LoadOptions& options) {
   return price_table_from_csv(io::read_csv(path), options);
+}
+
+std::vector<std::string> list_symbols(const io::CsvTable& csv, const LoadOptions& options) {
+  if (options.layout == TableLayout::kWide) {
+    return headers_of(csv, wide_value_columns(csv, csv.require_column(options.date_column)));
+  }
+  const std::optional<size_t> symbol = find_symbol_column(csv, options);
+  return symbol ? distinct_values(csv, *symbol) : std::vector<std::string>{};
+}
+
+std::vector<std::string> list_symbols(const std::string& path, const LoadOptions& options) {
+  return list_symbols(io::read_csv(path), options);
+}
+
+std::vector<PriceTable> load_price_tables(const std::string& path, const LoadOptions& options) {
+  const io::CsvTable csv = io::read_csv(path);
+  const std::vector<std::string> symbols = list_symbols(csv, options);
+  if (symbols.empty()) return {price_table_from_csv(csv, options)};
+  std::vector<PriceTable> tables;
+  tables.reserve(symbols.size());
+  LoadOptions one = options;
+  for (const std::string& symbol : symbols) {
+    one.symbol = symbol;
+    tables.push_back(price_table_from_csv(csv, one));
+  }
+  return tables;
 }
 
 }  // namespace recur::data

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "expect_error.h"
 #include "recur/tensor/error.h"
 #include "test_support.h"
@@ -149,6 +151,162 @@ TEST(PriceTable, SingleSymbolLongFormatNeedsNoFlag) {
   const PriceTable t = from_text("symbol,date,close\nXYZ,2020-01-02,3\nXYZ,2020-01-03,4\n");
   EXPECT_EQ(t.symbol, "XYZ");
   EXPECT_EQ(t.names, (std::vector<std::string>{"close"}));
+}
+
+// --- Wide layout: one value column per ticker --------------------------------------------------
+
+// Three tickers listed at different times: BBB starts late, CCC stops early and has a gap.
+const char* const kWide =
+    "Date,AAA,bbb,CCC\n"
+    "2020-01-02,10,,30\n"
+    "2020-01-03,11,,\n"
+    "2020-01-06,12,21,32\n"
+    "2020-01-07,13,22,\n"
+    "2020-01-08,14,23,\n";
+
+LoadOptions wide(std::string symbol = "") {
+  return {.symbol = std::move(symbol), .layout = TableLayout::kWide};
+}
+
+TEST(PriceTableWide, PicksOneTickerByNameCaseInsensitively) {
+  const PriceTable t = from_text(kWide, wide("aaa"));
+  EXPECT_EQ(t.symbol, "AAA");
+  EXPECT_EQ(t.names, (std::vector<std::string>{"close"}));
+  EXPECT_EQ(t.column("close"), (std::vector<double>{10, 11, 12, 13, 14}));
+  EXPECT_EQ(t.lines, (std::vector<int64_t>{2, 3, 4, 5, 6}));
+  EXPECT_EQ(t.dates.back().str(), "2020-01-08");
+  EXPECT_TRUE(t.warnings.empty());
+  EXPECT_EQ(from_text(kWide, wide("BBB")).symbol, "bbb");
+  LoadOptions named = wide("aaa");
+  named.value_column = "Passengers";
+  EXPECT_EQ(from_text(kWide, named).names, (std::vector<std::string>{"Passengers"}));
+}
+
+TEST(PriceTableWide, DropsLeadingAndTrailingMissingCellsSilently) {
+  const PriceTable late = from_text(kWide, wide("bbb"));
+  EXPECT_EQ(late.column("close"), (std::vector<double>{21, 22, 23}));
+  EXPECT_EQ(late.lines, (std::vector<int64_t>{4, 5, 6}));
+  EXPECT_EQ(late.dates.front().str(), "2020-01-06");
+  EXPECT_TRUE(late.warnings.empty());
+  // By date, not by file order: the first line is the last day, and its empty cell is trailing.
+  const PriceTable sorted = from_text("date,X\n2020-01-06,\n2020-01-02,1\n2020-01-03,2\n",
+                                      {.layout = TableLayout::kWide});
+  EXPECT_EQ(sorted.column("close"), (std::vector<double>{1, 2}));
+  EXPECT_EQ(sorted.lines, (std::vector<int64_t>{3, 4}));
+}
+
+TEST(PriceTableWide, InteriorMissingCellIsAnErrorOrForwardFilled) {
+  EXPECT_EQ(error_message<IoError>([] { from_text(kWide, wide("ccc")); }),
+            "prices.csv:3: column 'CCC': missing value (forward-filling from the previous row "
+            "can be requested)");
+  LoadOptions fill = wide("ccc");
+  fill.missing = MissingValues::kForwardFill;
+  const PriceTable t = from_text(kWide, fill);
+  EXPECT_EQ(t.column("close"), (std::vector<double>{30, 30, 32}));  // trailing cells dropped
+  ASSERT_EQ(t.warnings.size(), 1u);
+  EXPECT_EQ(t.warnings[0], "prices.csv: column 'CCC': forward-filled 1 missing value(s)");
+}
+
+TEST(PriceTableWide, ColumnWithoutValuesIsAnError) {
+  EXPECT_EQ(error_message<ValueError>(
+                [] { from_text("date,A,B\n2020-01-02,1,NA\n2020-01-03,2,\n", wide("b")); }),
+            "prices.csv: column 'B' has no values (every cell is missing)");
+}
+
+TEST(PriceTableWide, UnknownOrUnchosenTickerListsTheTickers) {
+  EXPECT_EQ(error_message<ValueError>([] { from_text(kWide, wide("MSFT")); }),
+            "prices.csv: no column for symbol 'MSFT' (available: 'AAA', 'bbb', 'CCC')");
+  // The date column is not a ticker.
+  EXPECT_TRUE(Contains(error_message<ValueError>([] { from_text(kWide, wide("date")); }),
+                       "no column for symbol 'date'"));
+  EXPECT_EQ(error_message<ValueError>([] { from_text(kWide, wide()); }),
+            "prices.csv: the file holds 3 series ('AAA', 'bbb', 'CCC'); choose one");
+  const PriceTable only = from_text("date,Solo\n2020-01-02,5\n", wide());
+  EXPECT_EQ(only.symbol, "Solo");
+  EXPECT_EQ(only.column("close"), (std::vector<double>{5}));
+}
+
+TEST(PriceTableWide, ColumnsCannotBeChosenAndNoSymbolColumnIsLookedFor) {
+  EXPECT_TRUE(Contains(error_message<ValueError>([] {
+                         from_text(kWide, {.columns = {"AAA"}, .layout = TableLayout::kWide});
+                       }),
+                       "prices.csv: columns 'AAA' requested in the wide layout"));
+  // A column called "symbol" is a ticker like any other in a wide file.
+  const PriceTable t = from_text("date,symbol,ticker\n2020-01-02,1,2\n", wide("SYMBOL"));
+  EXPECT_EQ(t.symbol, "symbol");
+  EXPECT_EQ(t.column("close"), (std::vector<double>{1}));
+}
+
+TEST(PriceTableWide, BadCellsNameFileLineAndColumn) {
+  const std::string text = "date,A,B\n2020-01-02,1,2\n2020-01-03,x,3\n";
+  EXPECT_EQ(error_message<IoError>([&] { from_text(text, wide("a")); }),
+            "prices.csv:3: column 'A': 'x' is not a number");
+  // Only the chosen column is parsed.
+  EXPECT_EQ(from_text(text, wide("b")).column("close"), (std::vector<double>{2, 3}));
+  EXPECT_TRUE(Contains(
+      error_message<IoError>([] { from_text("date,A\n2020-01-02,1\n2020-13-03,2\n", wide("a")); }),
+      "prices.csv:3: column 'date': '2020-13-03' is not a date"));
+  EXPECT_EQ(
+      error_message<IoError>([] { from_text("date,A\n2020-01-02,1\n2020-01-02,2\n", wide("a")); }),
+      "prices.csv: date 2020-01-02 appears twice (lines 2 and 3)");
+}
+
+// --- Many series in one file ---------------------------------------------------------------------
+
+TEST(ListSymbols, LongWideAndNoSymbolColumn) {
+  EXPECT_EQ(list_symbols(fixture("long_format.csv"), {}), (std::vector<std::string>{"AAA", "BBB"}));
+  const io::CsvTable long_csv =
+      io::parse_csv("ticker,date,close\nZ,2020-01-02,1\nA,2020-01-02,2\nZ,2020-01-03,3\n", "p.csv");
+  EXPECT_EQ(list_symbols(long_csv, {}), (std::vector<std::string>{"Z", "A"}));
+  EXPECT_EQ(list_symbols(io::parse_csv(kWide, "p.csv"), {.layout = TableLayout::kWide}),
+            (std::vector<std::string>{"AAA", "bbb", "CCC"}));
+  const io::CsvTable date_last = io::parse_csv("x,y,Day\n1,2,2020-01-02\n", "p.csv");
+  EXPECT_EQ(list_symbols(date_last, {.date_column = "day", .layout = TableLayout::kWide}),
+            (std::vector<std::string>{"x", "y"}));
+  EXPECT_TRUE(list_symbols(fixture("unsorted.csv"), {}).empty());
+}
+
+// Writes `text` to a file of its own under the test's temporary folder.
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "price_table_test_" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+void expect_same_table(const PriceTable& a, const PriceTable& b) {
+  EXPECT_EQ(a.source, b.source);
+  EXPECT_EQ(a.symbol, b.symbol);
+  EXPECT_EQ(a.times, b.times);
+  EXPECT_EQ(a.dates, b.dates);
+  EXPECT_EQ(a.lines, b.lines);
+  EXPECT_EQ(a.names, b.names);
+  EXPECT_EQ(a.columns, b.columns);
+  EXPECT_EQ(a.warnings, b.warnings);
+  EXPECT_EQ(a.unloaded.size(), b.unloaded.size());
+}
+
+TEST(LoadPriceTables, EachSeriesAsLoadingItAlone) {
+  const std::string wide_path = write_temp("wide.csv", kWide);
+  LoadOptions options = {.missing = MissingValues::kForwardFill, .layout = TableLayout::kWide};
+  const std::vector<PriceTable> wide_tables = load_price_tables(wide_path, options);
+  ASSERT_EQ(wide_tables.size(), 3u);
+  const std::vector<std::string> tickers = {"AAA", "bbb", "CCC"};
+  for (size_t i = 0; i < tickers.size(); ++i) {
+    options.symbol = tickers[i];
+    expect_same_table(wide_tables[i], load_price_table(wide_path, options));
+  }
+  EXPECT_EQ(wide_tables[1].rows(), 3u);  // not padded to the file's rows
+
+  const std::vector<PriceTable> long_tables = load_price_tables(fixture("long_format.csv"));
+  ASSERT_EQ(long_tables.size(), 2u);
+  expect_same_table(long_tables[0],
+                    load_price_table(fixture("long_format.csv"), {.symbol = "AAA"}));
+  expect_same_table(long_tables[1],
+                    load_price_table(fixture("long_format.csv"), {.symbol = "BBB"}));
+
+  const std::vector<PriceTable> single = load_price_tables(fixture("unsorted.csv"));
+  ASSERT_EQ(single.size(), 1u);
+  expect_same_table(single[0], load_price_table(fixture("unsorted.csv")));
 }
 
 // --- Validation: file, line and column in every message ------------------------------------------
