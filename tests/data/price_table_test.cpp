@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "expect_error.h"
@@ -307,6 +308,74 @@ TEST(LoadPriceTables, EachSeriesAsLoadingItAlone) {
   const std::vector<PriceTable> single = load_price_tables(fixture("unsorted.csv"));
   ASSERT_EQ(single.size(), 1u);
   expect_same_table(single[0], load_price_table(fixture("unsorted.csv")));
+}
+
+// --- The shipped synthetic panel (data/README.md; tools/data/make_synthetic_panel.py) ------------
+
+// Lag-1 autocorrelation of the daily log changes of `prices`, and the share of their variance
+// that the position in the 5-day week explains.
+struct ChangeStats {
+  double lag1 = 0;
+  double weekday_share = 0;
+};
+
+ChangeStats change_stats(const std::vector<double>& prices) {
+  std::vector<double> d;
+  for (size_t t = 1; t < prices.size(); ++t) d.push_back(std::log(prices[t] / prices[t - 1]));
+  const double n = static_cast<double>(d.size());
+  double mean = 0;
+  for (double x : d) mean += x / n;
+  double var = 0, cov = 0;
+  std::vector<double> day_sum(5, 0), day_count(5, 0);
+  for (size_t t = 0; t < d.size(); ++t) {
+    var += (d[t] - mean) * (d[t] - mean) / n;
+    if (t > 0) cov += (d[t] - mean) * (d[t - 1] - mean) / n;
+    day_sum[t % 5] += d[t];
+    day_count[t % 5] += 1;
+  }
+  double between = 0;
+  for (size_t k = 0; k < 5; ++k) {
+    const double m = day_sum[k] / day_count[k] - mean;
+    between += m * m * day_count[k] / n;
+  }
+  return {cov / var, between / var};
+}
+
+TEST(SyntheticPanel, ThirtySeriesOfBusinessDaysWithTheStatedStructure) {
+  const LoadOptions options = {.layout = TableLayout::kWide};
+  const std::string path = repo_data("synthetic_panel_30x2500_wide.csv");
+  const std::vector<PriceTable> tables = load_price_tables(path, options);
+  ASSERT_EQ(tables.size(), 30u);
+  EXPECT_EQ(tables.front().symbol, "S01");
+  EXPECT_EQ(tables.back().symbol, "S30");
+  EXPECT_EQ(tables[0].column("close").front(), 39.2291);
+  EXPECT_EQ(tables[0].column("close").back(), 111.7269);
+  EXPECT_EQ(tables[29].column("close").back(), 72.2961);
+  for (const PriceTable& t : tables) {
+    SCOPED_TRACE(t.symbol);
+    ASSERT_EQ(t.rows(), 2500u);
+    EXPECT_EQ(t.dates.front().str(), "2010-01-04");
+    EXPECT_EQ(t.dates.back().str(), "2019-08-02");
+    EXPECT_TRUE(t.warnings.empty());
+    for (double v : t.column("close")) ASSERT_GT(v, 0);
+    // Stated in data/README.md; the draws are 2,499 changes, so sampling error is about 0.02.
+    const int group = (std::stoi(t.symbol.substr(1)) - 1) / 10;
+    const ChangeStats s = change_stats(t.column("close"));
+    if (group == 0) {  // random walks
+      EXPECT_LT(std::abs(s.lag1), 0.1);
+      EXPECT_LT(s.weekday_share, 0.02);
+    } else if (group == 1) {  // AR(1) changes, phi = 0.5
+      EXPECT_NEAR(s.lag1, 0.5, 0.06);
+      EXPECT_LT(s.weekday_share, 0.02);
+    } else {  // weekly cycle: about 40% of the change's variance
+      EXPECT_NEAR(s.weekday_share, 0.4, 0.06);
+    }
+  }
+  // Monday to Friday, no holidays: every step is one day, or three over a weekend.
+  const std::vector<Date>& dates = tables[0].dates;
+  for (size_t r = 1; r < dates.size(); ++r) {
+    ASSERT_EQ(dates[r] - dates[r - 1], r % 5 == 0 ? 3 : 1) << dates[r].str();
+  }
 }
 
 // --- Validation: file, line and column in every message ------------------------------------------
