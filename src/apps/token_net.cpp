@@ -6,8 +6,10 @@ nn::CellType token_net_cell(const std::string& name) {
   return nn::parse_cell_type(name, "model.cell");
 }
 
-TokenNet::TokenNet(const TokenNetShape& shape, Generator& gen, const std::string& who) : who_(who) {
-  if (shape.vocab_size < 1 || shape.outputs < 1) {
+TokenNet::TokenNet(const TokenNetShape& shape, int64_t outputs, Generator& gen,
+                   const std::string& who)
+    : who_(who) {
+  if (shape.vocab_size < 1 || outputs < 1) {
     throw ValueError(who + ": the vocabulary and the outputs must not be empty");
   }
   embedding = register_module(
@@ -24,7 +26,7 @@ TokenNet::TokenNet(const TokenNetShape& shape, Generator& gen, const std::string
                                                  .recurrent_dropout = shape.recurrent_dropout},
                             gen));
   fc = register_module("fc", std::make_shared<nn::Linear>(rnn->num_directions() * shape.hidden_size,
-                                                          shape.outputs, true, gen));
+                                                          outputs, true, gen));
 }
 
 Tensor TokenNet::embed(const IndexTensor& tokens, size_t rows) const {

@@ -12,13 +12,13 @@ namespace recur::classify {
 namespace {
 
 ClassifierShape small(const std::string& cell, bool bidirectional) {
-  return {.cell = cell,
-          .vocab_size = 12,
-          .embedding_dim = 5,
-          .hidden_size = 7,
-          .num_layers = 2,
-          .bidirectional = bidirectional,
-          .num_classes = 3};
+  return {{.cell = cell,
+           .vocab_size = 12,
+           .embedding_dim = 5,
+           .hidden_size = 7,
+           .num_layers = 2,
+           .bidirectional = bidirectional},
+          /*num_classes=*/3};
 }
 
 // A sequence's logits must not depend on the padding or on its batch mates.
@@ -69,7 +69,8 @@ TEST(ClassifierNet, GradientsReachEveryParameterButThePaddingRow) {
 TEST(ClassifierNet, BadShapesAreErrors) {
   Generator gen(4);
   EXPECT_THROW(
-      ClassifierNet(ClassifierShape{.cell = "transformer", .vocab_size = 3, .num_classes = 2}, gen),
+      ClassifierNet(ClassifierShape{{.cell = "transformer", .vocab_size = 3}, /*num_classes=*/2},
+                    gen),
       ValueError);
   ClassifierNet net(small("rnn", false), gen);
   EXPECT_THROW(net.forward(IndexTensor::from_vector({2, 2}, {1, 2, 3, 4}), {2}), ShapeError);

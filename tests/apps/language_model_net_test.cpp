@@ -453,5 +453,14 @@ TEST(LanguageModelNet, AStateWithOtherRowsThanTheTokensIsAnError) {
                ShapeError);
 }
 
+// Generation reads one token at a time, so a shape asking for a reverse direction is refused
+// rather than quietly built unidirectional.
+TEST(LanguageModelNet, ABidirectionalShapeIsAnError) {
+  Generator gen(5);
+  LanguageModelShape shape = small("lstm");
+  shape.bidirectional = true;
+  EXPECT_THROW(LanguageModelNet(shape, gen), ValueError);
+}
+
 }  // namespace
 }  // namespace recur::textgen

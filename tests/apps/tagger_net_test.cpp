@@ -12,13 +12,13 @@ namespace recur::tag {
 namespace {
 
 TaggerShape small(const std::string& cell, bool bidirectional) {
-  return {.cell = cell,
-          .vocab_size = 12,
-          .embedding_dim = 5,
-          .hidden_size = 7,
-          .num_layers = 2,
-          .bidirectional = bidirectional,
-          .num_tags = 4};
+  return {{.cell = cell,
+           .vocab_size = 12,
+           .embedding_dim = 5,
+           .hidden_size = 7,
+           .num_layers = 2,
+           .bidirectional = bidirectional},
+          /*num_tags=*/4};
 }
 
 // A sentence's per-token logits must not depend on the padding or on its batch mates: with a
@@ -84,9 +84,10 @@ TEST(TaggerNet, GradientsReachEveryParameterButThePaddingRow) {
 
 TEST(TaggerNet, BadShapesAreErrors) {
   Generator gen(4);
-  EXPECT_THROW(TaggerNet(TaggerShape{.cell = "transformer", .vocab_size = 3, .num_tags = 2}, gen),
-               ValueError);
-  EXPECT_THROW(TaggerNet(TaggerShape{.vocab_size = 3, .num_tags = 0}, gen), ValueError);
+  EXPECT_THROW(
+      TaggerNet(TaggerShape{{.cell = "transformer", .vocab_size = 3}, /*num_tags=*/2}, gen),
+      ValueError);
+  EXPECT_THROW(TaggerNet(TaggerShape{{.vocab_size = 3}, /*num_tags=*/0}, gen), ValueError);
   TaggerNet net(small("rnn", false), gen);
   EXPECT_THROW(net.forward(IndexTensor::from_vector({2, 2}, {1, 2, 3, 4}), {2}), ShapeError);
   EXPECT_THROW(net.forward(IndexTensor::from_vector({1, 2}, {1, 99}), {2}), ValueError);

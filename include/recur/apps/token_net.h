@@ -20,6 +20,10 @@
 
 namespace recur::apps {
 
+// The fields every token job's model block has; each job's shape derives from it and adds the
+// count that sizes fc (classes, tags; the language model's is its vocabulary). The defaults are
+// the classifier's: the tagger's and the language model's own are those of their configs
+// (tag::TagConfig, textgen::TextgenConfig), which the command line and config.json start from.
 struct TokenNetShape {
   std::string cell = "lstm";  // lstm | gru | rnn (tanh) | ln_lstm | ln_gru
   int64_t vocab_size = 0;     // rows of the embedding
@@ -30,7 +34,6 @@ struct TokenNetShape {
   float dropout = 0.0f;  // between stacked layers
   // Variational dropout on h_{t-1} into W_hh, one mask per sequence (per chunk under TBPTT).
   float recurrent_dropout = 0.0f;
-  int64_t outputs = 0;  // columns of fc: classes, tags or the vocabulary
 };
 
 // The cell named in a config (nn::parse_cell_type: lstm, gru, rnn, ...); ValueError otherwise.
@@ -43,8 +46,9 @@ class TokenNet : public nn::Module {
   std::shared_ptr<nn::Linear> fc;           // [D*H] -> [outputs]
 
  protected:
-  // ValueError naming `who` for an empty vocabulary or output, or an unknown cell.
-  TokenNet(const TokenNetShape& shape, Generator& gen, const std::string& who);
+  // fc has `outputs` columns. ValueError naming `who` for an empty vocabulary or output, or an
+  // unknown cell.
+  TokenNet(const TokenNetShape& shape, int64_t outputs, Generator& gen, const std::string& who);
 
   // tokens [B, T] -> [B, T, E]; ShapeError naming `who_` unless tokens is [B, T] with `rows`
   // == B (the count of lengths or of state rows the caller pairs with it).

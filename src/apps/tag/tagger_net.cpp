@@ -6,16 +6,7 @@
 namespace recur::tag {
 
 TaggerNet::TaggerNet(const TaggerShape& shape, Generator& gen)
-    : TokenNet({.cell = shape.cell,
-                .vocab_size = shape.vocab_size,
-                .embedding_dim = shape.embedding_dim,
-                .hidden_size = shape.hidden_size,
-                .num_layers = shape.num_layers,
-                .bidirectional = shape.bidirectional,
-                .dropout = shape.dropout,
-                .recurrent_dropout = shape.recurrent_dropout,
-                .outputs = shape.num_tags},
-               gen, "tagger") {}
+    : TokenNet(shape, shape.num_tags, gen, "tagger") {}
 
 Tensor TaggerNet::forward(const IndexTensor& tokens, const std::vector<int64_t>& lengths) {
   const Tensor embedded = embed(tokens, lengths.size());  // [B, T, E]

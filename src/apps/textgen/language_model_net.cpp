@@ -2,17 +2,21 @@
 
 namespace recur::textgen {
 
+namespace {
+
+// Generation feeds the model one token at a time, so it cannot read what comes after.
+const LanguageModelShape& left_to_right(const LanguageModelShape& shape) {
+  if (shape.bidirectional) {
+    throw ValueError(
+        "language model: generation reads left to right, so it cannot be bidirectional");
+  }
+  return shape;
+}
+
+}  // namespace
+
 LanguageModelNet::LanguageModelNet(const LanguageModelShape& shape, Generator& gen)
-    : TokenNet({.cell = shape.cell,
-                .vocab_size = shape.vocab_size,
-                .embedding_dim = shape.embedding_dim,
-                .hidden_size = shape.hidden_size,
-                .num_layers = shape.num_layers,
-                .bidirectional = false,
-                .dropout = shape.dropout,
-                .recurrent_dropout = shape.recurrent_dropout,
-                .outputs = shape.vocab_size},
-               gen, "language model") {}
+    : TokenNet(left_to_right(shape), shape.vocab_size, gen, "language model") {}
 
 LanguageModelOutput LanguageModelNet::forward(const IndexTensor& tokens,
                                               const nn::RecurrentState& state) {

@@ -22,15 +22,7 @@
 
 namespace recur::classify {
 
-struct ClassifierShape {
-  std::string cell = "lstm";  // lstm | gru | rnn (tanh) | ln_lstm | ln_gru
-  int64_t vocab_size = 0;
-  int64_t embedding_dim = 32;
-  int64_t hidden_size = 64;
-  int64_t num_layers = 1;
-  bool bidirectional = false;
-  float dropout = 0.0f;            // between stacked layers
-  float recurrent_dropout = 0.0f;  // variational, on the recurrent state (TokenNetShape)
+struct ClassifierShape : apps::TokenNetShape {
   int64_t num_classes = 0;
 };
 

@@ -37,7 +37,8 @@ struct TagConfig {
   // min_frequency 2: words seen once in training become <unk> there, so <unk> gets a trained
   // embedding for the unseen words of validation, test and predict.
   data::VocabularyOptions tokens{.level = data::TokenLevel::kWord, .min_frequency = 2};
-  TaggerShape model;  // vocab_size and num_tags are filled in by training
+  // vocab_size and num_tags are filled in by training.
+  TaggerShape model{{.embedding_dim = 64, .bidirectional = true}, /*num_tags=*/0};
   std::vector<std::string> tags;
   classify::ClassifyTraining training{.epochs = 10, .batch_size = 32, .lr = 5e-3, .patience = 2};
 

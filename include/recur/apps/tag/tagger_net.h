@@ -22,15 +22,8 @@
 
 namespace recur::tag {
 
-struct TaggerShape {
-  std::string cell = "lstm";  // lstm | gru | rnn (tanh) | ln_lstm | ln_gru
-  int64_t vocab_size = 0;
-  int64_t embedding_dim = 64;
-  int64_t hidden_size = 64;
-  int64_t num_layers = 1;
-  bool bidirectional = true;
-  float dropout = 0.0f;            // between stacked layers
-  float recurrent_dropout = 0.0f;  // variational, on the recurrent state (TokenNetShape)
+// Defaults are TokenNetShape's; the tagger's own (embedding 64, bidirectional) are TagConfig's.
+struct TaggerShape : apps::TokenNetShape {
   int64_t num_tags = 0;
 };
 

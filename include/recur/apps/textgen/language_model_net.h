@@ -18,15 +18,10 @@
 
 namespace recur::textgen {
 
-struct LanguageModelShape {
-  std::string cell = "lstm";  // lstm | gru | rnn (tanh) | ln_lstm | ln_gru
-  int64_t vocab_size = 0;     // filled in from the vocabulary
-  int64_t embedding_dim = 64;
-  int64_t hidden_size = 256;
-  int64_t num_layers = 2;
-  float dropout = 0.0f;            // between stacked layers
-  float recurrent_dropout = 0.0f;  // variational, on the recurrent state (TokenNetShape)
-};
+// fc predicts the next token, so its outputs are the vocabulary and need no field of their own;
+// bidirectional must stay false. Defaults are TokenNetShape's; the language model's own
+// (embedding 64, 2 x 256) are TextgenConfig's.
+using LanguageModelShape = apps::TokenNetShape;
 
 struct LanguageModelOutput {
   Tensor logits;  // [B, T, V]

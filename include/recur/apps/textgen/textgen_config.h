@@ -34,7 +34,8 @@ inline constexpr classify::WholeRange kNgramOrderRange{1, 16};
 
 struct TextgenConfig {
   data::VocabularyOptions tokens{.level = data::TokenLevel::kChar};
-  LanguageModelShape model;  // vocab_size is filled in by training
+  // vocab_size is filled in by training.
+  LanguageModelShape model{.embedding_dim = 64, .hidden_size = 256, .num_layers = 2};
   // lr 5e-3 with clipping at 5 reaches in 3 epochs on Moby Dick what lr 2e-3 with clipping at 1
   // reaches in 5 (docs/TEXTGEN.md): an epoch of a book is only a few hundred steps.
   classify::ClassifyTraining training{.epochs = 5,

@@ -1,0 +1,48 @@
+// What the token jobs' configs (classify, tag, textgen) share: the "model" block each writes to
+// config.json. Their shapes all derive from apps::TokenNetShape, whose defaults are the
+// classifier's, so the tagger's and the language model's own defaults live in their configs: the
+// default blocks below are the bytes that existing run folders hold and must stay as they are.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "recur/apps/classify/classify_config.h"
+#include "recur/apps/tag/tag_config.h"
+#include "recur/apps/textgen/textgen_config.h"
+
+namespace recur {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kClassifyModel =
+    R"({"bidirectional":false,"cell":"lstm","dropout":0.0,"embedding_dim":32,"hidden_size":64,)"
+    R"("num_layers":1,"recurrent_dropout":0.0})";
+constexpr const char* kTagModel =
+    R"({"bidirectional":true,"cell":"lstm","dropout":0.0,"embedding_dim":64,"hidden_size":64,)"
+    R"("num_layers":1,"recurrent_dropout":0.0})";
+constexpr const char* kTextgenModel =
+    R"({"cell":"lstm","dropout":0.0,"embedding_dim":64,"hidden_size":256,"num_layers":2,)"
+    R"("recurrent_dropout":0.0})";
+
+TEST(TokenConfigs, TheDefaultModelBlocksAreThoseOfEarlierRuns) {
+  EXPECT_EQ(classify::to_json(classify::ClassifyConfig{})["model"].dump(), kClassifyModel);
+  EXPECT_EQ(tag::to_json(tag::TagConfig{})["model"].dump(), kTagModel);
+  EXPECT_EQ(textgen::to_json(textgen::TextgenConfig{})["model"].dump(), kTextgenModel);
+}
+
+// A config.json without a "model" block gets each job's own defaults, not TokenNetShape's.
+TEST(TokenConfigs, AnAbsentModelBlockReadsAsTheJobsDefaults) {
+  const json classify = {{"format", "recur.classify.v1"}, {"classes", {"a", "b"}}};
+  EXPECT_EQ(classify::to_json(classify::classify_config_from_json(classify))["model"].dump(),
+            kClassifyModel);
+  const json tag = {{"format", "recur.tag.v1"}, {"data", {{"tag_column", 2}}}};
+  EXPECT_EQ(tag::to_json(tag::tag_config_from_json(tag))["model"].dump(), kTagModel);
+  const json textgen = {{"format", "recur.textgen.v1"}};
+  EXPECT_EQ(textgen::to_json(textgen::textgen_config_from_json(textgen))["model"].dump(),
+            kTextgenModel);
+}
+
+}  // namespace
+}  // namespace recur
