@@ -11,6 +11,7 @@
 
 #include "number_flags.h"
 #include "recur/apps/classify/classify_config.h"
+#include "recur/apps/token_net.h"
 #include "recur/kernels/parallel.h"
 #include "recur/train/progress.h"
 
@@ -75,7 +76,7 @@ void add_model_flags(CLI::App& cmd, Shape& m,
   cmd.add_option("--dropout", m.dropout, "dropout between layers")
       ->check(real_number(0.0, 1.0, Bounds::kOpenMax))
       ->capture_default_str();
-  if constexpr (requires { m.recurrent_dropout; }) {
+  if constexpr (apps::HasRecurrentDropout<Shape>) {
     cmd.add_option("--recurrent-dropout", m.recurrent_dropout,
                    "variational dropout on the recurrent state: one mask per sequence, the same "
                    "at every step (Gal & Ghahramani 2016)")

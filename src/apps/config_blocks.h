@@ -8,6 +8,7 @@
 #include <string>
 
 #include "recur/apps/classify/classify_config.h"
+#include "recur/apps/token_net.h"
 #include "recur/data/vocabulary.h"
 #include "recur/io/atomic_file.h"
 #include "recur/io/json_fields.h"
@@ -31,12 +32,6 @@ void check_format(const nlohmann::json& j, const char* format);
 nlohmann::json tokens_to_json(const data::VocabularyOptions& v);
 // The fields present in the config's "tokens" object replace those of `v`.
 void read_tokens(const nlohmann::json& config, data::VocabularyOptions& v);
-
-// Shapes whose recurrent layers take variational dropout on h (the token nets).
-template <class Shape>
-concept HasRecurrentDropout = requires(Shape m) {
-  m.recurrent_dropout;
-};
 
 // "model": cell, embedding_dim, hidden_size, num_layers, dropout, recurrent_dropout where the
 // shape has it (the jobs add their own fields).

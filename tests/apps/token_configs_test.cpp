@@ -8,6 +8,7 @@
 #include <string>
 
 #include "recur/apps/classify/classify_config.h"
+#include "recur/apps/seq2seq/seq2seq_shape.h"
 #include "recur/apps/tag/tag_config.h"
 #include "recur/apps/textgen/textgen_config.h"
 
@@ -25,6 +26,13 @@ constexpr const char* kTagModel =
 constexpr const char* kTextgenModel =
     R"({"cell":"lstm","dropout":0.0,"embedding_dim":64,"hidden_size":256,"num_layers":2,)"
     R"("recurrent_dropout":0.0})";
+
+// The shared "model" block and flags offer recurrent_dropout to the token jobs only: seq2seq's
+// config.json has no such field and its layers would ignore it.
+static_assert(apps::HasRecurrentDropout<classify::ClassifierShape>);
+static_assert(apps::HasRecurrentDropout<tag::TaggerShape>);
+static_assert(apps::HasRecurrentDropout<textgen::LanguageModelShape>);
+static_assert(!apps::HasRecurrentDropout<seq2seq::Seq2SeqShape>);
 
 TEST(TokenConfigs, TheDefaultModelBlocksAreThoseOfEarlierRuns) {
   EXPECT_EQ(classify::to_json(classify::ClassifyConfig{})["model"].dump(), kClassifyModel);

@@ -36,6 +36,14 @@ struct TokenNetShape {
   float recurrent_dropout = 0.0f;
 };
 
+// Shapes whose recurrent layers take variational dropout on h: every TokenNetShape, not (yet)
+// seq2seq's. The config blocks and the command-line flags that several jobs share read, write
+// and offer recurrent_dropout for exactly these.
+template <class Shape>
+concept HasRecurrentDropout = requires(const Shape& m) {
+  m.recurrent_dropout;
+};
+
 // The cell named in a config (nn::parse_cell_type: lstm, gru, rnn, ...); ValueError otherwise.
 nn::CellType token_net_cell(const std::string& name);
 
