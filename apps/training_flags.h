@@ -74,13 +74,13 @@ void add_model_flags(CLI::App& cmd, Shape& m,
       ->check(within(L.num_layers))
       ->capture_default_str();
   cmd.add_option("--dropout", m.dropout, "dropout between layers")
-      ->check(real_number(0.0, 1.0, Bounds::kOpenMax))
+      ->check(real_number(0.0, L.max_dropout, Bounds::kOpenMax))
       ->capture_default_str();
   if constexpr (apps::HasRecurrentDropout<Shape>) {
     cmd.add_option("--recurrent-dropout", m.recurrent_dropout,
                    "variational dropout on the recurrent state: one mask per sequence, the same "
                    "at every step (Gal & Ghahramani 2016)")
-        ->check(real_number(0.0, 1.0, Bounds::kOpenMax))
+        ->check(real_number(0.0, L.max_dropout, Bounds::kOpenMax))
         ->capture_default_str();
   }
 }

@@ -1,11 +1,22 @@
 #include "config_blocks.h"
 
+#include <sstream>
+
 namespace recur::apps {
 
 void check_whole(const std::string& field, int64_t value, classify::WholeRange r) {
   if (value < r.min || value > r.max) {
     throw ValueError("config: " + field + " must be in [" + std::to_string(r.min) + ", " +
                      std::to_string(r.max) + "], got " + std::to_string(value));
+  }
+}
+
+void check_dropout(const std::string& field, double p) {
+  const double max = classify::kClassifyLimits.max_dropout;
+  if (!(p >= 0.0 && p < max)) {
+    std::ostringstream what;
+    what << "config: " << field << " must be in [0, " << max << "), got " << p;
+    throw ValueError(what.str());
   }
 }
 

@@ -4,6 +4,7 @@
 // job's own config.
 #pragma once
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -25,6 +26,19 @@ inline int64_t whole_in(const nlohmann::json& j, const char* key, int64_t fallba
 // ValueError "config: <field> must be in [min, max], got v" unless v is in r.
 void check_whole(const std::string& field, int64_t value, classify::WholeRange r);
 
+// ValueError "config: <field> must be in [0, 1), got p" unless p is a dropout probability
+// (classify::ClassifyLimits::max_dropout): NaN is not.
+void check_dropout(const std::string& field, double p);
+
+// A dropout probability of the object `j`, any finite number: its range is check_dropout's, called
+// when the whole config is validated, so a value out of range reads the same from config.json as
+// from code.
+inline float dropout_in(const nlohmann::json& j, const char* key, float fallback,
+                        const std::string& where) {
+  return static_cast<float>(io::json_real(j, key, fallback, -std::numeric_limits<double>::max(),
+                                          std::numeric_limits<double>::max(), where));
+}
+
 // ValueError unless j is an object whose "format" is `format`.
 void check_format(const nlohmann::json& j, const char* format);
 
@@ -34,7 +48,8 @@ nlohmann::json tokens_to_json(const data::VocabularyOptions& v);
 void read_tokens(const nlohmann::json& config, data::VocabularyOptions& v);
 
 // "model": cell, embedding_dim, hidden_size, num_layers, dropout, recurrent_dropout where the
-// shape has it (the jobs add their own fields).
+// shape has it (the jobs add their own fields). Reading checks kinds and the whole numbers'
+// ranges; the dropout ranges are checked by the config's validate() (check_dropout).
 template <class Shape>
 nlohmann::json model_to_json(const Shape& m) {
   nlohmann::json j = {{"cell", m.cell},
@@ -55,10 +70,9 @@ void read_model(const nlohmann::json& config, Shape& m) {
   m.embedding_dim = whole_in(j, "embedding_dim", m.embedding_dim, L.embedding_dim, where);
   m.hidden_size = whole_in(j, "hidden_size", m.hidden_size, L.hidden_size, where);
   m.num_layers = whole_in(j, "num_layers", m.num_layers, L.num_layers, where);
-  m.dropout = static_cast<float>(io::json_real(j, "dropout", m.dropout, 0.0, 1.0, where));
+  m.dropout = dropout_in(j, "dropout", m.dropout, where);
   if constexpr (HasRecurrentDropout<Shape>) {
-    m.recurrent_dropout = static_cast<float>(
-        io::json_real(j, "recurrent_dropout", m.recurrent_dropout, 0.0, 0.99, where));
+    m.recurrent_dropout = dropout_in(j, "recurrent_dropout", m.recurrent_dropout, where);
   }
 }
 

@@ -182,6 +182,7 @@ TEST_F(CliRobustness, Classify) {
       {"--batch-size", {"0"}},
       {"--lr", {"0", "nan", "inf"}},
       {"--dropout", {"1", "-1"}},
+      {"--recurrent-dropout", {"1", "-0.1", "nan"}},
       {"--val-fraction", {"0", "1"}},
       {"--min-frequency", {"0"}},
       {"--max-vocab", {"-1"}},
@@ -210,6 +211,7 @@ TEST_F(CliRobustness, Tag) {
       {"--batch-size", {"0"}},
       {"--lr", {"0", "nan", "inf"}},
       {"--dropout", {"1", "-1"}},
+      {"--recurrent-dropout", {"1", "-0.1", "nan"}},
       {"--val-fraction", {"0", "1"}},
       {"--test-fraction", {"0", "1.5"}},
       {"--min-frequency", {"0"}},
@@ -242,6 +244,8 @@ TEST_F(CliRobustness, Textgen) {
       {"--ngram-order", {"0", "17"}},
       {"--lr", {"0", "inf"}},
       {"--val-fraction", {"0", "1"}},
+      {"--dropout", {"1", "nan"}},
+      {"--recurrent-dropout", {"1", "-0.1", "nan"}},
       {"--model", {"transformer"}},
   };
   for (const auto& [flag, values] : flags) {
@@ -250,13 +254,17 @@ TEST_F(CliRobustness, Textgen) {
   calls.push_back({"textgen train --data {fifo} --out {run}", "{fifo}"});
   calls.push_back({"textgen sample --model {dir}", "config.json"});
   calls.push_back({"textgen sample --model {run}", "recur.textgen.v1"});  // a forecast run
-  // A tiny trained model for the sampling flags and prompts.
+  // A tiny trained model for the sampling flags and prompts. Its recurrent dropout is one the flag
+  // takes but config.json once refused (above 0.99), so sampling must read back what training
+  // wrote.
   const std::string tiny = (root_ / "tiny").string();
   const auto r = run_cli("textgen train --data " + moby + " --out " + tiny +
-                         " --hidden 4 --layers 1 --embedding-dim 2 "
+                         " --hidden 4 --layers 1 --embedding-dim 2 --recurrent-dropout 0.995 "
                          "--epochs 0 --quiet");
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string sample = "textgen sample --model " + tiny;
+  const auto sampled = run_cli(sample + " --length 3");
+  EXPECT_EQ(sampled.status, 0) << sampled.output;
   for (const auto& [flag, value] :
        std::vector<std::pair<std::string, std::string>>{{"--temperature", "-1"},
                                                         {"--temperature", "nan"},

@@ -81,14 +81,17 @@ void validate_model(const std::string& cell, int64_t embedding_dim, int64_t hidd
   check_whole("model.embedding_dim", embedding_dim, L.embedding_dim);
   check_whole("model.hidden_size", hidden_size, L.hidden_size);
   check_whole("model.num_layers", num_layers, L.num_layers);
-  if (!(dropout >= 0.0f && dropout < 1.0f)) {
-    throw ValueError("config: model.dropout must be in [0, 1)");
-  }
+  apps::check_dropout("model.dropout", dropout);
+}
+
+void validate_model(const apps::TokenNetShape& model) {
+  validate_model(model.cell, model.embedding_dim, model.hidden_size, model.num_layers,
+                 model.dropout);
+  apps::check_dropout("model.recurrent_dropout", model.recurrent_dropout);
 }
 
 void ClassifyConfig::validate() const {
-  validate_model(model.cell, model.embedding_dim, model.hidden_size, model.num_layers,
-                 model.dropout);
+  validate_model(model);
   validate_tokens(tokens);
   validate_training(training);
 }

@@ -28,8 +28,7 @@ void TagConfig::validate() const {
   if (tokens.level != data::TokenLevel::kWord) {
     throw ValueError("config: a tagger's tokens are whole words");
   }
-  classify::validate_model(model.cell, model.embedding_dim, model.hidden_size, model.num_layers,
-                           model.dropout);
+  classify::validate_model(model);
   classify::validate_tokens(tokens);
   classify::validate_training(training);
 }

@@ -20,8 +20,7 @@ void TextgenConfig::validate() const {
   if (tokens.level != data::TokenLevel::kChar) {
     throw ValueError("config: a character language model's tokens are characters");
   }
-  classify::validate_model(model.cell, model.embedding_dim, model.hidden_size, model.num_layers,
-                           model.dropout);
+  classify::validate_model(model);
   classify::validate_tokens(tokens);
   classify::validate_training(training);
   apps::check_whole("training.chunk_length", chunk_length, kChunkLengthRange);

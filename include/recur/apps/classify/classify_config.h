@@ -59,6 +59,10 @@ struct ClassifyLimits {
   WholeRange epochs{0, 1000000}, batch_size{1, 1000000}, min_frequency{1, 1000000000};
   WholeRange max_vocab{0, 100000000};
   double max_lr = 1e6;
+  // Dropout probabilities, between layers and on the recurrent state, are in [0, max_dropout):
+  // PyTorch takes any p below 1, and p = 1 would drop everything (the 1/(1-p) rescale divides by
+  // zero).
+  double max_dropout = 1.0;
 };
 inline constexpr ClassifyLimits kClassifyLimits{};
 
@@ -67,9 +71,12 @@ inline constexpr ClassifyLimits kClassifyLimits{};
 void validate_tokens(const data::VocabularyOptions& tokens);
 void validate_model(const std::string& cell, int64_t embedding_dim, int64_t hidden_size,
                     int64_t num_layers, float dropout);
+// The same for a token job's shape, its recurrent_dropout included.
+void validate_model(const apps::TokenNetShape& model);
 
-// The "training" block, shared with `recur tag` and `recur textgen`: ValueError naming the field when out of range;
-// JSON out, and in from the config document's "training" object (defaults where absent).
+// The "training" block, shared with `recur tag` and `recur textgen`: ValueError naming the field
+// when out of range; JSON out, and in from the config document's "training" object (defaults where
+// absent).
 void validate_training(const ClassifyTraining& training);
 nlohmann::json training_to_json(const ClassifyTraining& training);
 ClassifyTraining training_from_json(const nlohmann::json& config, ClassifyTraining defaults);
