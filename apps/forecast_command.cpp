@@ -3,9 +3,11 @@
 // Exit codes: 0 success, 1 bad data / model / files (message on stderr), 2 bad usage.
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands.h"
 #include "number_flags.h"
+#include "recur/apps/forecast/panel.h"
 #include "recur/apps/forecast/pipeline.h"
 #include "recur/kernels/parallel.h"
 
@@ -74,12 +76,12 @@ struct TrainFlags {
   std::string data, out = "runs/forecast", config_file, target = "close",
                     target_kind = "difference", cell = "lstm", head = "point", strategy = "direct",
                     symbol, date_column = "date", missing = "error", frequency,
-                    input_scaler = "standard", target_scaler = "standard";
-  std::vector<std::string> features;
+                    input_scaler = "standard", target_scaler = "standard", layout = "long";
+  std::vector<std::string> features, symbols;
   size_t window = 30, horizon = 1, gap = 0;
   int64_t hidden = 64, layers = 2, epochs = 50, batch = 32, patience = 8, ensemble = 1;
   float dropout = 0.0f;
-  bool bidirectional = false, resume = false;
+  bool bidirectional = false, resume = false, per_series = false;
   double lr = 1e-3, clip = 1.0, val_fraction = 0.15, test_fraction = 0.15;
   std::vector<double> quantiles;
   uint64_t seed = 0;
@@ -111,6 +113,14 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
                              : c.features.target_column};
   }
   set("--symbol", c.symbol, f.symbol);
+  if (given(cmd, "--symbols")) c.panel.symbols = f.symbols;
+  if (given(cmd, "--per-series")) {
+    if (!c.panel.active()) throw ValueError("--per-series needs --symbols (the series to model)");
+    c.panel.mode = forecast::PanelMode::kPerSeries;
+  }
+  if (given(cmd, "--layout")) {
+    c.layout = f.layout == "wide" ? data::TableLayout::kWide : data::TableLayout::kLong;
+  }
   set("--date-column", c.date_column, f.date_column);
   if (given(cmd, "--frequency"))
     c.frequency = forecast::parse_frequency(f.frequency, "--frequency");
@@ -148,6 +158,35 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
   set("--ensemble", c.training.ensemble, f.ensemble);
   c.validate();
   return c;
+}
+
+void print_files(const std::string& out, const std::vector<std::string>& files) {
+  std::cout << "Wrote " << out << "/: ";
+  for (size_t i = 0; i < files.size(); ++i) std::cout << (i ? ", " : "") << files[i];
+  std::cout << "\n";
+}
+
+// A many-series run: the aggregate tables and the verdict, or JSON.
+void print_panel(const CommonFlags& f, const forecast::PanelRun& r, json extra = json::object()) {
+  print_warnings(f, r.warnings);
+  if (f.json_output) {
+    json out = forecast::panel_json(r);
+    out["warnings"] = r.warnings;
+    out.update(extra);
+    std::cout << out.dump(2) << "\n";
+  } else if (!f.quiet) {
+    std::cout << forecast::format_panel_run(r);
+  }
+}
+
+void print_panel_training(const TrainFlags& f, const forecast::PanelRun& r) {
+  print_panel(
+      f.common, r,
+      {{"run", f.out}, {"epochs", r.epochs_run}, {"best_epoch", r.best_epoch}, {"files", r.files}});
+  if (!f.common.json_output && !f.common.quiet) {
+    std::cout << "\n";
+    print_files(f.out, r.files);
+  }
 }
 
 void add_scoring_flags(CLI::App& cmd, ScoringFlags& f) {
@@ -199,7 +238,17 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                   "model inputs: columns or derived (return, log_return, log_volume, hl_range, "
                   "ma<N>, dow_onehot, dow_sincos); default: the target column, or log_return for "
                   "--target-kind log_return");
-  cmd->add_option("--symbol", f.symbol, "ticker to keep from a long-format file");
+  cmd->add_option("--symbol", f.symbol, "the ticker to model, of a file with several");
+  cmd->add_option("--symbols", f.symbols,
+                  "model many series of the file: 'all', or tickers separated by commas; one "
+                  "global network unless --per-series")
+      ->delimiter(',');
+  cmd->add_flag("--per-series", f.per_series,
+                "with --symbols: one network per series instead of one global network");
+  cmd->add_option("--layout", f.layout,
+                  "long (a symbol column tells the tickers apart; the default) | wide (a date "
+                  "column and one column per ticker)")
+      ->check(CLI::IsMember({"long", "wide"}));
   cmd->add_option("--date-column", f.date_column, "name of the date or time column (default date)");
   cmd->add_option("--frequency", f.frequency,
                   "yearly | quarterly | monthly | weekly | daily | business_daily | hourly | "
@@ -269,6 +318,10 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
                                    .progress = f.common.quiet || f.common.json_output
                                                    ? train::ProgressStyle::Quiet
                                                    : train::ProgressStyle::Auto};
+      if (options.config.panel.active()) {
+        print_panel_training(f, forecast::train_panel(options));
+        return;
+      }
       const forecast::RunResult r = forecast::train_run(options);
       print_warnings(f.common, r.warnings);
       if (f.common.json_output) {
@@ -279,10 +332,8 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
         out["files"] = r.files;
         std::cout << out.dump(2) << "\n";
       } else if (!f.common.quiet) {
-        std::cout << scored_text(r) << "\n"
-                  << "Wrote " << f.out << "/: ";
-        for (size_t i = 0; i < r.files.size(); ++i) std::cout << (i ? ", " : "") << r.files[i];
-        std::cout << "\n";
+        std::cout << scored_text(r) << "\n";
+        print_files(f.out, r.files);
       }
     });
   });
@@ -295,6 +346,54 @@ struct RunFlags {
   ScoringFlags scoring;
   CommonFlags common;
 };
+
+json prediction_json(const forecast::Prediction& p) {
+  json rows = json::array();
+  for (const auto& r : p.rows) {
+    json row = {{"step", r.step}, {"date", r.date}, {"price", r.price}};
+    if (r.lower) row["lower"] = *r.lower, row["upper"] = *r.upper;
+    rows.push_back(row);
+  }
+  return {{"last_date", p.last_date},
+          {"last_price", p.last_price},
+          {"interval_level", p.interval_level},
+          {"forecast", rows},
+          {"warnings", p.warnings}};
+}
+
+std::string prediction_text(const forecast::Prediction& p) {
+  std::ostringstream out;
+  out << "last row " << p.last_date << ": " << p.last_price << "\n";
+  for (const auto& r : p.rows) {
+    out << "  t+" << r.step << "  " << r.date << "  " << r.price;
+    if (r.lower) {
+      out << "   " << static_cast<int>(std::lround(100 * p.interval_level)) << "% interval ["
+          << *r.lower << ", " << *r.upper << "]";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+void print_panel_predictions(const CommonFlags& f,
+                             const std::vector<forecast::SeriesPrediction>& predictions) {
+  for (const auto& s : predictions) {
+    std::vector<std::string> warnings;
+    for (const std::string& w : s.prediction.warnings) warnings.push_back(s.symbol + ": " + w);
+    print_warnings(f, warnings);
+  }
+  if (f.json_output) {
+    json out = json::array();
+    for (const auto& s : predictions) {
+      json one = prediction_json(s.prediction);
+      one["symbol"] = s.symbol;
+      out.push_back(one);
+    }
+    std::cout << json{{"series", out}}.dump(2) << "\n";
+    return;
+  }
+  for (const auto& s : predictions) std::cout << s.symbol << ": " << prediction_text(s.prediction);
+}
 
 void add_predict(CLI::App& forecast, RunFlags& f) {
   CLI::App* cmd = forecast.add_subcommand("predict", "forecast the next day(s) after the data");
@@ -313,32 +412,17 @@ void add_predict(CLI::App& forecast, RunFlags& f) {
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast predict", [&] {
       apply_threads(f.common);
+      if (forecast::is_panel_run(f.model)) {
+        print_panel_predictions(f.common,
+                                forecast::predict_panel(f.model, f.data, f.scoring.level));
+        return;
+      }
       const forecast::Prediction p = forecast::predict_run(f.model, f.data, f.scoring.level);
       print_warnings(f.common, p.warnings);
       if (f.common.json_output) {
-        json rows = json::array();
-        for (const auto& r : p.rows) {
-          json row = {{"step", r.step}, {"date", r.date}, {"price", r.price}};
-          if (r.lower) row["lower"] = *r.lower, row["upper"] = *r.upper;
-          rows.push_back(row);
-        }
-        std::cout << json{{"last_date", p.last_date},
-                          {"last_price", p.last_price},
-                          {"interval_level", p.interval_level},
-                          {"forecast", rows},
-                          {"warnings", p.warnings}}
-                         .dump(2)
-                  << "\n";
-        return;
-      }
-      std::cout << "last row " << p.last_date << ": " << p.last_price << "\n";
-      for (const auto& r : p.rows) {
-        std::cout << "  t+" << r.step << "  " << r.date << "  " << r.price;
-        if (r.lower) {
-          std::cout << "   " << static_cast<int>(std::lround(100 * p.interval_level))
-                    << "% interval [" << *r.lower << ", " << *r.upper << "]";
-        }
-        std::cout << "\n";
+        std::cout << prediction_json(p).dump(2) << "\n";
+      } else {
+        std::cout << prediction_text(p);
       }
     });
   });
@@ -357,6 +441,11 @@ void add_evaluate(CLI::App& forecast, RunFlags& f) {
   cmd->callback([&f] {
     cli::run_reporting_errors("forecast evaluate", [&] {
       apply_threads(f.common);
+      if (forecast::is_panel_run(f.model)) {
+        print_panel(f.common, forecast::evaluate_panel(f.model, f.data, f.scoring.baselines(),
+                                                       f.scoring.level));
+        return;
+      }
       const forecast::RunResult r =
           forecast::evaluate_run(f.model, f.data, f.scoring.baselines(), f.scoring.level);
       print_warnings(f.common, r.warnings);
@@ -418,6 +507,10 @@ void add_backtest(CLI::App& forecast, BacktestFlags& f) {
       options.progress = f.run.common.quiet || f.run.common.json_output
                              ? train::ProgressStyle::Quiet
                              : train::ProgressStyle::Auto;
+      if (forecast::is_panel_run(options.run_dir)) {
+        print_panel(f.run.common, forecast::backtest_panel(options));
+        return;
+      }
       const forecast::BacktestRun run = forecast::backtest_run(options);
       print_warnings(f.run.common, run.warnings);
       const std::vector<forecast::ReportRow> rows = run.results.rows(

@@ -197,6 +197,13 @@ std::string column_key(std::string_view name) {
   return key;
 }
 
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string quote_cell(std::string_view text) {
   constexpr size_t kMaxBytes = 60;
   size_t keep = std::min(text.size(), kMaxBytes);

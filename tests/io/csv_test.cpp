@@ -189,5 +189,15 @@ TEST(Csv, OnlyRegularFilesAreRead) {
                        "/dev/zero: not a regular file (a character device)"));
 }
 
+TEST(Csv, CsvFieldRoundTripsThroughTheReader) {
+  EXPECT_EQ(csv_field("AAPL"), "AAPL");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  for (const std::string text : {"plain", "a,b", "say \"hi\"", "two\nlines", ""}) {
+    const CsvTable t = parse_csv("name,x\n" + csv_field(text) + ",1\n", "mem.csv");
+    ASSERT_EQ(t.rows.size(), 1u) << text;
+    EXPECT_EQ(t.rows[0].fields[0], text);
+  }
+}
+
 }  // namespace
 }  // namespace recur::io

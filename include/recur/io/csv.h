@@ -58,6 +58,10 @@ std::string column_key(std::string_view name);
 // split it, and cut after 60 bytes with the full size added: 'aaaa...' (1048576 bytes).
 std::string quote_cell(std::string_view text);
 
+// `text` as one field of a CSV file that read_csv reads back as `text` (RFC 4180): as it is,
+// or in double quotes (inner quotes doubled) when it holds a comma, a quote or a line break.
+std::string csv_field(std::string_view text);
+
 // A finite decimal number ("1.5", "-2", "+3e-4", " 7 "), or nullopt for anything else,
 // including "", "nan" and "inf".
 std::optional<double> parse_number(std::string_view text);

@@ -56,6 +56,11 @@ EnsembleForecaster::EnsembleForecaster(const data::FeatureFrame& frame,
   }
 }
 
+EnsembleForecaster::EnsembleForecaster(std::vector<NeuralForecaster> members)
+    : members_(std::move(members)) {
+  if (members_.empty()) throw ValueError("ensemble forecaster: no members");
+}
+
 std::string EnsembleForecaster::name() const {
   const std::string cell = members_.front().name();
   if (members_.size() == 1) return cell;

@@ -35,7 +35,57 @@ data::MissingValues parse_missing(const std::string& name) {
   throw ValueError("config: data.missing must be 'error' or 'ffill', got '" + name + "'");
 }
 
+data::TableLayout parse_layout(const std::string& name) {
+  if (name == "long") return data::TableLayout::kLong;
+  if (name == "wide") return data::TableLayout::kWide;
+  throw ValueError("config: data.layout must be 'long' or 'wide', got '" + name + "'");
+}
+
+json panel_to_json(const PanelConfig& p) {
+  json series = json::array();
+  for (const PanelConfig::Series& s : p.series) {
+    series.push_back({{"symbol", s.symbol}, {"scalers", s.scalers.to_json()}});
+  }
+  return {{"symbols", p.all() ? json("all") : json(p.symbols)},
+          {"mode", panel_mode_name(p.mode)},
+          {"series", series}};
+}
+
+PanelConfig panel_from_json(const json& j) {
+  const std::string where = "config: panel";
+  if (!j.is_object()) throw ValueError(where + ": expected an object");
+  PanelConfig p;
+  const json& symbols = j.contains("symbols") ? j.at("symbols") : json();
+  if (symbols.is_string() && symbols.get<std::string>() == "all") {
+    p.symbols = {"all"};
+  } else {
+    p.symbols = io::json_strings(j, "symbols", {}, where);
+  }
+  p.mode = parse_panel_mode(io::json_string(j, "mode", "global", where));
+  if (j.contains("series")) {
+    if (!j.at("series").is_array()) throw ValueError(where + ".series: expected an array");
+    for (const json& s : j.at("series")) {
+      if (!s.is_object() || !s.contains("scalers")) {
+        throw ValueError(where + ".series: each entry needs 'symbol' and 'scalers'");
+      }
+      p.series.push_back({io::json_string(s, "symbol", "", where + ".series"),
+                          data::FrameScalers::from_json(s.at("scalers"))});
+    }
+  }
+  return p;
+}
+
 }  // namespace
+
+std::string panel_mode_name(PanelMode mode) {
+  return mode == PanelMode::kPerSeries ? "per_series" : "global";
+}
+
+PanelMode parse_panel_mode(const std::string& name) {
+  if (name == "global") return PanelMode::kGlobal;
+  if (name == "per_series") return PanelMode::kPerSeries;
+  throw ValueError("config: panel.mode must be 'global' or 'per_series', got '" + name + "'");
+}
 
 data::Frequency parse_frequency(const std::string& name, const std::string& where) {
   using F = data::Frequency;
@@ -155,6 +205,15 @@ void ForecastConfig::validate() const {
         training.val_fraction + training.test_fraction < 1)) {
     fail("training.val_fraction and training.test_fraction must be > 0 with a sum below 1");
   }
+  if (panel.active()) {
+    if (!symbol.empty()) fail("data.symbol and panel.symbols both name series: give one");
+    if (training.ensemble > 1) {
+      fail("training.ensemble above 1 with many series (panel) is not supported yet");
+    }
+    for (const std::string& s : panel.symbols) {
+      if (s.empty()) fail("panel.symbols holds an empty name");
+    }
+  }
 }
 
 json to_json(const ForecastConfig& c) {
@@ -165,6 +224,7 @@ json to_json(const ForecastConfig& c) {
                {"symbol", c.symbol},
                {"missing", missing_name(c.missing)},
                {"frequency", c.frequency ? std::string(data::frequency_name(*c.frequency)) : ""}};
+  if (c.layout == data::TableLayout::kWide) j["data"]["layout"] = "wide";
   j["features"] = data::feature_spec_to_json(c.features);
   j["window"] = c.window;
   j["horizon"] = c.horizon;
@@ -190,6 +250,7 @@ json to_json(const ForecastConfig& c) {
                    {"test_fraction", t.test_fraction},
                    {"gap", t.gap}};
   if (t.ensemble > 1) j["training"]["ensemble"] = t.ensemble;
+  if (c.panel.active()) j["panel"] = panel_to_json(c.panel);
   return j;
 }
 
@@ -207,6 +268,7 @@ ForecastConfig config_from_json(const json& j) {
   // Written since frequencies other than daily were supported; "" (or absent): inferred.
   const std::string frequency = io::json_string(data_j, "frequency", "", "config: data");
   if (!frequency.empty()) c.frequency = parse_frequency(frequency, "config: data.frequency");
+  c.layout = parse_layout(io::json_string(data_j, "layout", "long", "config: data"));
   if (!j.contains("features")) throw ValueError("config: field 'features' is required");
   c.features = data::feature_spec_from_json(j.at("features"));
   c.window = whole(j, "window", c.window, kLimits.window, "config");
@@ -242,6 +304,7 @@ ForecastConfig config_from_json(const json& j) {
   tc.test_fraction = io::json_real(t, "test_fraction", tc.test_fraction, 0.0, 1.0, where_t);
   tc.gap = whole(t, "gap", tc.gap, kLimits.gap, where_t);
   tc.ensemble = whole(t, "ensemble", tc.ensemble, kLimits.ensemble, where_t);
+  if (j.contains("panel")) c.panel = panel_from_json(j.at("panel"));
   c.validate();
   return c;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "recur/autograd/grad_mode.h"
 #include "recur/data/windows.h"
@@ -18,6 +19,21 @@ NeuralForecaster::NeuralForecaster(data::FeatureFrame frame, ForecastConfig conf
       generator_(std::make_unique<Generator>(config_.training.seed)) {
   config_.validate();
   if (config_.scalers.inputs.size() > 0) scaled_ = config_.scalers.apply(frame_);
+}
+
+NeuralForecaster::NeuralForecaster(data::FeatureFrame frame, ForecastConfig config,
+                                   std::shared_ptr<ForecastNet> trained)
+    : NeuralForecaster(std::move(frame), std::move(config)) {
+  check_scalers_fit();
+  net_ = std::move(trained);
+}
+
+void NeuralForecaster::check_scalers_fit() const {
+  if (config_.scalers.inputs.size() != frame_.num_inputs()) {
+    throw ValueError("neural forecaster: the configuration's scalers cover " +
+                     std::to_string(config_.scalers.inputs.size()) + " inputs, the data has " +
+                     std::to_string(frame_.num_inputs()));
+  }
 }
 
 void NeuralForecaster::fit(std::span<const double> train) {
@@ -40,49 +56,54 @@ void NeuralForecaster::make_net() {
                                        *generator_);
 }
 
-void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation) {
-  config_.scalers =
-      data::FrameScalers::fit(frame_, train, config_.input_scaler, config_.target_scaler);
-  scaled_ = config_.scalers.apply(frame_);
-  const data::WindowSpec spec{config_.window, static_cast<size_t>(config_.model_steps())};
-  const data::WindowSet train_set = data::make_windows(scaled_, train, spec, "training");
-
-  make_net();
-  optim::Adam optimizer(net_->parameters(), {.lr = config_.training.lr});
-  const TrainingConfig& t = config_.training;
-  train::DataLoader train_loader(train_set.x, train_set.y,
+train::History train_forecast_net(ForecastNet& net, Generator& generator,
+                                  const ForecastConfig& config, const FitOptions& options,
+                                  const data::WindowSet& train, const data::WindowSet* validation) {
+  optim::Adam optimizer(net.parameters(), {.lr = config.training.lr});
+  const TrainingConfig& t = config.training;
+  train::DataLoader train_loader(train.x, train.y,
                                  {.batch_size = t.batch_size, .shuffle = true, .seed = t.seed});
   std::unique_ptr<train::DataLoader> val_loader;
-  if (!validation.empty()) {
-    const data::WindowSet val_set = data::make_windows(scaled_, validation, spec, "validation");
-    val_loader = std::make_unique<train::DataLoader>(val_set.x, val_set.y,
+  if (validation) {
+    val_loader = std::make_unique<train::DataLoader>(validation->x, validation->y,
                                                      train::DataLoaderOptions{.batch_size = 256});
   }
-  ForecastNet& net = *net_;
   train::Trainer trainer(
       net, optimizer,
       [&net](const train::Batch& b) { return net.loss(net.forward(b.inputs), b.targets); },
       {.epochs = t.epochs,
        .patience = t.patience,
        .clip_grad_norm = t.clip_grad_norm,
-       .checkpoint_path = options_.checkpoint_path,
-       .resume = options_.resume,
-       .metrics_csv = options_.metrics_csv,
+       .checkpoint_path = options.checkpoint_path,
+       .resume = options.resume,
+       .metrics_csv = options.metrics_csv,
        .metrics_json = {},
-       .progress = options_.progress,
-       .progress_stream = options_.progress_stream,
-       .generator = generator_.get(),
-       .run_identity = options_.run_identity});
-  history_ = trainer.fit(train_loader, val_loader.get());
-  net_->eval();
+       .progress = options.progress,
+       .progress_stream = options.progress_stream,
+       .generator = &generator,
+       .run_identity = options.run_identity});
+  train::History history = trainer.fit(train_loader, val_loader.get());
+  net.eval();
+  return history;
+}
+
+void NeuralForecaster::fit_rows(data::RowRange train, data::RowRange validation) {
+  config_.scalers =
+      data::FrameScalers::fit(frame_, train, config_.input_scaler, config_.target_scaler);
+  scaled_ = config_.scalers.apply(frame_);
+  const data::WindowSpec spec{config_.window, static_cast<size_t>(config_.model_steps())};
+  const data::WindowSet train_set = data::make_windows(scaled_, train, spec, "training");
+  std::optional<data::WindowSet> val_set;
+  if (!validation.empty()) {
+    val_set = data::make_windows(scaled_, validation, spec, "validation");
+  }
+  make_net();
+  history_ = train_forecast_net(*net_, *generator_, config_, options_, train_set,
+                                val_set ? &*val_set : nullptr);
 }
 
 void NeuralForecaster::load_weights(const std::string& path) {
-  if (config_.scalers.inputs.size() != frame_.num_inputs()) {
-    throw ValueError("neural forecaster: the configuration's scalers cover " +
-                     std::to_string(config_.scalers.inputs.size()) + " inputs, the data has " +
-                     std::to_string(frame_.num_inputs()));
-  }
+  check_scalers_fit();
   make_net();
   nn::load(*net_, path);
   net_->eval();

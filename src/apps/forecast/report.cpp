@@ -73,7 +73,7 @@ std::string comparison(const std::string& metric, double model, double baseline)
   return "by " + metric + " (" + number(model) + " vs " + number(baseline) + ")";
 }
 
-void metrics_table(std::ostringstream& out, const ReportInput& in, const std::string& split) {
+void metrics_table(std::ostream& out, const ReportInput& in, const std::string& split) {
   std::vector<const ReportRow*> rows;
   bool intervals = false, pinball = false, tested = false;
   for (const ReportRow& r : in.rows) {
@@ -249,17 +249,8 @@ void member_section(std::ostream& out, const ReportInput& in) {
   }
 }
 
-}  // namespace
-
-std::string render_report(const ReportInput& in) {
-  std::ostringstream out;
-  out << "# " << in.title << "\n\n" << verdict_sentence(in) << "\n";
-  for (const std::string& note : in.notes) out << "\n" << note << "\n";
-  if (!in.warnings.empty()) {
-    out << "\n## Data warnings\n\n";
-    for (const std::string& w : in.warnings) out << "- " << w << "\n";
-  }
-
+// The metrics tables of a single series, split by split, with what their columns mean.
+void metrics_section(std::ostream& out, const ReportInput& in) {
   out << "\n## Metrics\n\n"
       << "Errors are actual − forecast over every forecast value of the split. MASE divides the "
          "MAE by the in-sample one-step MAE of the naive forecast on the training split (below 1: "
@@ -280,6 +271,21 @@ std::string render_report(const ReportInput& in) {
     out << "\n### " << split << " split\n\n";
     metrics_table(out, in, split);
   }
+}
+
+}  // namespace
+
+std::string render_report(const ReportInput& in) {
+  std::ostringstream out;
+  out << "# " << in.title << "\n\n"
+      << (in.headline.empty() ? verdict_sentence(in) : in.headline) << "\n";
+  for (const std::string& note : in.notes) out << "\n" << note << "\n";
+  if (!in.warnings.empty()) {
+    out << "\n## Data warnings\n\n";
+    for (const std::string& w : in.warnings) out << "- " << w << "\n";
+  }
+  for (const std::string& section : in.sections) out << "\n" << section;
+  if (!in.rows.empty()) metrics_section(out, in);
   if (!in.member_spreads.empty()) member_section(out, in);
   if (!in.plots.empty()) {
     out << "\n## Plots\n";

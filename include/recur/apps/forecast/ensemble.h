@@ -41,6 +41,8 @@ class EnsembleForecaster : public Forecaster {
   // (checkpoint, metrics CSV, progress).
   EnsembleForecaster(const data::FeatureFrame& frame, const ForecastConfig& config,
                      const std::function<FitOptions(int64_t)>& options = {});
+  // Forecasters built elsewhere (a series' view of a global network: global_model.h).
+  explicit EnsembleForecaster(std::vector<NeuralForecaster> members);
 
   // "lstm" for one member, "lstm ensemble (5)" for five.
   std::string name() const override;

@@ -6,7 +6,8 @@
 //
 //   {
 //     "format": "recur.forecast.v1",  "recur_version": "0.1.0",
-//     "data":     {"date_column": "date", "symbol": "", "missing": "error", "frequency": ""},
+//     "data":     {"date_column": "date", "symbol": "", "missing": "error", "frequency": "",
+//                  "layout": "long"},
 //     "features": {"target_column": "close", "target": "log_return", "inputs": ["log_return"]},
 //     "window": 30, "horizon": 1,
 //     "model":    {"cell": "lstm", "hidden_size": 64, "num_layers": 2, "bidirectional": false,
@@ -16,7 +17,10 @@
 //     "training": {"epochs": 50, "batch_size": 32, "lr": 0.001, "patience": 8,
 //                  "clip_grad_norm": 1.0, "seed": 0, "val_fraction": 0.15,
 //                  "test_fraction": 0.15, "gap": 0, "ensemble": 1}
-//   ("ensemble" is written only when above 1, so a single model's config is as before)
+//     "panel":    {"symbols": "all" | ["AAPL", ...], "mode": "global" | "per_series",
+//                  "series": [{"symbol": "AAPL", "scalers": {...}}, ...]}
+//   ("ensemble" is written only when above 1, "layout" only when wide, and "panel" only for a
+//   run over many series, so a single model's config is as before)
 //   }
 //
 // Parameter names in model.safetensors: "<cell>.weight_ih_l0" ... (cell = lstm, gru or rnn),
@@ -93,9 +97,32 @@ struct TrainingConfig {
   int64_t ensemble = 1;
 };
 
+// A run over many series of one file (`--symbols`): one global network across them, or one network
+// per series. docs/FORECAST.md, "Many series".
+enum class PanelMode { kGlobal, kPerSeries };
+
+struct PanelConfig {
+  // The series to model: empty: a single series (ForecastConfig::symbol); {"all"}: every series
+  // of the file; otherwise these tickers.
+  std::vector<std::string> symbols;
+  PanelMode mode = PanelMode::kGlobal;
+  // Filled in by training, in file order: each series' ticker and the scalers fitted on its own
+  // training rows (the global network reads each series through them; per series, each network
+  // has its own).
+  struct Series {
+    std::string symbol;
+    data::FrameScalers scalers;
+  };
+  std::vector<Series> series;
+
+  bool active() const { return !symbols.empty(); }
+  bool all() const { return symbols.size() == 1 && symbols.front() == "all"; }
+};
+
 struct ForecastConfig {
   std::string date_column = "date";
-  std::string symbol;  // long-format files: the ticker
+  std::string symbol;                                   // long-format files: the ticker
+  data::TableLayout layout = data::TableLayout::kLong;  // wide: one column per ticker
   data::MissingValues missing = data::MissingValues::kError;
   // The series' sampling frequency (data/frequency.h); nullopt: inferred from the dates.
   std::optional<data::Frequency> frequency;
@@ -107,6 +134,7 @@ struct ForecastConfig {
   data::ScalerKind input_scaler = data::ScalerKind::kStandard;
   data::ScalerKind target_scaler = data::ScalerKind::kStandard;
   TrainingConfig training;
+  PanelConfig panel;
 
   // Steps the network predicts per sample (1 when recursive).
   int64_t model_steps() const;
@@ -128,6 +156,8 @@ data::Frequency parse_frequency(const std::string& name, const std::string& wher
 std::string head_name(HeadKind head);
 HeadKind parse_head(const std::string& name);
 std::string strategy_name(Strategy strategy);
+std::string panel_mode_name(PanelMode mode);
+PanelMode parse_panel_mode(const std::string& name);
 Strategy parse_strategy(const std::string& name);
 
 }  // namespace recur::forecast

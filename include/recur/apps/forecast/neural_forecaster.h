@@ -21,6 +21,7 @@
 #include "recur/apps/forecast/forecast_net.h"
 #include "recur/apps/forecast/forecaster.h"
 #include "recur/data/splits.h"
+#include "recur/data/windows.h"
 #include "recur/train/trainer.h"
 
 namespace recur::forecast {
@@ -35,10 +36,21 @@ struct FitOptions {
   std::map<std::string, std::string> run_identity;
 };
 
+// Trains `net` on the windows `train` as config.training says (Adam, clipping, early stopping on
+// `validation` when there is one, checkpoints and logs as `options` ask), then puts it in eval
+// mode. `generator` draws the shuffling's and dropout's randomness.
+train::History train_forecast_net(ForecastNet& net, Generator& generator,
+                                  const ForecastConfig& config, const FitOptions& options,
+                                  const data::WindowSet& train, const data::WindowSet* validation);
+
 class NeuralForecaster : public Forecaster {
  public:
   // `frame` holds the rows every later origin refers to (row i = history value i).
   NeuralForecaster(data::FeatureFrame frame, ForecastConfig config, FitOptions options = {});
+  // A trained network shared with other series (global_model.h): `config` carries the scalers of
+  // this frame. Such a forecaster forecasts; fit() would train a network of its own.
+  NeuralForecaster(data::FeatureFrame frame, ForecastConfig config,
+                   std::shared_ptr<ForecastNet> trained);
 
   std::string name() const override { return config_.model.cell; }
   // Trains on rows [first_valid, train.size()), the last val_fraction / (1 - test_fraction) of
@@ -73,6 +85,7 @@ class NeuralForecaster : public Forecaster {
  private:
   Tensor window_at(size_t origin) const;  // scaled rows [origin - W, origin) as [1, W, F]
   void make_net();                        // a fresh network, initialised from the config's seed
+  void check_scalers_fit() const;         // the config's scalers are those of this frame's inputs
   // The origin a Forecaster history stands for, once it is checked to be this frame's prices.
   size_t origin_of(const std::string& who, std::span<const double> history) const;
 

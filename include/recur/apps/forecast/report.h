@@ -61,6 +61,10 @@ struct ReportInput {
   std::vector<std::string> warnings;
   // An ensemble's members beside it (section "Ensemble members"); empty for a single model.
   std::vector<MemberSpread> member_spreads;
+  // A many-series run: its headline (instead of verdict_sentence()) and its Markdown sections
+  // (panel_summary.h), shown where a single series' metrics tables would be.
+  std::string headline;
+  std::vector<std::string> sections;
 };
 
 // Whether the model's error is strictly lower than the baseline's on the verdict split.

@@ -1,0 +1,414 @@
+#include "recur/apps/forecast/panel.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "recur/apps/forecast/global_model.h"
+#include "recur/apps/forecast/plot.h"
+#include "recur/io/atomic_file.h"
+#include "recur/io/csv.h"
+#include "recur/io/run_folder.h"
+#include "recur/nn/module.h"
+#include "series_steps.h"
+
+namespace recur::forecast {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// One series of the file, loaded, checked and split as a single-series run would do it.
+struct PanelSeries {
+  std::string symbol;
+  LoadedData data;
+  data::Splits splits;
+};
+
+// Series k's files in a per-series run folder (k from 0; numbered from 1, so that a ticker's
+// spelling never has to be a file name).
+std::string series_weights_file(size_t k) {
+  return "series/" + std::to_string(k + 1) + ".safetensors";
+}
+std::string series_log_file(size_t k) {
+  return "series/training_" + std::to_string(k + 1) + ".csv";
+}
+
+std::string symbols_text(const std::vector<data::PriceTable>& tables) {
+  std::string out;
+  for (const data::PriceTable& t : tables) out += (out.empty() ? "" : ", ") + t.symbol;
+  return out;
+}
+
+// The tables `wanted` names ({"all"}: every one), in the order asked for.
+std::vector<data::PriceTable> select_tables(std::vector<data::PriceTable> tables,
+                                            const std::vector<std::string>& wanted,
+                                            const std::string& path) {
+  if (wanted.size() == 1 && wanted.front() == "all") return tables;
+  std::vector<data::PriceTable> out;
+  for (const std::string& name : wanted) {
+    auto it = std::find_if(tables.begin(), tables.end(), [&](const data::PriceTable& t) {
+      return io::column_key(t.symbol) == io::column_key(name);
+    });
+    if (it == tables.end()) {
+      throw ValueError(path + ": no series " + io::quote_cell(name) + " (the file has " +
+                       std::to_string(tables.size()) + ": " + symbols_text(tables) + ")");
+    }
+    if (std::any_of(out.begin(), out.end(),
+                    [&](const data::PriceTable& t) { return t.symbol == it->symbol; })) {
+      throw ValueError(path + ": series " + io::quote_cell(name) + " is asked for twice");
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+// Every series `wanted` names, each checked and split; nothing is trained yet.
+std::vector<PanelSeries> load_panel(const std::string& path, const ForecastConfig& config,
+                                    const std::vector<std::string>& wanted) {
+  ForecastConfig one = config;
+  one.symbol.clear();  // every ticker, then the ones wanted
+  std::vector<data::PriceTable> tables =
+      select_tables(data::load_price_tables(path, load_options(one)), wanted, path);
+  std::vector<PanelSeries> out;
+  for (data::PriceTable& t : tables) {
+    const std::string symbol = t.symbol.empty() ? "series" : t.symbol;
+    PanelSeries s{symbol, load_series(std::move(t), config), {}};
+    s.splits = splits_of(s.data.frame, config);
+    check_splits(s.splits, config, path + " (series " + symbol + ")");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::string> symbols_of(const PanelConfig& panel) {
+  std::vector<std::string> out;
+  for (const PanelConfig::Series& s : panel.series) out.push_back(s.symbol);
+  return out;
+}
+
+// Each series' warnings, prefixed with its ticker.
+std::vector<std::string> panel_warnings(const std::vector<PanelSeries>& series) {
+  std::vector<std::string> out;
+  for (const PanelSeries& s : series) {
+    for (const std::string& w : data_warnings(s.data, s.splits)) out.push_back(s.symbol + ": " + w);
+  }
+  return out;
+}
+
+std::vector<Baselines> fit_panel_baselines(const BaselineOptions& options,
+                                           std::vector<PanelSeries>& series,
+                                           std::vector<SeriesResult>& results) {
+  std::vector<Baselines> out;
+  for (PanelSeries& s : series) {
+    SeriesResult r{s.symbol, s.data.series, {}, {}};
+    out.push_back(fit_baselines(resolve_baselines(options, r.series), s.data.frame, s.splits));
+    results.push_back(std::move(r));
+  }
+  return out;
+}
+
+// One series' forecaster over a shared, trained network.
+EnsembleForecaster view_of(const PanelSeries& s, const ForecastConfig& config,
+                           const data::FrameScalers& scalers,
+                           const std::shared_ptr<ForecastNet>& net) {
+  std::vector<NeuralForecaster> one;
+  one.emplace_back(s.data.frame, with_scalers(config, scalers), net);
+  return EnsembleForecaster(std::move(one));
+}
+
+// Scores every series' model and baselines on its validation and test splits.
+void score_panel(PanelRun& run, std::vector<PanelSeries>& series,
+                 std::vector<EnsembleForecaster>& models, std::vector<Baselines>& baselines,
+                 int horizon, double level) {
+  for (size_t k = 0; k < series.size(); ++k) {
+    const PanelSeries& s = series[k];
+    SeriesResult& r = run.series[k];
+    r.validation =
+        score_split(models[k], baselines[k], s.data.frame, s.splits, s.splits.val, horizon, level);
+    r.test =
+        score_split(models[k], baselines[k], s.data.frame, s.splits, s.splits.test, horizon, level);
+  }
+  run.model = models.front().name();
+  run.summaries = {summarize_panel(run.series, &SeriesResult::validation, "validation"),
+                   summarize_panel(run.series, &SeriesResult::test, "test")};
+  run.verdict = panel_verdict(run.summaries.back());
+}
+
+// The trained network(s) of a run folder, one forecaster per series.
+std::vector<EnsembleForecaster> load_panel_models(const std::string& run_dir,
+                                                  const ForecastConfig& config,
+                                                  const std::vector<PanelSeries>& series) {
+  std::vector<EnsembleForecaster> models;
+  std::shared_ptr<ForecastNet> global;
+  if (config.panel.mode == PanelMode::kGlobal) {
+    const std::string path = in_dir(run_dir, "model.safetensors");
+    Generator generator(config.training.seed);
+    global = std::make_shared<ForecastNet>(
+        config, static_cast<int64_t>(series.front().data.frame.num_inputs()), generator);
+    nn::load(*global, path);
+    nn::check_finite_parameters(*global, path);
+    global->eval();
+  }
+  for (size_t k = 0; k < series.size(); ++k) {
+    const data::FrameScalers& scalers = config.panel.series[k].scalers;
+    if (global) {
+      models.push_back(view_of(series[k], config, scalers, global));
+      continue;
+    }
+    const std::string path = in_dir(run_dir, series_weights_file(k));
+    NeuralForecaster model(series[k].data.frame, with_scalers(config, scalers));
+    model.load_weights(path);
+    nn::check_finite_parameters(*model.net(), path);
+    std::vector<NeuralForecaster> one;
+    one.push_back(std::move(model));
+    models.emplace_back(std::move(one));
+  }
+  return models;
+}
+
+ForecastConfig load_panel_config(const std::string& run_dir) {
+  ForecastConfig config = load_config(in_dir(run_dir, "config.json"));
+  if (!config.panel.active() || config.panel.series.empty()) {
+    throw ValueError(in_dir(run_dir, "config.json") +
+                     ": not a trained many-series run (no 'panel.series')");
+  }
+  return config;
+}
+
+// predictions.csv of every series: "symbol," then a single series' columns.
+void write_panel_predictions(const std::string& path, const std::vector<PanelSeries>& series,
+                             const PanelRun& run, int horizon) {
+  std::ostringstream csv;
+  csv << "symbol," << prediction_header(run.series.front().test) << "\n";
+  for (size_t k = 0; k < series.size(); ++k) {
+    append_predictions(csv, series[k].data.frame, run.series[k].test, horizon,
+                       io::csv_field(run.series[k].symbol) + ",");
+  }
+  io::write_file_atomically(path, csv.str());
+}
+
+std::vector<PlotLink> write_panel_plots(const std::string& dir, const PanelRun& run,
+                                        const train::History& history) {
+  const PanelSummary& test = run.summaries.back();
+  SeriesMasePlot plot;
+  plot.title = "MASE by series (" + test.split + " split)";
+  plot.model_label = test.model;
+  for (const SeriesVerdict& v : test.rows) {
+    plot.labels.push_back(v.symbol);
+    plot.model.push_back(v.model_mase);
+    plot.naive.push_back(v.naive_mase);
+  }
+  plot_series_mase(in_dir(dir, "mase.png"), plot);
+  std::vector<PlotLink> plots = {{"MASE of each series, model and naive (test split)", "mase.png"}};
+  if (!history.epochs.empty()) {
+    LossPlot lp;
+    lp.title = "Training loss of the global network (all series)";
+    for (const train::EpochRecord& r : history.epochs) {
+      lp.train.push_back(r.train_loss);
+      lp.validation.push_back(r.val_loss);
+    }
+    plot_loss_curves(in_dir(dir, "loss.png"), lp);
+    plots.push_back({"Training and validation loss", "loss.png"});
+  }
+  return plots;
+}
+
+std::string mode_note(const PanelRun& run, const ForecastConfig& c) {
+  if (run.mode == PanelMode::kPerSeries) {
+    return "One network per series (`--per-series`), each trained on its own series exactly as a "
+           "single-series run would be.";
+  }
+  return "One global network trained on the windows of all " + std::to_string(run.series.size()) +
+         " series (each window from one series only), each series scaled by scalers fitted on "
+         "its own training rows; seed " +
+         std::to_string(c.training.seed) + ".";
+}
+
+void write_panel_report(const std::string& dir, const PanelRun& run, const ForecastConfig& c,
+                        const std::string& data_path, std::vector<PlotLink> plots) {
+  ReportInput report;
+  report.title = "Forecast report: " + fs::path(data_path).filename().string() + ", " +
+                 std::to_string(run.series.size()) + " series";
+  report.headline = run.verdict;
+  report.notes = {mode_note(run, c), target_note(c),
+                  "MASE divides each series' errors by its own in-sample naive error, so it can "
+                  "be averaged across series; the exact definitions are in recur's "
+                  "docs/FORECAST_METRICS.md. Each series' frequency, gaps and full metrics are in "
+                  "metrics.json."};
+  report.warnings = run.warnings;
+  for (auto it = run.summaries.rbegin(); it != run.summaries.rend(); ++it) {
+    report.sections.push_back(panel_markdown(*it));
+  }
+  report.plots = std::move(plots);
+  report.config = {
+      {"data", data_path},
+      {"series", std::to_string(run.series.size()) + " (" + panel_mode_name(run.mode) + ")"},
+      {"target",
+       c.features.target_column + " (" + data::target_kind_name(c.features.target) + ")"}};
+  for (auto& row : model_rows(c, 1)) report.config.push_back(std::move(row));
+  write_report(in_dir(dir, "report.md"), report);
+}
+
+}  // namespace
+
+bool is_panel_run(const std::string& run_dir) {
+  const std::string path = in_dir(run_dir, "config.json");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  return load_config(path).panel.active();
+}
+
+PanelRun train_panel(const RunOptions& options) {
+  ForecastConfig config = options.config;
+  config.validate();
+  check_level("forecast train", options.interval_level);
+  if (!config.panel.active()) throw ValueError("forecast train: no series named (--symbols)");
+  if (options.resume) {
+    throw ValueError("forecast train: --resume with many series (--symbols) is not supported yet");
+  }
+  // Everything that can fail without training is checked before the run folder is touched.
+  std::vector<PanelSeries> series = load_panel(options.data_path, config, config.panel.symbols);
+  PanelRun run;
+  run.mode = config.panel.mode;
+  run.warnings = panel_warnings(series);
+  std::vector<Baselines> baselines = fit_panel_baselines(options.baselines, series, run.series);
+
+  io::StagedRunFolder staged(options.out_dir, {});
+  std::vector<std::string> files = {"config.json"};
+  std::vector<EnsembleForecaster> models;
+  config.panel.series.clear();
+  train::History history;
+  if (run.mode == PanelMode::kGlobal) {
+    std::vector<data::FeatureFrame> frames;
+    std::vector<data::Splits> splits;
+    for (const PanelSeries& s : series) {
+      frames.push_back(s.data.frame);
+      splits.push_back(s.splits);
+    }
+    GlobalFit fit =
+        fit_global(frames, splits, config,
+                   {.metrics_csv = staged.file("training.csv"), .progress = options.progress});
+    nn::save(*fit.net, staged.file("model.safetensors"));
+    files.insert(files.end(), {"model.safetensors", "training.csv"});
+    for (size_t k = 0; k < series.size(); ++k) {
+      config.panel.series.push_back({series[k].symbol, fit.scalers[k]});
+      models.push_back(view_of(series[k], config, fit.scalers[k], fit.net));
+    }
+    history = std::move(fit.history);
+    run.epochs_run = static_cast<int64_t>(history.epochs.size());
+    run.best_epoch = history.best_epoch;
+  } else {
+    fs::create_directories(staged.staging() / "series");
+    for (size_t k = 0; k < series.size(); ++k) {
+      const PanelSeries& s = series[k];
+      NeuralForecaster model(
+          s.data.frame, config,
+          {.metrics_csv = staged.file(series_log_file(k)), .progress = options.progress});
+      model.fit_rows(s.splits.train, s.splits.val);
+      nn::save(*model.net(), staged.file(series_weights_file(k)));
+      files.insert(files.end(), {series_weights_file(k), series_log_file(k)});
+      config.panel.series.push_back({s.symbol, model.config().scalers});
+      std::vector<NeuralForecaster> one;
+      one.push_back(std::move(model));
+      models.emplace_back(std::move(one));
+    }
+  }
+  save_config(staged.file("config.json"), config);
+
+  const int horizon = static_cast<int>(config.horizon);
+  score_panel(run, series, models, baselines, horizon, options.interval_level);
+  const std::string dir = staged.staging().string();
+  io::write_file_atomically(in_dir(dir, "metrics.json"), panel_json(run).dump(2) + "\n");
+  write_panel_predictions(in_dir(dir, "predictions.csv"), series, run, horizon);
+  std::vector<PlotLink> plots = write_panel_plots(dir, run, history);
+  write_panel_report(dir, run, config, options.data_path, plots);
+  files.insert(files.end(), {"metrics.json", "predictions.csv", "report.md"});
+  for (const PlotLink& p : plots) files.push_back(p.path);
+  run.files = std::move(files);
+  staged.commit();
+  return run;
+}
+
+PanelRun evaluate_panel(const std::string& run_dir, const std::string& data_path,
+                        const BaselineOptions& baseline_options, double interval_level) {
+  check_level("forecast evaluate", interval_level);
+  const ForecastConfig config = load_panel_config(run_dir);
+  std::vector<PanelSeries> series = load_panel(data_path, config, symbols_of(config.panel));
+  PanelRun run;
+  run.mode = config.panel.mode;
+  run.warnings = panel_warnings(series);
+  std::vector<Baselines> baselines = fit_panel_baselines(baseline_options, series, run.series);
+  std::vector<EnsembleForecaster> models = load_panel_models(run_dir, config, series);
+  score_panel(run, series, models, baselines, static_cast<int>(config.horizon), interval_level);
+  return run;
+}
+
+std::vector<SeriesPrediction> predict_panel(const std::string& run_dir,
+                                            const std::string& data_path, double interval_level) {
+  check_level("forecast predict", interval_level);
+  const ForecastConfig config = load_panel_config(run_dir);
+  std::vector<PanelSeries> series = load_panel(data_path, config, symbols_of(config.panel));
+  std::vector<EnsembleForecaster> models = load_panel_models(run_dir, config, series);
+  std::vector<SeriesPrediction> out;
+  for (size_t k = 0; k < series.size(); ++k) {
+    const LoadedData& d = series[k].data;
+    out.push_back({series[k].symbol, forecast_next(models[k], d, static_cast<int>(config.horizon),
+                                                   interval_level, run_dir)});
+  }
+  return out;
+}
+
+PanelRun backtest_panel(const BacktestOptions& options) {
+  if (options.config.fit) {
+    throw ValueError(
+        "forecast backtest: refitting (--refit-every) a many-series run is not "
+        "supported yet; --refit-every 0 scores the run's trained network(s)");
+  }
+  check_backtest_options(options);
+  const ForecastConfig config = load_panel_config(options.run_dir);
+  std::vector<PanelSeries> series = load_panel(options.data_path, config, symbols_of(config.panel));
+  std::vector<EnsembleForecaster> models = load_panel_models(options.run_dir, config, series);
+  PanelRun run;
+  run.mode = config.panel.mode;
+  run.warnings = panel_warnings(series);
+  for (size_t k = 0; k < series.size(); ++k) {
+    SeriesResult r{series[k].symbol, series[k].data.series, {}, {}};
+    r.test = backtest_series(models[k], series[k].data, options, config, r.series);
+    run.series.push_back(std::move(r));
+  }
+  run.model = models.front().name();
+  const std::string split =
+      "backtest (" + std::to_string(run.series.front().test.model.folds.size()) + " folds)";
+  run.summaries = {summarize_panel(run.series, &SeriesResult::test, split)};
+  run.verdict = panel_verdict(run.summaries.back());
+  return run;
+}
+
+json panel_json(const PanelRun& run) {
+  json series = json::object();
+  for (const SeriesResult& r : run.series) {
+    std::vector<ReportRow> rows = r.validation.model.folds.empty()
+                                      ? std::vector<ReportRow>()
+                                      : r.validation.rows("validation");
+    for (ReportRow& row : r.test.rows(run.summaries.back().split)) rows.push_back(std::move(row));
+    series[r.symbol] = {{"data", series_json(r.series)}, {"metrics", metrics_json(rows)}};
+  }
+  json aggregate = json::object();
+  for (const PanelSummary& s : run.summaries) aggregate[s.split] = panel_summary_json(s);
+  return {{"mode", panel_mode_name(run.mode)},
+          {"model", run.model},
+          {"verdict", run.verdict},
+          {"series", series},
+          {"aggregate", aggregate}};
+}
+
+std::string format_panel_run(const PanelRun& run) {
+  std::string out;
+  for (const PanelSummary& s : run.summaries) out += format_panel(s);
+  return out + "\n" + run.verdict + "\n";
+}
+
+}  // namespace recur::forecast
