@@ -145,5 +145,98 @@ TEST_F(ForecastPlotTest, AWriteThatFailsMidwayLeavesThePreviousImage) {
   EXPECT_EQ(file_count(), 1u);  // no temporary left behind
 }
 
+// `n` series named like M4's ("Y1", "Y2", ...), the model's MASE wobbling around naive's, which
+// runs from `low` to `high` (log-spaced).
+SeriesMasePlot sample_mase(size_t n, double low = 0.6, double high = 2.4) {
+  SeriesMasePlot p;
+  for (size_t i = 0; i < n; ++i) {
+    const double t = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
+    p.labels.push_back("Y" + std::to_string(i + 1));
+    p.naive.push_back(low * std::pow(high / low, t));
+    p.model.push_back(p.naive.back() * (1.0 + 0.25 * std::sin(1.7 * static_cast<double>(i))));
+  }
+  return p;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST_F(ForecastPlotTest, SeriesMasePlotIsAPng) {
+  plot_series_mase(path("mase.png"), sample_mase(30));
+  expect_png(path("mase.png"), 1200, 700);
+  EXPECT_EQ(file_count(), 1u);  // no temporary left behind
+  plot_series_mase(path("small.png"), sample_mase(1), {640, 400});
+  expect_png(path("small.png"), 640, 400);
+  // A name too long for the room under the frame is cut between code points, not inside one.
+  SeriesMasePlot long_names = sample_mase(12);
+  long_names.labels[0] = "Z\u00fcrich electricity load (MW), half-hourly";
+  long_names.labels[1] = "\u00c4\u00d6\u00dc";
+  plot_series_mase(path("long.png"), long_names);
+  expect_png(path("long.png"), 1200, 700);
+}
+
+TEST_F(ForecastPlotTest, SeriesMasePlotIsDeterministic) {
+  plot_series_mase(path("a.png"), sample_mase(30));
+  plot_series_mase(path("b.png"), sample_mase(30));
+  EXPECT_EQ(read_bytes(path("a.png")), read_bytes(path("b.png")));
+}
+
+TEST_F(ForecastPlotTest, SeriesMasePlotLeavesNaNsOut) {
+  const SeriesMasePlot full = sample_mase(30);
+  SeriesMasePlot gaps = full;
+  gaps.model[3] = NAN;  // e.g. a series too short for the model's window
+  gaps.naive[7] = NAN;
+  gaps.model[12] = gaps.naive[12] = NAN;
+  plot_series_mase(path("full.png"), full);
+  plot_series_mase(path("gaps.png"), gaps);
+  expect_png(path("gaps.png"), 1200, 700);
+  EXPECT_NE(read_bytes(path("gaps.png")), read_bytes(path("full.png")));
+}
+
+TEST_F(ForecastPlotTest, SeriesMasePlotWithManySeriesAndALogScale) {
+  // 120 series: only every k-th is labelled; MASE from 0.1 to 30 puts the y axis on a log scale.
+  SeriesMasePlot p = sample_mase(120, 0.1, 30.0);
+  p.title = "MASE by series (M4 yearly, test split)";
+  p.model_label = "lstm";
+  plot_series_mase(path("many.png"), p);
+  expect_png(path("many.png"), 1200, 700);
+  // The same spread on a linear axis is a different picture.
+  SeriesMasePlot linear = p;
+  linear.model[0] = 0.0;  // a perfect forecast rules the log scale out
+  plot_series_mase(path("linear.png"), linear);
+  expect_png(path("linear.png"), 1200, 700);
+  EXPECT_NE(read_bytes(path("many.png")), read_bytes(path("linear.png")));
+}
+
+TEST_F(ForecastPlotTest, SeriesMasePlotBadInputThrows) {
+  // The ValueError's message, which must contain every one of `parts`.
+  auto expect_error = [&](const SeriesMasePlot& p, std::vector<std::string> parts) {
+    std::string message = "no ValueError";
+    try {
+      plot_series_mase(path("bad.png"), p);
+    } catch (const ValueError& e) {
+      message = e.what();
+    }
+    for (const std::string& part : parts) {
+      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+    }
+  };
+  expect_error(SeriesMasePlot{}, {"labels is empty"});
+  SeriesMasePlot short_model = sample_mase(5);
+  short_model.model.pop_back();
+  expect_error(short_model, {"model has 4 values, expected 5"});
+  SeriesMasePlot long_naive = sample_mase(5);
+  long_naive.naive.push_back(1.0);
+  expect_error(long_naive, {"naive has 6 values, expected 5"});
+  SeriesMasePlot all_nan = sample_mase(3);
+  all_nan.model.assign(3, NAN);
+  all_nan.naive.assign(3, NAN);
+  expect_error(all_nan, {"bad.png", "no finite MASE"});
+  EXPECT_THROW(plot_series_mase(path("no/such/dir/x.png"), sample_mase(3)), IoError);
+  EXPECT_EQ(file_count(), 0u);
+}
+
 }  // namespace
 }  // namespace recur::forecast

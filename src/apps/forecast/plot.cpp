@@ -1,5 +1,6 @@
 #include "recur/apps/forecast/plot.h"
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -39,6 +40,28 @@ plotting::Range x_range(const std::vector<double>& x) {
 
 std::string interval_name(double level) {
   return std::to_string(static_cast<int>(std::lround(100.0 * level))) + "% interval";
+}
+
+// A log scale when every finite value is positive and they span more than a factor of 20: then
+// a linear axis would squash the small values (late epochs, well-forecast series) into a line.
+bool wants_log_scale(const std::vector<std::span<const double>>& series) {
+  double low = INFINITY, high = 0.0;
+  for (std::span<const double> s : series) {
+    for (double v : s) {
+      if (!std::isfinite(v)) continue;
+      if (v <= 0.0) return false;
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+  }
+  return high > 20.0 * low;
+}
+
+std::vector<double> log10_if(bool log_y, std::vector<double> v) {
+  if (log_y) {
+    for (double& x : v) x = std::log10(x);
+  }
+  return v;
 }
 
 }  // namespace
@@ -114,32 +137,15 @@ void plot_loss_curves(const std::string& path, const LossPlot& p, PlotSize size)
   const std::vector<double> reference =
       std::isfinite(p.reference) ? std::vector<double>{p.reference} : std::vector<double>{};
 
-  // A log scale when every loss is positive and they span more than a factor of 20.
-  double low = INFINITY, high = 0.0;
-  bool positive = true;
   std::vector<std::span<const double>> all = {reference};
   for (const Curve& c : curves) all.push_back(c.y);
-  for (std::span<const double> s : all) {
-    for (double v : s) {
-      if (!std::isfinite(v)) continue;
-      positive = positive && v > 0.0;
-      low = std::min(low, v);
-      high = std::max(high, v);
-    }
-  }
-  const bool log_y = positive && high > 20.0 * low;
-  auto transform = [log_y](std::vector<double> v) {
-    if (log_y) {
-      for (double& x : v) x = std::log10(x);
-    }
-    return v;
-  };
+  const bool log_y = wants_log_scale(all);
   std::vector<std::span<const double>> drawn;
   for (Curve& c : curves) {
-    c.y = transform(c.y);
+    c.y = log10_if(log_y, c.y);
     drawn.push_back(c.y);
   }
-  const std::vector<double> level = transform(reference);
+  const std::vector<double> level = log10_if(log_y, reference);
   drawn.push_back(level);
   plotting::Range yr = plotting::padded_range(drawn);
 
@@ -207,6 +213,59 @@ void plot_errors(const std::string& path, const ErrorPlot& p, PlotSize size) {
   for (size_t i = p.series.size(); i-- > 0;) {
     canvas.line(x, p.series[i].errors, color(i), LineStyle::kSolid, width(i));
   }
+  canvas.legend(legend);
+  canvas.finish();
+}
+
+void plot_series_mase(const std::string& path, const SeriesMasePlot& p, PlotSize size) {
+  const std::string who = "plot_series_mase " + path;
+  const size_t n = p.labels.size();
+  if (n == 0) throw ValueError(who + ": no series to plot (labels is empty)");
+  check_length(who, "model", p.model.size(), n, false);
+  check_length(who, "naive", p.naive.size(), n, false);
+  const auto finite = [](double v) { return std::isfinite(v); };
+  if (std::none_of(p.model.begin(), p.model.end(), finite) &&
+      std::none_of(p.naive.begin(), p.naive.end(), finite)) {
+    throw ValueError(who + ": no finite MASE in model or naive");
+  }
+
+  const bool log_y = wants_log_scale({p.model, p.naive});
+  const std::vector<double> model = log10_if(log_y, p.model), naive = log10_if(log_y, p.naive);
+  const plotting::Range yr = plotting::padded_range({model, naive});
+  const double one = log_y ? 0.0 : 1.0;  // MASE 1: as good as the in-sample naive forecast
+  const bool show_one = yr.low < one && one < yr.high;
+  std::vector<double> x(n);
+  for (size_t i = 0; i < n; ++i) x[i] = static_cast<double>(i);
+
+  using plotting::Marker;
+  std::vector<LegendEntry> legend = {
+      {p.model_label, plotting::kBlue, LineStyle::kSolid, 2.0, false, Marker::kCircle},
+      {p.naive_label, plotting::kOrange, LineStyle::kSolid, 2.0, false, Marker::kDiamond}};
+  if (show_one) legend.push_back({"MASE = 1", plotting::kGray, LineStyle::kDashed, 1.8});
+
+  Canvas canvas(path, size);
+  canvas.frame({.x_min = -0.5,
+                .x_max = static_cast<double>(n) - 0.5,
+                .y_min = yr.low,
+                .y_max = yr.high,
+                .x_axis = plotting::XAxis::kCategories,
+                .log_y = log_y,
+                .title = p.title,
+                .x_label = std::to_string(n) + " series",
+                .y_label = std::string("MASE") + (log_y ? " (log scale)" : ""),
+                .legend_entries = legend.size(),
+                .categories = p.labels});
+  if (show_one) canvas.horizontal(one, plotting::kGray, LineStyle::kDashed);
+  for (size_t i = 0; i < n; ++i) {
+    if (!finite(naive[i]) || !finite(model[i])) continue;
+    const double xs[2] = {x[i], x[i]}, ys[2] = {naive[i], model[i]};
+    canvas.line(xs, ys, plotting::kGray, LineStyle::kSolid, 1.2);
+  }
+  // Markers shrink with the slots so that neighbours stay apart; the model's are drawn on top.
+  const double slot_pixels = 0.85 * size.width / static_cast<double>(n);
+  const double radius = std::clamp(0.3 * slot_pixels, 3.0, 6.0);
+  canvas.points(x, naive, plotting::kOrange, Marker::kDiamond, radius);
+  canvas.points(x, model, plotting::kBlue, Marker::kCircle, radius);
   canvas.legend(legend);
   canvas.finish();
 }

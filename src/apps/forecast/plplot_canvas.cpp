@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <numbers>
 
 #include "recur/tensor/error.h"
 
@@ -23,8 +24,12 @@ constexpr double kFrameRight = 0.965, kFrameBottom = 0.12;
 constexpr double kFrameLeftPixels = 120.0;  // room for tick labels such as "12040" and the y label
 constexpr double kYLabelPixels = 24.0;      // the y label's centre line, from the left edge
 constexpr double kTitleBaseline = 0.945;
-constexpr double kLegendTop = 0.885;  // centre line of the first legend row
-constexpr double kLegendRow = 0.05;   // height of one legend row
+constexpr double kLegendTop = 0.885;      // centre line of the first legend row
+constexpr double kLegendRow = 0.05;       // height of one legend row
+constexpr double kMaxFrameBottom = 0.35;  // upright category names take at most this much
+// Mixed lower-case text's average character width in character heights, as cairo draws DejaVu
+// Sans (PLplot's character height is smaller than cairo's em).
+constexpr double kTextEm = 0.62;
 
 std::mutex& plplot_mutex() {
   static std::mutex m;
@@ -102,6 +107,32 @@ std::string escape(const std::string& text) {
 void set_style(LineStyle style, double width) {
   pllsty(style == LineStyle::kSolid ? 1 : style == LineStyle::kDashed ? 3 : 2);
   plwidth(width);
+}
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// A category name's width in character heights: series names are mostly capitals (tickers),
+// which DejaVu Sans draws wider than digits and lower case (measured: "GOOGL" 4.85, "AAPL" 3.4,
+// "Y106" 2.9, "series-30" 6.3). Other code points count as capitals, to be safe.
+double name_width(const std::string& s) {
+  double width = 0.0;
+  for (char c : s) {
+    if (continuation_byte(c)) continue;
+    width += (c >= 'A' && c <= 'Z') || (static_cast<unsigned char>(c) & 0x80) ? 0.97 : 0.75;
+  }
+  return width;
+}
+
+// s, or as many of its first code points as fit in `width` character heights followed by "…".
+std::string shortened(const std::string& s, double width) {
+  if (name_width(s) <= width) return s;
+  size_t end = 0;
+  for (size_t next = 0; end < s.size(); end = next) {
+    next = end + 1;
+    while (next < s.size() && continuation_byte(s[next])) ++next;
+    if (name_width(s.substr(0, next)) + 0.75 > width) break;  // 0.75: the ellipsis
+  }
+  return s.substr(0, end) + "\u2026";
 }
 
 // Runs [begin, end) of indices where every one of `series` is finite at every index.
@@ -194,7 +225,7 @@ Range padded_range(const std::vector<std::span<const double>>& series) {
 }
 
 Canvas::Canvas(const std::string& path, PlotSize size)
-    : lock_(plplot_mutex()), path_(path), width_(size.width) {
+    : lock_(plplot_mutex()), path_(path), width_(size.width), height_(size.height) {
   if (size.width < 100 || size.height < 100) {
     throw ValueError("plot " + path + ": size must be at least 100x100 pixels");
   }
@@ -231,7 +262,7 @@ void Canvas::use_page() {
 }
 
 void Canvas::use_frame() {
-  plvpor(frame_left_, kFrameRight, kFrameBottom, frame_top_);
+  plvpor(frame_left_, kFrameRight, frame_bottom_, frame_top_);
   plwind(frame_.x_min, frame_.x_max, frame_.y_min, frame_.y_max);
 }
 
@@ -242,6 +273,10 @@ void Canvas::frame(const Frame& f) {
   frame_top_ = legend_rows == 0
                    ? kLegendTop
                    : kLegendTop - kLegendRow * static_cast<double>(legend_rows - 1) - 0.035;
+  plschr(0.0, 1.05);  // the size of the tick labels and category names, measured here
+  const CategoryLayout categories =
+      f.x_axis == XAxis::kCategories ? category_layout(f.categories) : CategoryLayout{};
+  frame_bottom_ = f.x_axis == XAxis::kCategories ? categories.bottom : kFrameBottom;
   // Title and y label in page coordinates: the y label at a fixed distance from the page edge,
   // clear of tick labels of any width.
   use_page();
@@ -249,7 +284,7 @@ void Canvas::frame(const Frame& f) {
   plschr(0.0, 1.35);
   plptex(0.5 * (frame_left_ + kFrameRight), kTitleBaseline, 1.0, 0.0, 0.5, escape(f.title).c_str());
   plschr(0.0, 1.05);
-  plptex(kYLabelPixels / width_, 0.5 * (kFrameBottom + frame_top_), 0.0, 1.0, 0.5,
+  plptex(kYLabelPixels / width_, 0.5 * (frame_bottom_ + frame_top_), 0.0, 1.0, 0.5,
          escape(f.y_label).c_str());
 
   use_frame();
@@ -268,7 +303,8 @@ void Canvas::frame(const Frame& f) {
   // "f": plain numbers (12040, not 1.204 with a "(x10^4)" note, which reads badly for prices).
   plbox(f.x_axis == XAxis::kNumbers ? "bcnstf" : "bc", f.x_tick, f.x_tick > 0 ? 1 : 0,
         f.log_y ? "bcnstvl" : "bcnstvf", 0.0, 0);
-  plmtex("b", 3.0, 0.5, 0.5, escape(f.x_label).c_str());
+  if (f.x_axis == XAxis::kCategories) category_axis(categories);
+  plmtex("b", categories.x_label, 0.5, 0.5, escape(f.x_label).c_str());
   plschr(0.0, 1.0);
 }
 
@@ -294,6 +330,39 @@ void Canvas::line(std::span<const double> x, std::span<const double> y, Color co
     plline(static_cast<PLINT>(end - begin), x.data() + begin, y.data() + begin);
   }
   set_style(LineStyle::kSolid, 1.0);
+}
+
+void Canvas::marker(double x, double y, Marker m, Color color, double radius_pixels,
+                    double x_per_pixel, double y_per_pixel) {
+  // A circle as a 24-gon, a diamond as a square on its corner (a little larger, to look as big).
+  const int corners = m == Marker::kCircle ? 24 : 4;
+  const double radius = m == Marker::kCircle ? radius_pixels : 1.25 * radius_pixels;
+  PLFLT px[25], py[25];
+  for (int i = 0; i <= corners; ++i) {
+    const double angle = 2.0 * std::numbers::pi * i / corners;
+    px[i] = x + radius * std::cos(angle) * x_per_pixel;
+    py[i] = y + radius * std::sin(angle) * y_per_pixel;
+  }
+  plcol0(color);
+  plfill(corners, px, py);
+  // A white rim keeps overlapping markers apart.
+  plcol0(kBackground);
+  set_style(LineStyle::kSolid, 0.8);
+  plline(corners + 1, px, py);
+  set_style(LineStyle::kSolid, 1.0);
+}
+
+void Canvas::points(std::span<const double> x, std::span<const double> y, Color color, Marker m,
+                    double radius_pixels) {
+  if (m == Marker::kNone) return;
+  const double x_per_pixel = (frame_.x_max - frame_.x_min) / ((kFrameRight - frame_left_) * width_);
+  const double y_per_pixel =
+      (frame_.y_max - frame_.y_min) / ((frame_top_ - frame_bottom_) * height_);
+  for (auto [begin, end] : finite_runs({x, y})) {
+    for (size_t i = begin; i < end; ++i) {
+      marker(x[i], y[i], m, color, radius_pixels, x_per_pixel, y_per_pixel);
+    }
+  }
 }
 
 void Canvas::band(std::span<const double> x, std::span<const double> lower,
@@ -324,7 +393,7 @@ void Canvas::legend(const std::vector<LegendEntry>& entries) {
   PLFLT page_x0, page_x1, page_y0, page_y1, default_height, char_height;
   plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
   plgchr(&default_height, &char_height);
-  const double char_width = 0.62 * char_height / (page_x1 - page_x0);  // page fraction
+  const double char_width = this->char_width(kTextEm);
   const double sample = 0.045, gap = 0.008, spacing = 0.03;
   auto width_of = [&](const LegendEntry& e) {
     return sample + gap + char_width * static_cast<double>(e.text.size());
@@ -342,6 +411,8 @@ void Canvas::legend(const std::vector<LegendEntry>& entries) {
         PLFLT bx[4] = {x, x + sample, x + sample, x};
         PLFLT by[4] = {y - 0.012, y - 0.012, y + 0.012, y + 0.012};
         plfill(4, bx, by);
+      } else if (e.marker != Marker::kNone) {
+        marker(x + 0.5 * sample, y, e.marker, e.color, 6.0, 1.0 / width_, 1.0 / height_);
       } else {
         set_style(e.style, e.width);
         pljoin(x, y, x + sample, y);
@@ -373,13 +444,66 @@ void Canvas::text(double x, double y, const std::string& s, Color color) {
   plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
   // plptex puts the baseline at y; lower it by a third of a character to centre the text.
   const double world_per_mm =
-      (frame_.y_max - frame_.y_min) / ((frame_top_ - kFrameBottom) * (page_y1 - page_y0));
+      (frame_.y_max - frame_.y_min) / ((frame_top_ - frame_bottom_) * (page_y1 - page_y0));
   plptex(x, y - 0.33 * char_height * world_per_mm, 1.0, 0.0, 0.5, escape(s).c_str());
 }
 
 void Canvas::label_x(double x, const std::string& s) {
   plcol0(kInk);
   plmtex("b", 1.6, (x - frame_.x_min) / (frame_.x_max - frame_.x_min), 0.5, escape(s).c_str());
+}
+
+double Canvas::char_width(double em) const {
+  PLFLT page_x0, page_x1, page_y0, page_y1, default_height, char_height;  // mm
+  plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
+  plgchr(&default_height, &char_height);
+  return em * char_height / (page_x1 - page_x0);
+}
+
+double Canvas::char_height() const {
+  PLFLT page_x0, page_x1, page_y0, page_y1, default_height, char_height;  // mm
+  plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
+  plgchr(&default_height, &char_height);
+  return char_height / (page_y1 - page_y0);
+}
+
+Canvas::CategoryLayout Canvas::category_layout(const std::vector<std::string>& names) const {
+  double widest = 1.0;  // character heights
+  for (const std::string& s : names) widest = std::max(widest, name_width(s));
+  // Page fractions: the width of one slot, and of the widest name with a gap on each side.
+  const double slot = (kFrameRight - frame_left_) / (frame_.x_max - frame_.x_min);
+  const double flat = char_width(widest + 1.5);
+  CategoryLayout layout;
+  layout.max_width = widest;
+  layout.bottom = kFrameBottom;
+  if (flat <= slot) return layout;
+  // Turned upright, the names need a line's width each whatever their length, and are cut to
+  // the room under the frame (in character heights: a gap, the names, a gap and the x label).
+  layout.turned = true;
+  const double line = 1.25 * char_width(1.0);
+  layout.every = static_cast<size_t>(std::ceil(line / slot - 1e-9));
+  const double room = kMaxFrameBottom / char_height() - 0.7 - 2.8;
+  layout.max_width = std::min(widest, std::max(3.0, room));
+  layout.x_label = 0.7 + layout.max_width + 1.6;
+  layout.bottom = std::max(kFrameBottom, (layout.x_label + 1.2) * char_height());
+  return layout;
+}
+
+void Canvas::category_axis(const CategoryLayout& layout) {
+  const double tick = 0.012 * (frame_.y_max - frame_.y_min);
+  const size_t n = frame_.categories.size();
+  for (size_t i = 0; i < n; i += layout.every) {
+    const double x = static_cast<double>(i);
+    plcol0(kInk);
+    pljoin(x, frame_.y_min, x, frame_.y_min + tick);
+    const std::string name = escape(shortened(frame_.categories[i], layout.max_width));
+    const double position = (x - frame_.x_min) / (frame_.x_max - frame_.x_min);
+    if (layout.turned) {
+      plmtex("bv", 0.7, position, 1.0, name.c_str());
+    } else {
+      plmtex("b", 1.6, position, 0.5, name.c_str());
+    }
+  }
 }
 
 void Canvas::label_y(double y, const std::string& s) {
@@ -400,12 +524,8 @@ void Canvas::color_bar(const std::string& caption, const std::string& low,
   }
   plcol0(kInk);
   outline_rectangle(x0, y0, x1, y1);
-  PLFLT page_x0, page_x1, page_y0, page_y1, default_height, char_height;
-  plgspa(&page_x0, &page_x1, &page_y0, &page_y1);
-  plgchr(&default_height, &char_height);
-  const double char_width = 0.62 * char_height / (page_x1 - page_x0);  // as in legend()
   const double baseline = kLegendTop - 0.01, gap = 0.008;
-  const double low_width = char_width * static_cast<double>(low.size());
+  const double low_width = char_width(kTextEm) * static_cast<double>(low.size());
   plptex(x0 - low_width - 0.035, baseline, 1.0, 0.0, 1.0, escape(caption).c_str());
   plptex(x0 - gap, baseline, 1.0, 0.0, 1.0, escape(low).c_str());
   plptex(x1 + 0.008, baseline, 1.0, 0.0, 0.0, escape(high).c_str());

@@ -31,16 +31,22 @@ enum Color : int {
 
 enum class LineStyle { kSolid, kDashed, kDotted };
 
+// Filled point markers, drawn as polygons sized in pixels (round whatever the axes' scales) with
+// a white rim.
+enum class Marker { kNone, kCircle, kDiamond };
+
 struct LegendEntry {
   std::string text;
   Color color;
   LineStyle style = LineStyle::kSolid;
   double width = 2.0;
-  bool box = false;  // a filled box (for a band) instead of a line
+  bool box = false;               // a filled box (for a band) instead of a line
+  Marker marker = Marker::kNone;  // a marker instead of a line (for points())
 };
 
-// How the x values are labelled.
-enum class XAxis { kNumbers, kDays };  // kDays: x is days since 1970-01-01
+// How the x values are labelled. kDays: x is days since 1970-01-01; kCategories: x = 0, 1, 2, ...
+// are slots named by Frame::categories, the y axis numbered as usual.
+enum class XAxis { kNumbers, kDays, kCategories };
 
 struct Frame {
   double x_min, x_max, y_min, y_max;  // y in log10 units when log_y
@@ -51,6 +57,9 @@ struct Frame {
   size_t legend_entries = 0;  // room is kept above the frame for a legend of this many entries
   bool numbered = true;       // false: no grid, ticks or numbers (label_x / label_y instead)
   double left_pixels = 0.0;   // room left of the frame; 0: enough for numeric tick labels
+  // kCategories: the slots' names, written under the frame; turned upright when they would
+  // overlap, and then every k-th only if they still would (long names are shortened with "…").
+  std::vector<std::string> categories;
 };
 
 inline constexpr size_t kLegendColumns = 4;
@@ -67,6 +76,9 @@ class Canvas {
   // A polyline broken at NaNs in y.
   void line(std::span<const double> x, std::span<const double> y, Color color,
             LineStyle style = LineStyle::kSolid, double width = 2.0);
+  // A marker of the given radius at each (x, y), skipping NaNs; later markers cover earlier ones.
+  void points(std::span<const double> x, std::span<const double> y, Color color, Marker marker,
+              double radius_pixels);
   // The area between lower and upper, broken at NaNs.
   void band(std::span<const double> x, std::span<const double> lower, std::span<const double> upper,
             Color color);
@@ -93,13 +105,31 @@ class Canvas {
   void date_axis();
   void use_page();   // world coordinates = page fractions, nothing clipped
   void use_frame();  // world coordinates = the data's, clipped to the frame
+  // A filled marker centred on (x, y) in the current world coordinates, `per_pixel` world units
+  // per pixel along each axis.
+  void marker(double x, double y, Marker m, Color color, double radius_pixels, double x_per_pixel,
+              double y_per_pixel);
+  // How the category names are laid out under the frame.
+  struct CategoryLayout {
+    size_t every = 1;        // a name for every k-th slot
+    bool turned = false;     // written upwards (perpendicular to the axis)
+    double max_width = 0.0;  // in character heights; longer names are shortened
+    double bottom = 0.0;     // the frame's bottom, page fraction
+    double x_label = 3.0;    // the x label's distance under the frame, in character heights
+  };
+  CategoryLayout category_layout(const std::vector<std::string>& names) const;
+  void category_axis(const CategoryLayout& layout);
+  // `em` character heights as a fraction of the page width.
+  double char_width(double em) const;
+  double char_height() const;  // a character's height as a fraction of the page height
 
   std::unique_lock<std::mutex> lock_;
   std::string path_;
   std::string temp_path_;
   Frame frame_{};
-  double width_;             // pixels
+  double width_, height_;    // pixels
   double frame_left_ = 0.0;  // page fractions
+  double frame_bottom_ = 0.0;
   double frame_top_ = 0.0;
   bool open_ = false;
 };

@@ -5,6 +5,11 @@
 //                    than a factor of 20; or any named curves against their own x (e.g. models'
 //                    losses by training step), with a dashed reference level (a baseline)
 //   plot_errors      forecast errors (actual − forecast) over time, one line per method
+//   plot_series_mase a many-series run's MASE per series, the model's and the naive forecast's
+//                    markers joined by a segment in each series' slot (the model loses where its
+//                    marker is above naive's), a dashed line at MASE 1; log scale as above;
+//                    the names are turned upright when crowded, and every k-th shown when
+//                    even that would overlap (e.g. beyond about 40 series at 1200 pixels)
 //
 // Series are aligned with `dates` (or with 0, 1, 2, ... when dates is empty); a NaN is a gap in a
 // line (e.g. a forecast that starts later than the actuals). Text uses the "DejaVu Sans" family
@@ -64,6 +69,16 @@ struct ErrorPlot {
   std::vector<ErrorSeries> series;  // the first is drawn most prominently
 };
 
+// Each series' MASE for the model and for the naive forecast on the same split (a many-series run).
+struct SeriesMasePlot {
+  std::string title = "MASE by series (test split)";
+  std::vector<std::string> labels;  // one per series, drawn in this order
+  std::vector<double> model;        // the model's MASE per series (NaN: no value, nothing drawn)
+  std::vector<double> naive;        // the naive forecast's MASE per series
+  std::string model_label = "model";
+  std::string naive_label = "naive";
+};
+
 struct PlotSize {
   int width = 1200;  // pixels
   int height = 700;
@@ -72,5 +87,6 @@ struct PlotSize {
 void plot_forecast(const std::string& path, const ForecastPlot& plot, PlotSize size = {});
 void plot_loss_curves(const std::string& path, const LossPlot& plot, PlotSize size = {});
 void plot_errors(const std::string& path, const ErrorPlot& plot, PlotSize size = {});
+void plot_series_mase(const std::string& path, const SeriesMasePlot& plot, PlotSize size = {});
 
 }  // namespace recur::forecast
