@@ -1,13 +1,20 @@
 // Compiled once per SIMD target (hwy/foreach_target.h re-includes this file): the register
 // blocks of step_matmul_acc differ per target, and the public entry point picks the best target
-// the CPU has, at run time. The packing (PackedMatrix) is target-independent.
+// the CPU has, at run time. The packing (PackedMatrix, PackedMatrix16) is target-independent.
+// One set of register blocks serves fp32 and 16-bit weights: only the load of a panel row
+// differs (load_weights).
 #include "recur/kernels/step_matmul.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstring>
 #include <new>
+#include <string>
 #include <utility>
 #include <vector>
+
+#include "recur/tensor/error.h"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/step_matmul.cpp"
@@ -45,6 +52,22 @@ constexpr int64_t panels_per_pass(int64_t rows) {
   return chains >= 8 ? 1 : chains >= 4 ? 2 : 4;
 }
 
+// A PackedRows or PackedRows16 as the register blocks read it: panels of T.
+template <class T>
+struct Panels {
+  const T* data;
+  int64_t rows, cols, panel_stride;
+};
+
+// One vector of a panel row as fp32: fp32 weights as stored, 16-bit ones widened in registers
+// (F16C's vcvtph2ps for fp16 on AVX2 and AVX-512, a 16-bit shift for bf16).
+HWY_INLINE VV load_weights(DV d, const float* w) { return hn::Load(d, w); }
+template <class T>
+HWY_INLINE VV load_weights(DV d, const T* w) {
+  const hn::Rebind<T, DV> d16;
+  return hn::PromoteTo(d, hn::Load(d16, w));
+}
+
 // Rows of a panel multiplied in one pass: 256 x 16 floats = 16 KiB, which stay in L1 while
 // every row block uses them.
 constexpr int64_t kDepth = 256;
@@ -57,8 +80,8 @@ struct VStrides {
 
 // y[0:rows, 0:panels*kPanel] += v[0:rows, 0:K] * the K rows of `panels` consecutive panels,
 // accumulated in registers.
-template <int64_t rows, int64_t panels>
-HWY_INLINE void block(int64_t K, const float* v, VStrides vs, const float* w, int64_t panel_stride,
+template <int64_t rows, int64_t panels, class T>
+HWY_INLINE void block(int64_t K, const float* v, VStrides vs, const T* w, int64_t panel_stride,
                       float* y, int64_t ldy) {
   const DV d;
   constexpr int64_t L = kPanel / kVecs;
@@ -71,7 +94,7 @@ HWY_INLINE void block(int64_t K, const float* v, VStrides vs, const float* w, in
     VV wk[cols];
     for (int64_t p = 0; p < panels; ++p) {
       for (int64_t c = 0; c < kVecs; ++c) {
-        wk[p * kVecs + c] = hn::Load(d, w + p * panel_stride + k * kPanel + c * L);
+        wk[p * kVecs + c] = load_weights(d, w + p * panel_stride + k * kPanel + c * L);
       }
     }
     for (int64_t r = 0; r < rows; ++r) {
@@ -86,8 +109,8 @@ HWY_INLINE void block(int64_t K, const float* v, VStrides vs, const float* w, in
 
 // The last panel when N is not a multiple of kPanel: through a full-width copy of y's columns,
 // so that nothing past column N is read or written.
-template <int64_t rows>
-void partial_panel(int64_t K, int64_t width, const float* v, VStrides vs, const float* w, float* y,
+template <int64_t rows, class T>
+void partial_panel(int64_t K, int64_t width, const float* v, VStrides vs, const T* w, float* y,
                    int64_t ldy) {
   alignas(64) float tile[rows * kPanel] = {};
   for (int64_t r = 0; r < rows; ++r) std::memcpy(tile + r * kPanel, y + r * ldy, width * 4);
@@ -98,8 +121,8 @@ void partial_panel(int64_t K, int64_t width, const float* v, VStrides vs, const 
 // `rows` (< kRows) rows over every panel, for K rows of w starting at w.data. Fewer rows give
 // fewer accumulators per panel, and an FMA chain must wait for its previous result, so they
 // take several panels per pass (panels_per_pass).
-template <int64_t rows>
-void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
+template <int64_t rows, class T>
+void row_block(int64_t K, const float* v, int64_t ldv, const Panels<T>& w, float* y, int64_t ldy) {
   constexpr int64_t group = panels_per_pass(rows);
   const int64_t full = w.cols / kPanel;
   const VStrides vs{ldv, 1};
@@ -116,16 +139,17 @@ void row_block(int64_t K, const float* v, int64_t ldv, const PackedRows& w, floa
   }
 }
 
-template <int64_t... R>
+template <class T, int64_t... R>
 void leftover_rows(std::integer_sequence<int64_t, R...>, int64_t rows, int64_t K, const float* v,
-                   int64_t ldv, const PackedRows& w, float* y, int64_t ldy) {
+                   int64_t ldv, const Panels<T>& w, float* y, int64_t ldy) {
   // The fold stops at the first match; its value is not needed (clang warns without the cast).
   static_cast<void>(
       ((rows == R + 1 ? (row_block<R + 1>(K, v, ldv, w, y, ldy), true) : false) || ...));
 }
 
 // The last B % kRows rows, with the row count as a template argument.
-void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const PackedRows& w,
+template <class T>
+void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const Panels<T>& w,
                    float* y, int64_t ldy) {
   leftover_rows(std::make_integer_sequence<int64_t, kRows - 1>(), rows, K, v, ldv, w, y, ldy);
 }
@@ -154,7 +178,8 @@ const float* pack_row_blocks(int64_t full_rows, int64_t K, const float* v, int64
 // The full row blocks, panel by panel and, within a panel, kDepth rows of it at a time: that
 // part of the panel serves every row block while in L1, and the panel's y columns (B x 16) stay
 // in L1 from one depth block to the next.
-void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const PackedRows& w, float* y,
+template <class T>
+void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Panels<T>& w, float* y,
                      int64_t ldy) {
   if (full_rows == 0) return;
   const float* vp = pack_row_blocks(full_rows, w.rows, v, ldv);
@@ -165,7 +190,7 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Packe
     if (p == full && width == 0) break;
     for (int64_t k0 = 0; k0 < w.rows; k0 += kDepth) {
       const int64_t K = std::min(kDepth, w.rows - k0);
-      const float* panel = w.data + p * w.panel_stride + k0 * kPanel;
+      const T* panel = w.data + p * w.panel_stride + k0 * kPanel;
       for (int64_t b = 0; b < full_rows; b += kRows) {
         const float* vb = vp + b * w.rows + k0 * kRows;
         float* yb = y + b * ldy + p * kPanel;
@@ -179,14 +204,33 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Packe
   }
 }
 
-void step_matmul_acc_impl(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
-                          int64_t ldy) {
+template <class T>
+void product(int64_t B, const float* v, int64_t ldv, const Panels<T>& w, float* y, int64_t ldy) {
   const int64_t full_rows = B / kRows * kRows;
   for (int64_t b = 0; b < full_rows; b += kChunkRows) {
     full_row_blocks(std::min(kChunkRows, full_rows - b), v + b * ldv, ldv, w, y + b * ldy, ldy);
   }
   // The last B % kRows rows are one pass over the panels, with nothing to reuse between passes.
   leftover_rows(B - full_rows, w.rows, v + full_rows * ldv, ldv, w, y + full_rows * ldy, ldy);
+}
+
+void step_matmul_acc_impl(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
+                          int64_t ldy) {
+  product(B, v, ldv, Panels<float>{w.data, w.rows, w.cols, w.panel_stride}, y, ldy);
+}
+
+template <class T>
+Panels<T> panels_of(const PackedRows16& w) {
+  return {reinterpret_cast<const T*>(w.data), w.rows, w.cols, w.panel_stride};
+}
+
+void step_matmul_acc16_impl(int64_t B, const float* v, int64_t ldv, const PackedRows16& w, float* y,
+                            int64_t ldy) {
+  if (w.precision == WeightPrecision::kBFloat16) {
+    product(B, v, ldv, panels_of<hwy::bfloat16_t>(w), y, ldy);
+  } else {
+    product(B, v, ldv, panels_of<hwy::float16_t>(w), y, ldy);
+  }
 }
 
 }  // namespace recur::kernels::HWY_NAMESPACE
@@ -230,10 +274,125 @@ PackedRows PackedMatrix::slice(int64_t k_begin, int64_t k_end) const {
 }
 
 HWY_EXPORT(step_matmul_acc_impl);
+HWY_EXPORT(step_matmul_acc16_impl);
 
 void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,
                      int64_t ldy) {
   HWY_DYNAMIC_DISPATCH(step_matmul_acc_impl)(B, v, ldv, w, y, ldy);
+}
+
+void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows16& w, float* y,
+                     int64_t ldy) {
+  HWY_DYNAMIC_DISPATCH(step_matmul_acc16_impl)(B, v, ldv, w, y, ldy);
+}
+
+namespace {
+
+// fp16 bits of f, rounded to nearest even (F16C's vcvtps2ph, done portably: packing runs once).
+// Magnitudes from 65520 up give infinity, which PackedMatrix16 rejects.
+uint16_t float16_bits(float f) {
+  const auto x = std::bit_cast<uint32_t>(f);
+  const auto sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+  const uint32_t mag = x & 0x7fffffffu;
+  if (mag > 0x7f800000u) return sign | 0x7e00u;   // NaN stays NaN
+  if (mag >= 0x477ff000u) return sign | 0x7c00u;  // >= 65520: infinity
+  if (mag < 0x38800000u) {
+    // Below 2^-14: a subnormal, in units of 2^-24; nearbyint rounds half to even.
+    const float units = std::nearbyint(std::bit_cast<float>(mag) * 0x1p24f);
+    return sign | static_cast<uint16_t>(units);
+  }
+  // Round the 13 dropped mantissa bits to nearest even (a carry moves into the exponent as it
+  // should), then rebias the exponent from 127 to 15.
+  const uint32_t rounded = mag + 0xfffu + ((mag >> 13) & 1u);
+  return sign | static_cast<uint16_t>((rounded - 0x38000000u) >> 13);
+}
+
+float float16_value(uint16_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+  if (exponent == 0) {
+    const float m = std::ldexp(static_cast<float>(mantissa), -24);
+    return sign != 0 ? -m : m;
+  }
+  const uint32_t bits =
+      exponent == 31 ? 0x7f800000u | (mantissa << 13) : ((exponent + 112) << 23) | (mantissa << 13);
+  return std::bit_cast<float>(sign | bits);
+}
+
+uint16_t bfloat16_bits(float f) {
+  const auto x = std::bit_cast<uint32_t>(f);
+  if ((x & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((x >> 16) | 0x40u);
+  return static_cast<uint16_t>((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
+}
+
+float bfloat16_value(uint16_t b) { return std::bit_cast<float>(uint32_t{b} << 16); }
+
+void check_precision(WeightPrecision p) {
+  if (p != WeightPrecision::kFloat32 && p != WeightPrecision::kFloat16 &&
+      p != WeightPrecision::kBFloat16) {
+    throw ValueError("weight precision: unknown value " + std::to_string(static_cast<int>(p)) +
+                     " (expected fp32, fp16 or bf16)");
+  }
+}
+
+}  // namespace
+
+const char* weight_precision_name(WeightPrecision p) {
+  check_precision(p);
+  return p == WeightPrecision::kFloat32 ? "fp32" : p == WeightPrecision::kFloat16 ? "fp16" : "bf16";
+}
+
+float round_weight(float w, WeightPrecision p) {
+  check_precision(p);
+  if (p == WeightPrecision::kFloat16) return float16_value(float16_bits(w));
+  if (p == WeightPrecision::kBFloat16) return bfloat16_value(bfloat16_bits(w));
+  return w;
+}
+
+// The fp32 packing, each element rounded: one layout for every precision, and the zero padding
+// of a last partial panel stays zero.
+PackedMatrix16 PackedMatrix16::rounded(const PackedMatrix& m, WeightPrecision precision) {
+  check_precision(precision);
+  if (precision == WeightPrecision::kFloat32) {
+    throw ValueError("PackedMatrix16: precision must be fp16 or bf16, got fp32 (use PackedMatrix)");
+  }
+  PackedMatrix16 out;
+  out.rows_ = m.rows();
+  out.cols_ = m.cols();
+  out.precision_ = precision;
+  const PackedRows src = m.all();
+  const int64_t n = (m.cols() + kPanel - 1) / kPanel * src.panel_stride;
+  const size_t bytes = static_cast<size_t>(std::max<int64_t>(1, n)) * sizeof(uint16_t);
+  out.data_.reset(static_cast<uint16_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+  if (out.data_ == nullptr) throw std::bad_alloc();
+  const bool half = precision == WeightPrecision::kFloat16;
+  for (int64_t i = 0; i < n; ++i) {
+    const float w = src.data[i];
+    out.data_[i] = half ? float16_bits(w) : bfloat16_bits(w);
+    if (half && std::isfinite(w) && std::isinf(float16_value(out.data_[i]))) {
+      const int64_t panel = i / src.panel_stride, k = i % src.panel_stride / kPanel;
+      throw ValueError("PackedMatrix16: weight " + std::to_string(w) + " at row " +
+                       std::to_string(k) + ", column " +
+                       std::to_string(panel * kPanel + i % kPanel) +
+                       " of the packed [K, N] matrix does not fit fp16 (|w| < 65520); bf16 keeps "
+                       "fp32's range");
+    }
+  }
+  return out;
+}
+
+PackedMatrix16 PackedMatrix16::from_rows(int64_t K, int64_t N, const float* w,
+                                         WeightPrecision precision) {
+  return rounded(PackedMatrix::from_rows(K, N, w), precision);
+}
+
+PackedMatrix16 PackedMatrix16::from_transposed(int64_t N, int64_t K, const float* W,
+                                               WeightPrecision precision) {
+  return rounded(PackedMatrix::from_transposed(N, K, W), precision);
+}
+
+PackedRows16 PackedMatrix16::slice(int64_t k_begin, int64_t k_end) const {
+  return PackedRows16{data_.get() + k_begin * kPanel, k_end - k_begin, cols_, rows_ * kPanel,
+                      precision_};
 }
 
 }  // namespace recur::kernels

@@ -37,16 +37,50 @@ std::vector<float> unit_rows(const float* w, int64_t gates, int64_t H, int64_t c
   return rows;
 }
 
-kernels::PackedMatrix packed_transpose(const std::vector<float>& w, int64_t cols) {
-  const auto rows = static_cast<int64_t>(w.size()) / cols;
-  return kernels::PackedMatrix::from_transposed(rows, cols, w.data());
-}
-
 }  // namespace
 
+void RecurrentStream::StepWeight::acc(int64_t B, const float* v, int64_t ldv, float* y,
+                                      int64_t ldy) const {
+  if (half.empty()) {
+    kernels::step_matmul_acc(B, v, ldv, f32.all(), y, ldy);
+  } else {
+    kernels::step_matmul_acc(B, v, ldv, half.all(), y, ldy);
+  }
+}
+
+RecurrentStream::StepWeight RecurrentStream::StepWeight::pack(const std::vector<float>& w,
+                                                              int64_t cols,
+                                                              kernels::WeightPrecision precision,
+                                                              const std::string& what) {
+  const auto rows = static_cast<int64_t>(w.size()) / cols;
+  StepWeight out;
+  if (precision == kernels::WeightPrecision::kFloat32) {
+    out.f32 = kernels::PackedMatrix::from_transposed(rows, cols, w.data());
+    return out;
+  }
+  try {
+    out.half = kernels::PackedMatrix16::from_transposed(rows, cols, w.data(), precision);
+  } catch (const ValueError& e) {
+    throw ValueError("RecurrentStream: " + what + ": " + e.what());
+  }
+  return out;
+}
+
 RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size, int threads)
-    : type_(layer.cell_type()), kind_(&detail::cell_kind(type_)), batch_(batch_size) {
+    : RecurrentStream(layer, batch_size, StreamOptions{.threads = std::max(threads, 1)}) {}
+
+RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size,
+                                 StreamOptions options)
+    : type_(layer.cell_type()),
+      kind_(&detail::cell_kind(type_)),
+      precision_(options.weights),
+      batch_(batch_size) {
   const RecurrentOptions& o = layer.options();
+  const int threads = options.threads;
+  if (threads < 1) {
+    throw ValueError("RecurrentStream: threads must be >= 1, got " + std::to_string(threads));
+  }
+  kernels::weight_precision_name(precision_);  // ValueError for a value outside the enum
   if (o.bidirectional) {
     throw ValueError("RecurrentStream: a bidirectional " + layer.type_name() +
                      " cannot run step by step (its reverse direction needs the whole sequence)");
@@ -79,9 +113,11 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
       const auto rows = [&](const float* v, int64_t cols) {
         return unit_rows(v, ngates, H, cols, s.begin, s.end);
       };
-      s.w_ih = packed_transpose(rows(p.weight_ih.data(), layer_state.input_size),
-                                layer_state.input_size);
-      s.w_hh = packed_transpose(rows(p.weight_hh.data(), out_), out_);
+      const std::string where = " of layer " + std::to_string(l);
+      s.w_ih = StepWeight::pack(rows(p.weight_ih.data(), layer_state.input_size),
+                                layer_state.input_size, precision_, "weight_ih" + where);
+      s.w_hh =
+          StepWeight::pack(rows(p.weight_hh.data(), out_), out_, precision_, "weight_hh" + where);
       if (p.weight_hr.defined()) {
         s.w_hr = kernels::PackedMatrix::from_transposed(out_, H, p.weight_hr.data());
       }
@@ -114,10 +150,9 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
   const bool separate = cell.separate() > 0;
   float* gates = s.gates.data();
   detail::copy_rows(B, width, s.bias.data(), 0, gates, width);
-  kernels::step_matmul_acc(B, x, layer.input_size, s.w_ih.all(), gates, width);
+  s.w_ih.acc(B, x, layer.input_size, gates, width);
   if (separate) std::fill(s.gh.begin(), s.gh.end(), 0.0f);
-  kernels::step_matmul_acc(B, layer.h[current_].data(), out_, s.w_hh.all(),
-                           separate ? s.gh.data() : gates, width);
+  s.w_hh.acc(B, layer.h[current_].data(), out_, separate ? s.gh.data() : gates, width);
   // The slice's own state, into its contiguous scratch and back. Only the gate passes of cells
   // that mix h_{t-1} into h_t read h (GRU: h' = n + z (h - n)); the others only write it.
   if (kind_->mixes_h) {

@@ -7,7 +7,8 @@
 // FMA (SSSE3, SSE4, scalar) every multiply-add rounds twice, and tanh and gelu measure 6.4 and
 // 6.3 ulp over 2 million points, so they get 7 there. The fused gate passes, which chain a few
 // activations and FMAs, within 2e-6 absolute on values of order 1; step_matmul_acc within
-// 1e-5 (K + 1) absolute, as in step_matmul_test.cpp. Targets differ only in rounding (FMA or
+// 1e-5 (K + 1) absolute, as in step_matmul_test.cpp (16-bit weights: against the rounded
+// weights, the same bound). Targets differ only in rounding (FMA or
 // not, lane order of nothing: no reductions across lanes), so agreement to these bounds is what
 // "the same results on every CPU" means here.
 #include <gtest/gtest.h>
@@ -157,6 +158,29 @@ TEST_P(DispatchTest, StepMatmulMatchesANaiveProduct) {
       double expected = y0[b * N + j];
       for (int64_t k = 0; k < K; ++k) expected += double{v[b * K + k]} * w[k * N + j];
       ASSERT_NEAR(y[b * N + j], expected, 1e-5 * (K + 1)) << b << "," << j;
+    }
+  }
+}
+
+// fp16 and bf16 weights, widened in registers (F16C on AVX2/AVX-512, integer code below): the
+// same bound against a product of the rounded weights.
+TEST_P(DispatchTest, StepMatmul16MatchesANaiveProductOfTheRoundedWeights) {
+  const int64_t B = 13, K = 300, N = 37;
+  const auto v = random_values(B * K, 1.0f, 12);
+  const auto w = random_values(K * N, 1.0f, 13);
+  for (WeightPrecision p : {WeightPrecision::kFloat16, WeightPrecision::kBFloat16}) {
+    auto y = random_values(B * N, 1.0f, 14);
+    const auto y0 = y;
+    step_matmul_acc(B, v.data(), K, PackedMatrix16::from_rows(K, N, w.data(), p).all(), y.data(),
+                    N);
+    for (int64_t b = 0; b < B; ++b) {
+      for (int64_t j = 0; j < N; ++j) {
+        double expected = y0[b * N + j];
+        for (int64_t k = 0; k < K; ++k)
+          expected += double{v[b * K + k]} * round_weight(w[k * N + j], p);
+        ASSERT_NEAR(y[b * N + j], expected, 1e-5 * (K + 1))
+            << weight_precision_name(p) << " " << b << "," << j;
+      }
     }
   }
 }

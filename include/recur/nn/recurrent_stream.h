@@ -19,10 +19,21 @@
 // only its share. The result is the same as with one thread. The team's threads spin for a short
 // while after each step and then sleep. A layer with a projection (proj_size), or too little work
 // to share (under 16k multiply-adds or 16 units per thread), runs on one thread.
+//
+// StreamOptions::weights = kFloat16 or kBFloat16 stores W_ih and W_hh in 16 bits (fp32 sums,
+// biases, state and projection): a step at a small batch is bound by reading those weights, and
+// half the bytes take about half the time (docs/PERFORMANCE.md, "16-bit streaming weights").
+// The price is each weight rounded once, a relative error of at most 2^-11 (fp16) or 2^-8
+// (bf16); over 1000 steps of a default-initialised LSTM the outputs moved by the amounts
+// PERFORMANCE.md lists. fp16 needs every weight below 65520 in magnitude; bf16 keeps fp32's range.
+//
+//   nn::RecurrentStream fast(lstm, 1, {.threads = 1, .weights =
+//   kernels::WeightPrecision::kFloat16});
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "recur/kernels/step_matmul.h"
@@ -35,10 +46,18 @@ namespace detail {
 struct CellKind;  // src/nn/cells/cell.h
 }
 
+struct StreamOptions {
+  int threads = 1;  // cores a step is split between (>= 1)
+  kernels::WeightPrecision weights = kernels::WeightPrecision::kFloat32;
+};
+
 class RecurrentStream {
  public:
   // ValueError for a bidirectional layer (its reverse direction needs the whole sequence).
   RecurrentStream(const RecurrentLayer& layer, int64_t batch_size, int threads = 1);
+  // Also ValueError for threads < 1, an unknown precision, and fp16 with a weight that does not
+  // fit fp16 (the layer and weight named).
+  RecurrentStream(const RecurrentLayer& layer, int64_t batch_size, StreamOptions options);
 
   // x_t [B, I] -> output of the top layer for this step, [B, H_out]. Not tracked by autograd.
   Tensor step(const Tensor& x_t);
@@ -54,14 +73,25 @@ class RecurrentStream {
   Tensor c() const;  // undefined unless LSTM
 
   int64_t batch_size() const { return batch_; }
+  kernels::WeightPrecision weight_precision() const { return precision_; }
 
  private:
   // The units [begin, end) of one layer that one thread computes, as a cell of its own: its
   // rows of the weights (gate-major, packed), and scratch for its step.
+  // A weight of the per-step products, packed in the stream's precision (one of the two is set).
+  struct StepWeight {
+    kernels::PackedMatrix f32;
+    kernels::PackedMatrix16 half;
+    // W^T for gate-major rows W [gates of a slice, cols]; `what` names the weight in an error.
+    static StepWeight pack(const std::vector<float>& w, int64_t cols,
+                           kernels::WeightPrecision precision, const std::string& what);
+    // y [B, cols] += v [B, rows] * this.
+    void acc(int64_t B, const float* v, int64_t ldv, float* y, int64_t ldy) const;
+  };
   struct Slice {
     int64_t begin = 0, end = 0;
-    kernels::PackedMatrix w_ih;                 // [I, gates of the slice]
-    kernels::PackedMatrix w_hh;                 // [H_out, gates of the slice]: reads all of h
+    StepWeight w_ih;                            // [I, gates of the slice]
+    StepWeight w_hh;                            // [H_out, gates of the slice]: reads all of h
     kernels::PackedMatrix w_hr;                 // projection (a single slice holds all units)
     std::vector<float> bias, b_hh;              // folded bias; GRU's b_hh (its n part stays apart)
     std::vector<float> b_ih;                    // cells that add their own biases (whole layer)
@@ -78,6 +108,7 @@ class RecurrentStream {
 
   CellType type_;
   const detail::CellKind* kind_;  // what the cell computes
+  kernels::WeightPrecision precision_;
   int64_t hidden_ = 0, out_ = 0, proj_ = 0, batch_ = 0;
   int current_ = 0;
   std::vector<Layer> layers_;
