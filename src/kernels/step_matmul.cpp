@@ -11,6 +11,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -59,14 +60,34 @@ struct Panels {
   int64_t rows, cols, panel_stride;
 };
 
-// One vector of a panel row as fp32: fp32 weights as stored, 16-bit ones widened in registers
-// (F16C's vcvtph2ps for fp16 on AVX2 and AVX-512, a 16-bit shift for bf16).
-HWY_INLINE VV load_weights(DV d, const float* w) { return hn::Load(d, w); }
+// How a register block reads a panel's weights as fp32 vectors, kRowsPerLoad rows of the panel
+// at a time. fp32 as stored; fp16 widened by F16C's vcvtph2ps (AVX2, AVX-512; integer code on
+// older targets). bf16 is stored as pairs of rows (PackedMatrix16: [k/2][column][k%2]), so that
+// one load holds two rows and widening is a shift (even row) and a mask (odd row): on Zen 4 a
+// conversion per 16 lanes takes 2 cycles, as long as L2 takes to deliver 16 fp32 weights, so
+// fp16 measured no faster than fp32 there, and bf16 pairs 1.6-1.8x faster (PERFORMANCE.md).
 template <class T>
-HWY_INLINE VV load_weights(DV d, const T* w) {
-  const hn::Rebind<T, DV> d16;
-  return hn::PromoteTo(d, hn::Load(d16, w));
-}
+struct PanelLoad {
+  static constexpr int64_t kRowsPerLoad = 1;
+  static HWY_INLINE void load(DV d, const T* w, VV* out) {
+    if constexpr (std::is_same_v<T, float>) {
+      out[0] = hn::Load(d, w);
+    } else {
+      const hn::Rebind<T, DV> d16;
+      out[0] = hn::PromoteTo(d, hn::Load(d16, w));
+    }
+  }
+};
+template <>
+struct PanelLoad<hwy::bfloat16_t> {
+  static constexpr int64_t kRowsPerLoad = 2;
+  static HWY_INLINE void load(DV d, const hwy::bfloat16_t* w, VV* out) {
+    const hn::RebindToUnsigned<DV> du;
+    const auto pairs = hn::Load(du, reinterpret_cast<const uint32_t*>(w));
+    out[0] = hn::BitCast(d, hn::ShiftLeft<16>(pairs));
+    out[1] = hn::BitCast(d, hn::And(pairs, hn::Set(du, 0xFFFF0000u)));
+  }
+};
 
 // Rows of a panel multiplied in one pass: 256 x 16 floats = 16 KiB, which stay in L1 while
 // every row block uses them.
@@ -78,6 +99,29 @@ struct VStrides {
   int64_t row, k_step;
 };
 
+// acc[rows][panels * kVecs] += v[0:rows, k:k+used] * rows k..k+used of `panels` consecutive
+// panels (used <= kRowsPerLoad: bf16's odd last row takes the even half of its pair).
+template <int64_t rows, int64_t panels, int64_t used, class T, class Acc>
+HWY_INLINE void multiply_rows(Acc& acc, int64_t k, const float* v, VStrides vs, const T* w,
+                              int64_t panel_stride) {
+  const DV d;
+  constexpr int64_t S = PanelLoad<T>::kRowsPerLoad, L = kPanel / kVecs, cols = panels * kVecs;
+  VV wk[S][cols];
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t c = 0; c < kVecs; ++c) {
+      VV loaded[S];
+      PanelLoad<T>::load(d, w + p * panel_stride + k * kPanel + c * L * S, loaded);
+      for (int64_t s = 0; s < S; ++s) wk[s][p * kVecs + c] = loaded[s];
+    }
+  }
+  for (int64_t s = 0; s < used; ++s) {
+    for (int64_t r = 0; r < rows; ++r) {
+      const VV x = hn::Set(d, v[r * vs.row + (k + s) * vs.k_step]);
+      for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::MulAdd(x, wk[s][c], acc[r][c]);
+    }
+  }
+}
+
 // y[0:rows, 0:panels*kPanel] += v[0:rows, 0:K] * the K rows of `panels` consecutive panels,
 // accumulated in registers.
 template <int64_t rows, int64_t panels, class T>
@@ -86,22 +130,14 @@ HWY_INLINE void block(int64_t K, const float* v, VStrides vs, const T* w, int64_
   const DV d;
   constexpr int64_t L = kPanel / kVecs;
   constexpr int64_t cols = panels * kVecs;
+  constexpr int64_t S = PanelLoad<T>::kRowsPerLoad;
   VV acc[rows][cols];
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::LoadU(d, y + r * ldy + c * L);
   }
-  for (int64_t k = 0; k < K; ++k) {
-    VV wk[cols];
-    for (int64_t p = 0; p < panels; ++p) {
-      for (int64_t c = 0; c < kVecs; ++c) {
-        wk[p * kVecs + c] = load_weights(d, w + p * panel_stride + k * kPanel + c * L);
-      }
-    }
-    for (int64_t r = 0; r < rows; ++r) {
-      const VV s = hn::Set(d, v[r * vs.row + k * vs.k_step]);
-      for (int64_t c = 0; c < cols; ++c) acc[r][c] = hn::MulAdd(s, wk[c], acc[r][c]);
-    }
-  }
+  int64_t k = 0;
+  for (; k + S <= K; k += S) multiply_rows<rows, panels, S>(acc, k, v, vs, w, panel_stride);
+  if (k < K) multiply_rows<rows, panels, 1>(acc, k, v, vs, w, panel_stride);
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t c = 0; c < cols; ++c) hn::StoreU(acc[r][c], d, y + r * ldy + c * L);
   }
@@ -348,33 +384,43 @@ float round_weight(float w, WeightPrecision p) {
   return w;
 }
 
-// The fp32 packing, each element rounded: one layout for every precision, and the zero padding
-// of a last partial panel stays zero.
+// The fp32 packing, each element rounded: the same panels, bf16 with each panel's rows in
+// pairs ([k/2][column][k%2], a last odd row paired with zeros) for the kernel's pair loads.
 PackedMatrix16 PackedMatrix16::rounded(const PackedMatrix& m, WeightPrecision precision) {
   check_precision(precision);
   if (precision == WeightPrecision::kFloat32) {
     throw ValueError("PackedMatrix16: precision must be fp16 or bf16, got fp32 (use PackedMatrix)");
   }
+  const bool half = precision == WeightPrecision::kFloat16;
   PackedMatrix16 out;
   out.rows_ = m.rows();
   out.cols_ = m.cols();
   out.precision_ = precision;
-  const PackedRows src = m.all();
-  const int64_t n = (m.cols() + kPanel - 1) / kPanel * src.panel_stride;
-  const size_t bytes = static_cast<size_t>(std::max<int64_t>(1, n)) * sizeof(uint16_t);
+  out.panel_stride_ = (half ? m.rows() : (m.rows() + 1) / 2 * 2) * kPanel;
+  const int64_t panels = (m.cols() + kPanel - 1) / kPanel;
+  const size_t bytes =
+      static_cast<size_t>(std::max<int64_t>(1, panels * out.panel_stride_)) * sizeof(uint16_t);
   out.data_.reset(static_cast<uint16_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
   if (out.data_ == nullptr) throw std::bad_alloc();
-  const bool half = precision == WeightPrecision::kFloat16;
-  for (int64_t i = 0; i < n; ++i) {
-    const float w = src.data[i];
-    out.data_[i] = half ? float16_bits(w) : bfloat16_bits(w);
-    if (half && std::isfinite(w) && std::isinf(float16_value(out.data_[i]))) {
-      const int64_t panel = i / src.panel_stride, k = i % src.panel_stride / kPanel;
-      throw ValueError("PackedMatrix16: weight " + std::to_string(w) + " at row " +
-                       std::to_string(k) + ", column " +
-                       std::to_string(panel * kPanel + i % kPanel) +
-                       " of the packed [K, N] matrix does not fit fp16 (|w| < 65520); bf16 keeps "
-                       "fp32's range");
+  std::fill(out.data_.get(), out.data_.get() + panels * out.panel_stride_, uint16_t{0});
+  const PackedRows src = m.all();
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t k = 0; k < m.rows(); ++k) {
+      for (int64_t j = 0; j < kPanel; ++j) {
+        const float w = src.data[p * src.panel_stride + k * kPanel + j];
+        uint16_t* panel = out.data_.get() + p * out.panel_stride_;
+        if (!half) {
+          panel[k / 2 * 2 * kPanel + j * 2 + k % 2] = bfloat16_bits(w);
+          continue;
+        }
+        panel[k * kPanel + j] = float16_bits(w);
+        if (std::isfinite(w) && std::isinf(float16_value(panel[k * kPanel + j]))) {
+          throw ValueError("PackedMatrix16: weight " + std::to_string(w) + " at row " +
+                           std::to_string(k) + ", column " + std::to_string(p * kPanel + j) +
+                           " of the packed [K, N] matrix does not fit fp16 (|w| < 65520); bf16 "
+                           "keeps fp32's range");
+        }
+      }
     }
   }
   return out;
@@ -391,7 +437,13 @@ PackedMatrix16 PackedMatrix16::from_transposed(int64_t N, int64_t K, const float
 }
 
 PackedRows16 PackedMatrix16::slice(int64_t k_begin, int64_t k_end) const {
-  return PackedRows16{data_.get() + k_begin * kPanel, k_end - k_begin, cols_, rows_ * kPanel,
+  if (precision_ == WeightPrecision::kBFloat16 && k_begin % 2 != 0) {
+    throw ValueError(
+        "PackedMatrix16::slice: a bf16 slice must start at an even row (rows are "
+        "stored in pairs), got " +
+        std::to_string(k_begin));
+  }
+  return PackedRows16{data_.get() + k_begin * kPanel, k_end - k_begin, cols_, panel_stride_,
                       precision_};
 }
 

@@ -80,7 +80,8 @@ struct PackedRows16 {
   WeightPrecision precision = WeightPrecision::kFloat16;
 };
 
-// PackedMatrix's layout (panels of kPanelWidth columns, zero-padded) in fp16 or bf16.
+// PackedMatrix's panels (kPanelWidth columns, zero-padded) in fp16 or bf16; bf16 keeps a
+// panel's rows in pairs (row 2i and 2i+1 of a column side by side: one load widens to both).
 class PackedMatrix16 {
  public:
   PackedMatrix16() = default;
@@ -95,6 +96,7 @@ class PackedMatrix16 {
   WeightPrecision precision() const { return precision_; }
   bool empty() const { return data_ == nullptr; }
   PackedRows16 all() const { return slice(0, rows_); }
+  // ValueError for bf16 and an odd k_begin.
   PackedRows16 slice(int64_t k_begin, int64_t k_end) const;
 
  private:
@@ -103,7 +105,7 @@ class PackedMatrix16 {
   struct Free {
     void operator()(uint16_t* p) const { std::free(p); }
   };
-  int64_t rows_ = 0, cols_ = 0;
+  int64_t rows_ = 0, cols_ = 0, panel_stride_ = 0;
   WeightPrecision precision_ = WeightPrecision::kFloat16;
   std::unique_ptr<uint16_t[], Free> data_;  // 64-byte aligned
 };
