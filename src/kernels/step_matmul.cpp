@@ -2,7 +2,8 @@
 // blocks of step_matmul_acc differ per target, and the public entry point picks the best target
 // the CPU has, at run time. The packing (PackedMatrix, PackedMatrix16) is target-independent.
 // One set of register blocks serves fp32 and 16-bit weights: only the load of a panel row
-// differs (load_weights).
+// differs (PanelLoad). bf16 at a few rows goes to vdpbf16ps where the CPU has it
+// (step_matmul_bf16.cpp).
 #include "recur/kernels/step_matmul.h"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "recur/tensor/error.h"
+#include "step_matmul_bf16.h"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/step_matmul.cpp"
@@ -262,6 +264,13 @@ Panels<T> panels_of(const PackedRows16& w) {
 
 void step_matmul_acc16_impl(int64_t B, const float* v, int64_t ldv, const PackedRows16& w, float* y,
                             int64_t ldy) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if (w.precision == WeightPrecision::kBFloat16 && B <= detail::kBf16DotMaxRows &&
+      detail::has_avx512_bf16()) {
+    detail::step_matmul_acc_bf16_dot(B, v, ldv, w, y, ldy);
+    return;
+  }
+#endif
   if (w.precision == WeightPrecision::kBFloat16) {
     product(B, v, ldv, panels_of<hwy::bfloat16_t>(w), y, ldy);
   } else {
