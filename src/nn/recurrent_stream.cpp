@@ -37,6 +37,19 @@ std::vector<float> unit_rows(const float* w, int64_t gates, int64_t H, int64_t c
   return rows;
 }
 
+// Rows of a [rows, a_cols] and b [rows, b_cols] joined: [rows, a_cols + b_cols].
+std::vector<float> side_by_side(const std::vector<float>& a, int64_t a_cols,
+                                const std::vector<float>& b, int64_t b_cols) {
+  const auto n = static_cast<int64_t>(a.size()) / a_cols;
+  std::vector<float> out;
+  out.reserve(a.size() + b.size());
+  for (int64_t r = 0; r < n; ++r) {
+    out.insert(out.end(), a.begin() + r * a_cols, a.begin() + (r + 1) * a_cols);
+    out.insert(out.end(), b.begin() + r * b_cols, b.begin() + (r + 1) * b_cols);
+  }
+  return out;
+}
+
 }  // namespace
 
 void RecurrentStream::StepWeight::acc(int64_t B, const float* v, int64_t ldv, float* y,
@@ -114,10 +127,17 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
         return unit_rows(v, ngates, H, cols, s.begin, s.end);
       };
       const std::string where = " of layer " + std::to_string(l);
-      s.w_ih = StepWeight::pack(rows(p.weight_ih.data(), layer_state.input_size),
-                                layer_state.input_size, precision_, "weight_ih" + where);
-      s.w_hh =
-          StepWeight::pack(rows(p.weight_hh.data(), out_), out_, precision_, "weight_hh" + where);
+      const int64_t I = layer_state.input_size;
+      const auto w_ih = rows(p.weight_ih.data(), I), w_hh = rows(p.weight_hh.data(), out_);
+      if (precision_ != kernels::WeightPrecision::kFloat32 && cell.separate() == 0) {
+        s.w_xh = StepWeight::pack(side_by_side(w_ih, I, w_hh, out_), I + out_, precision_,
+                                  "[weight_ih, weight_hh] (rows 0-" + std::to_string(I - 1) +
+                                      " weight_ih's columns, then weight_hh's)" + where);
+        s.xh.resize(B * (I + out_));
+      } else {
+        s.w_ih = StepWeight::pack(w_ih, I, precision_, "weight_ih" + where);
+        s.w_hh = StepWeight::pack(w_hh, out_, precision_, "weight_hh" + where);
+      }
       if (p.weight_hr.defined()) {
         s.w_hr = kernels::PackedMatrix::from_transposed(out_, H, p.weight_hr.data());
       }
@@ -150,9 +170,16 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
   const bool separate = cell.separate() > 0;
   float* gates = s.gates.data();
   detail::copy_rows(B, width, s.bias.data(), 0, gates, width);
-  s.w_ih.acc(B, x, layer.input_size, gates, width);
-  if (separate) std::fill(s.gh.begin(), s.gh.end(), 0.0f);
-  s.w_hh.acc(B, layer.h[current_].data(), out_, separate ? s.gh.data() : gates, width);
+  if (!s.w_xh.empty()) {
+    const int64_t I = layer.input_size;
+    detail::copy_rows(B, I, x, I, s.xh.data(), I + out_);
+    detail::copy_rows(B, out_, layer.h[current_].data(), out_, s.xh.data() + I, I + out_);
+    s.w_xh.acc(B, s.xh.data(), I + out_, gates, width);
+  } else {
+    s.w_ih.acc(B, x, layer.input_size, gates, width);
+    if (separate) std::fill(s.gh.begin(), s.gh.end(), 0.0f);
+    s.w_hh.acc(B, layer.h[current_].data(), out_, separate ? s.gh.data() : gates, width);
+  }
   // The slice's own state, into its contiguous scratch and back. Only the gate passes of cells
   // that mix h_{t-1} into h_t read h (GRU: h' = n + z (h - n)); the others only write it.
   if (kind_->mixes_h) {

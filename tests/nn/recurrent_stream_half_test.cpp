@@ -229,6 +229,16 @@ TEST(HalfStream, RejectsBadOptions) {
                        "weight_hh of layer 1: PackedMatrix16: weight 100000.000000 at row 5, "
                        "column 2"));
   EXPECT_NO_THROW(nn::RecurrentStream(layer, 1, {.weights = WeightPrecision::kBFloat16}));
+  // An LSTM packs [W_ih, W_hh] as one weight (16-bit only): its rows are W_ih's columns, then
+  // W_hh's.
+  nn::RecurrentLayer lstm(CellType::Lstm, options(1, 16), gen);
+  Tensor w_ih = lstm.parameters_of(0, 0).weight_ih;
+  w_ih.data()[3 * 5 + 4] = -7e4f;  // unit 3 of the i gate, input 4
+  EXPECT_TRUE(Contains(error_message<ValueError>([&] {
+                         nn::RecurrentStream(lstm, 1, {.weights = WeightPrecision::kFloat16});
+                       }),
+                       "[weight_ih, weight_hh] (rows 0-4 weight_ih's columns, then weight_hh's) "
+                       "of layer 0: PackedMatrix16: weight -70000.000000 at row 4, column 3"));
   // The int constructor still takes any thread count, as before (under 1 means 1).
   EXPECT_NO_THROW(nn::RecurrentStream(layer, 1, 0));
 }
