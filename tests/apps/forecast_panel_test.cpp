@@ -196,7 +196,7 @@ TEST(GlobalForecast, EvaluatePredictAndBacktestReadTheRunBack) {
   EXPECT_NE(backtested.summaries[0].split.find("folds"), std::string::npos);
   bt.config.fit = true;
   bt.config.refit_every = 20;
-  EXPECT_THROW(backtest_panel(bt), ValueError);
+  EXPECT_THROW(backtest_panel(bt), ValueError);  // refitting a global network: not yet
 
   // The single-series commands refuse a many-series run rather than misread it.
   EXPECT_THROW(evaluate_run(dir / "run", data, {}, 0.9), ValueError);
@@ -236,6 +236,19 @@ TEST(PerSeriesForecast, EachSeriesGetsTheNetworkASingleRunWouldTrain) {
   // And read back from the run folder.
   const PanelRun evaluated = evaluate_panel(dir / "per_series", data, {}, 0.9);
   EXPECT_EQ(evaluated.series[1].test.model.aggregate.mae, alone.test.model.aggregate.mae);
+
+  // A refitting backtest trains each series' network at the folds, as a single series' does.
+  BacktestOptions bt{.data_path = data, .run_dir = dir / "per_series"};
+  bt.config.step = 20;
+  bt.config.refit_every = 40;
+  bt.config.fit = true;
+  bt.initial_fraction = 0.6;
+  bt.progress = train::ProgressStyle::Quiet;
+  const PanelRun panel_bt = backtest_panel(bt);
+  bt.run_dir = dir / "alone";
+  const BacktestRun alone_bt = backtest_run(bt);
+  EXPECT_EQ(panel_bt.series[1].test.model.aggregate.mae, alone_bt.results.model.aggregate.mae);
+  EXPECT_GT(alone_bt.results.model.folds.size(), 1u);
 }
 
 TEST(PanelForecast, WideFilesAndChosenSymbols) {

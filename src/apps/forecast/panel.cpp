@@ -362,15 +362,25 @@ std::vector<SeriesPrediction> predict_panel(const std::string& run_dir,
 }
 
 PanelRun backtest_panel(const BacktestOptions& options) {
-  if (options.config.fit) {
-    throw ValueError(
-        "forecast backtest: refitting (--refit-every) a many-series run is not "
-        "supported yet; --refit-every 0 scores the run's trained network(s)");
-  }
   check_backtest_options(options);
   const ForecastConfig config = load_panel_config(options.run_dir);
+  if (options.config.fit && config.panel.mode == PanelMode::kGlobal) {
+    throw ValueError(
+        "forecast backtest: refitting (--refit-every) a global many-series network "
+        "is not supported yet; --refit-every 0 scores the trained network, and a "
+        "--per-series run refits each series' network");
+  }
   std::vector<PanelSeries> series = load_panel(options.data_path, config, symbols_of(config.panel));
-  std::vector<EnsembleForecaster> models = load_panel_models(options.run_dir, config, series);
+  // Refitting trains a fresh network per series at the folds, as a single-series backtest does.
+  std::vector<EnsembleForecaster> models;
+  if (options.config.fit) {
+    for (const PanelSeries& s : series) {
+      models.emplace_back(s.data.frame, config,
+                          [&](int64_t) { return FitOptions{.progress = options.progress}; });
+    }
+  } else {
+    models = load_panel_models(options.run_dir, config, series);
+  }
   PanelRun run;
   run.mode = config.panel.mode;
   run.warnings = panel_warnings(series);

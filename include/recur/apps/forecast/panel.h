@@ -47,8 +47,9 @@ struct SeriesPrediction {
 std::vector<SeriesPrediction> predict_panel(const std::string& run_dir,
                                             const std::string& data_path, double interval_level);
 
-// Walk-forward evaluation of every series with the run's trained network(s) (refitting is not
-// supported for many series yet: ValueError) and the baselines, refitted at the folds.
+// Walk-forward evaluation of every series and the baselines (refitted at the folds): the run's
+// trained network(s), or with options.config.fit a fresh network per series refitted at the folds
+// (per-series runs; refitting a global network is not supported yet: ValueError).
 PanelRun backtest_panel(const BacktestOptions& options);
 
 // Whether the run folder holds a many-series run (its config.json has a "panel").
