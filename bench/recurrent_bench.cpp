@@ -9,6 +9,8 @@
 //   build-rnn/bench/bench_recurrent --benchmark_filter=S1
 #include <benchmark/benchmark.h>
 
+#include <string>
+
 #include "recur/autograd/grad_mode.h"
 #include "recur/nn/recurrent_layer.h"
 #include "recur/nn/recurrent_stream.h"
@@ -40,9 +42,9 @@ recur::nn::RecurrentLayer make_layer(CellType cell, const Shape& s, recur::Gener
   return recur::nn::RecurrentLayer(cell, o, gen);
 }
 
-void set_label(benchmark::State& state, CellType cell) {
+void set_label(benchmark::State& state, CellType cell, const std::string& extra = "") {
   state.SetLabel(recur::nn::cell_type_name(cell) +
-                 (cell == CellType::RnnTanh ? std::string("(tanh)") : std::string()));
+                 (cell == CellType::RnnTanh ? std::string("(tanh)") : std::string()) + extra);
 }
 
 void forward(benchmark::State& state, const Shape& s) {
@@ -82,15 +84,20 @@ void BM_S1_VariationalTrainStep(benchmark::State& state) { train_step(state, kS1
 void BM_S2_VariationalTrainStep(benchmark::State& state) { train_step(state, kS2, 0.25f); }
 
 // S5: one streaming step (raw, allocation-free overload) at B=1, I=32, H=128; args: cell,
-// threads the stream splits the step between.
+// threads the stream splits the step between, weight precision (0 fp32, 1 fp16, 2 bf16).
 void BM_S5_StreamStep(benchmark::State& state) {
+  using recur::kernels::WeightPrecision;
+  constexpr WeightPrecision kPrecisions[] = {WeightPrecision::kFloat32, WeightPrecision::kFloat16,
+                                             WeightPrecision::kBFloat16};
   recur::Generator gen(1);
   const CellType cell = cell_of(state.range(0));
+  const WeightPrecision precision = kPrecisions[state.range(2)];
   auto layer = make_layer(cell, {1, 1, 32, 128, 1}, gen);
-  recur::nn::RecurrentStream stream(layer, 1, static_cast<int>(state.range(1)));
+  recur::nn::RecurrentStream stream(
+      layer, 1, {.threads = static_cast<int>(state.range(1)), .weights = precision});
   Tensor x = Tensor::uniform({1, 32}, -1, 1, gen);
   for (auto _ : state) benchmark::DoNotOptimize(stream.step(x.data()));
-  set_label(state, cell);
+  set_label(state, cell, std::string(" ") + recur::kernels::weight_precision_name(precision));
 }
 
 // The Tensor-in, Tensor-out step (one small output allocation per call).
@@ -110,7 +117,9 @@ BENCHMARK(BM_S1_VariationalTrainStep)->DenseRange(0, 1)->Unit(benchmark::kMicros
 BENCHMARK(BM_S2_Forward)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_S2_TrainStep)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_S2_VariationalTrainStep)->DenseRange(0, 1)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_S5_StreamStep)->ArgsProduct({{0, 1, 2}, {1, 2}})->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_S5_StreamStep)
+    ->ArgsProduct({{0, 1, 2}, {1, 2}, {0, 1, 2}})
+    ->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_S5_StreamStepTensor)->Arg(0)->Unit(benchmark::kNanosecond);
 
 }  // namespace

@@ -65,9 +65,11 @@ struct Panels {
 // How a register block reads a panel's weights as fp32 vectors, kRowsPerLoad rows of the panel
 // at a time. fp32 as stored; fp16 widened by F16C's vcvtph2ps (AVX2, AVX-512; integer code on
 // older targets). bf16 is stored as pairs of rows (PackedMatrix16: [k/2][column][k%2]), so that
-// one load holds two rows and widening is a shift (even row) and a mask (odd row): on Zen 4 a
-// conversion per 16 lanes takes 2 cycles, as long as L2 takes to deliver 16 fp32 weights, so
-// fp16 measured no faster than fp32 there, and bf16 pairs 1.6-1.8x faster (PERFORMANCE.md).
+// one load holds two rows and widening is a shift (even row) and a mask (odd row). On Zen 4
+// vcvtph2ps takes 2 cycles per 16 lanes, as long as L2 takes to deliver 16 fp32 weights, so fp16
+// measured no faster than fp32 there (1 x 128 x 512: 2.45 against 2.44 us); bf16 pairs took
+// 1.75 us, their shifts sharing a port with the FMAs (PERFORMANCE.md, "16-bit streaming
+// weights").
 template <class T>
 struct PanelLoad {
   static constexpr int64_t kRowsPerLoad = 1;
