@@ -210,7 +210,9 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
   cmd->footer(
       "Examples:\n  recur forecast train --data data/sp500_2000_2020_ohlcv.csv --out runs/sp500\n"
       "  recur forecast train --data data/airpassengers_1949_1960_monthly.csv --date-column "
-      "Month --target Passengers --out runs/air\n\n"
+      "Month --target Passengers --out runs/air\n"
+      "  recur forecast train --data data/synthetic_panel_30x2500_wide.csv --layout wide "
+      "--symbols all --target-kind log_return --out runs/panel\n\n"
       "The frequency (yearly ... half-hourly) is inferred from the dates unless --frequency "
       "gives it; the seasonal-naive period follows it unless --season gives one; gaps in the "
       "dates are reported, not filled (docs/FORECAST.md, \"Frequencies and gaps\").\n\n"

@@ -117,6 +117,7 @@ TEST_F(CliRobustness, ForecastTrain) {
       {"--model", {"transformer"}},
       {"--missing", {"maybe"}},
       {"--target-kind", {"percent"}},
+      {"--layout", {"sideways"}},
   };
   for (const auto& [flag, values] : flags) {
     for (const std::string& v : values) calls.push_back({train + " " + flag + " " + v, flag});
@@ -130,6 +131,11 @@ TEST_F(CliRobustness, ForecastTrain) {
   // Checked before training: nothing to score, a baseline that cannot fit.
   calls.push_back({train + kSmallModel + " --gap 100000", "--gap"});
   calls.push_back({train + kSmallModel + " --ma-window 5000", "moving average"});
+  // Many series: an unknown ticker, a flag that needs --symbols, two ways of naming series.
+  calls.push_back({train + kSmallModel + " --symbols ZZZ", "ZZZ"});
+  calls.push_back({train + " --per-series", "--per-series"});
+  calls.push_back({train + " --symbol MSFT --symbols all", "symbol"});
+  calls.push_back({train + " --symbols all --ensemble 2", "ensemble"});
   expect_rejected(calls);
 }
 

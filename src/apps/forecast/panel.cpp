@@ -47,6 +47,12 @@ std::vector<data::PriceTable> select_tables(std::vector<data::PriceTable> tables
                                             const std::vector<std::string>& wanted,
                                             const std::string& path) {
   if (wanted.size() == 1 && wanted.front() == "all") return tables;
+  if (tables.size() == 1 && tables.front().symbol.empty()) {
+    throw ValueError(path + ": no series " + io::quote_cell(wanted.front()) +
+                     ": the file holds a single series (no symbol column); --symbols names the "
+                     "tickers of a long file's symbol column or a wide file's columns "
+                     "(--layout wide)");
+  }
   std::vector<data::PriceTable> out;
   for (const std::string& name : wanted) {
     auto it = std::find_if(tables.begin(), tables.end(), [&](const data::PriceTable& t) {
