@@ -268,7 +268,7 @@ void step_matmul_acc16_impl(int64_t B, const float* v, int64_t ldv, const Packed
                             int64_t ldy) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   if (w.precision == WeightPrecision::kBFloat16 && B <= detail::kBf16DotMaxRows &&
-      detail::has_avx512_bf16()) {
+      detail::use_bf16_dot()) {
     detail::step_matmul_acc_bf16_dot(B, v, ldv, w, y, ldy);
     return;
   }

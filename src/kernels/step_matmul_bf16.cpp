@@ -13,12 +13,16 @@ namespace recur::kernels::detail {
 
 #if defined(__x86_64__)
 
-bool has_avx512_bf16() {
+namespace {
+bool bf16_dot_enabled = true;
+}  // namespace
+
+bool use_bf16_dot() {
   static const bool has = [] {
     unsigned a = 0, b = 0, c = 0, d = 0;
     return __get_cpuid_count(7, 1, &a, &b, &c, &d) != 0 && (a & bit_AVX512BF16) != 0;
   }();
-  return has;
+  return has && bf16_dot_enabled;
 }
 
 #define RECUR_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
@@ -98,10 +102,22 @@ void step_matmul_acc_bf16_dot(int64_t B, const float* v, int64_t ldv, const Pack
 
 #else
 
-bool has_avx512_bf16() { return false; }
+bool use_bf16_dot() { return false; }
 void step_matmul_acc_bf16_dot(int64_t, const float*, int64_t, const PackedRows16&, float*,
                               int64_t) {}
 
 #endif
 
 }  // namespace recur::kernels::detail
+
+namespace recur::kernels {
+
+void set_bf16_dot_product(bool enabled) {
+#if defined(__x86_64__)
+  detail::bf16_dot_enabled = enabled;
+#else
+  static_cast<void>(enabled);
+#endif
+}
+
+}  // namespace recur::kernels

@@ -12,8 +12,9 @@ namespace recur::kernels::detail {
 // Rows up to which the dot-product kernel is used: it reads the weight once per row.
 constexpr int64_t kBf16DotMaxRows = 1;
 
-// Whether the CPU has AVX512_BF16 (checked once).
-bool has_avx512_bf16();
+// Whether the CPU has AVX512_BF16 (checked once) and set_bf16_dot_product has not turned the
+// kernel off.
+bool use_bf16_dot();
 
 // step_matmul_acc for bf16 weights with vdpbf16ps. The instruction multiplies bf16 by bf16, so
 // each v is split into two bf16 parts, v = hi + lo + e with |e| <= 2^-17 |v|, and multiplied by

@@ -170,25 +170,32 @@ TEST_P(DispatchTest, StepMatmulMatchesANaiveProduct) {
 TEST_P(DispatchTest, StepMatmul16MatchesANaiveProductOfTheRoundedWeights) {
   const int64_t K = 301, N = 100;
   const auto w = random_values(K * N, 1.0f, 13);
-  for (int64_t B : {1, 13}) {
-    const auto v = random_values(B * K, 1.0f, 12);
-    for (WeightPrecision p : {WeightPrecision::kFloat16, WeightPrecision::kBFloat16}) {
-      auto y = random_values(B * N, 1.0f, 14);
-      const auto y0 = y;
-      const PackedMatrix16 packed = PackedMatrix16::from_rows(K, N, w.data(), p);
-      step_matmul_acc(B, v.data(), K, packed.all(), y.data(), N);
-      for (int64_t b = 0; b < B; ++b) {
-        for (int64_t j = 0; j < N; ++j) {
-          double expected = y0[b * N + j];
-          for (int64_t k = 0; k < K; ++k) {
-            expected += double{v[b * K + k]} * round_weight(w[k * N + j], p);
+  // With the dot product off, one row takes the widening kernel, as on AVX-512 CPUs without
+  // AVX512_BF16.
+  for (bool dot : {true, false}) {
+    set_bf16_dot_product(dot);
+    for (int64_t B : {1, 13}) {
+      const auto v = random_values(B * K, 1.0f, 12);
+      for (WeightPrecision p : {WeightPrecision::kFloat16, WeightPrecision::kBFloat16}) {
+        auto y = random_values(B * N, 1.0f, 14);
+        const auto y0 = y;
+        const PackedMatrix16 packed = PackedMatrix16::from_rows(K, N, w.data(), p);
+        step_matmul_acc(B, v.data(), K, packed.all(), y.data(), N);
+        for (int64_t b = 0; b < B; ++b) {
+          for (int64_t j = 0; j < N; ++j) {
+            double expected = y0[b * N + j];
+            for (int64_t k = 0; k < K; ++k) {
+              expected += double{v[b * K + k]} * round_weight(w[k * N + j], p);
+            }
+            ASSERT_NEAR(y[b * N + j], expected, 1e-5 * (K + 1))
+                << weight_precision_name(p) << " B=" << B << " dot " << dot << " at " << b << ","
+                << j;
           }
-          ASSERT_NEAR(y[b * N + j], expected, 1e-5 * (K + 1))
-              << weight_precision_name(p) << " B=" << B << " at " << b << "," << j;
         }
       }
     }
   }
+  set_bf16_dot_product(true);
 }
 
 std::string target_name(const testing::TestParamInfo<int64_t>& info) {

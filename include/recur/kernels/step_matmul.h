@@ -111,7 +111,14 @@ class PackedMatrix16 {
 };
 
 // y [B, N] += v [B, K] * w [K, N] with w widened to fp32 on the fly; v, y and the sums in fp32.
+// bf16 at one row on a CPU with AVX512_BF16 uses vdpbf16ps instead, v split into two bf16 parts
+// (relative error 2^-17).
 void step_matmul_acc(int64_t B, const float* v, int64_t ldv, const PackedRows16& w, float* y,
                      int64_t ldy);
+
+// Whether bf16 at one row may use vdpbf16ps where the CPU has it (the default). Off, it takes
+// the widening kernel of CPUs without AVX512_BF16: for tests and comparisons. Not thread-safe
+// against running products.
+void set_bf16_dot_product(bool enabled);
 
 }  // namespace recur::kernels
