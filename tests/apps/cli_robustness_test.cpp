@@ -135,7 +135,6 @@ TEST_F(CliRobustness, ForecastTrain) {
   calls.push_back({train + kSmallModel + " --symbols ZZZ", "ZZZ"});
   calls.push_back({train + " --per-series", "--per-series"});
   calls.push_back({train + " --symbol MSFT --symbols all", "symbol"});
-  calls.push_back({train + " --symbols all --ensemble 2", "ensemble"});
   expect_rejected(calls);
 }
 

@@ -251,6 +251,32 @@ TEST(PerSeriesForecast, EachSeriesGetsTheNetworkASingleRunWouldTrain) {
   EXPECT_GT(alone_bt.results.model.folds.size(), 1u);
 }
 
+TEST(PanelForecast, EnsemblesGlobalAndPerSeries) {
+  TempDir dir;
+  const std::string data = write(dir / "panel.csv", cyclic_panel_csv(2, 140, 4));
+  ForecastConfig config = panel_config();
+  config.training.epochs = 2;
+  const PanelRun one = train(data, dir / "one", config);
+  config.training.ensemble = 2;
+  const PanelRun two = train(data, dir / "two", config);
+  // Member 0 of the global ensemble is the single global network, bit for bit.
+  EXPECT_EQ(file_bytes(dir / "one/model.safetensors"), file_bytes(dir / "two/model.safetensors"));
+  EXPECT_TRUE(fs::exists(dir / "two/members/member_1.safetensors"));
+  EXPECT_TRUE(fs::exists(dir / "two/members/training_1.csv"));
+  EXPECT_EQ(two.model, "lstm ensemble (2)");
+  EXPECT_NE(two.series[0].test.model.aggregate.mae, one.series[0].test.model.aggregate.mae);
+  const PanelRun read_back = evaluate_panel(dir / "two", data, {}, 0.9);
+  EXPECT_EQ(read_back.series[1].test.model.aggregate.mae, two.series[1].test.model.aggregate.mae);
+
+  config.panel.mode = PanelMode::kPerSeries;
+  const PanelRun per_series = train(data, dir / "per_series", config);
+  EXPECT_TRUE(fs::exists(dir / "per_series/series/2_member_1.safetensors"));
+  EXPECT_TRUE(fs::exists(dir / "per_series/series/training_2_member_1.csv"));
+  const PanelRun per_series_back = evaluate_panel(dir / "per_series", data, {}, 0.9);
+  EXPECT_EQ(per_series_back.series[0].test.model.aggregate.mae,
+            per_series.series[0].test.model.aggregate.mae);
+}
+
 TEST(PanelForecast, WideFilesAndChosenSymbols) {
   TempDir dir;
   // Two tickers listed at different times, one column each; a third left out.
@@ -289,9 +315,6 @@ TEST(PanelForecast, RefusesWhatItDoesNotSupportBeforeWritingAnything) {
   TempDir dir;
   const std::string data = write(dir / "panel.csv", cyclic_panel_csv(2, 120, 1));
   ForecastConfig config = panel_config();
-  config.training.ensemble = 3;
-  EXPECT_THROW(train(data, dir / "run", config), ValueError);
-  config.training.ensemble = 1;
   config.symbol = "S0";
   EXPECT_THROW(train(data, dir / "run", config), ValueError);  // --symbol and --symbols
   config.symbol.clear();

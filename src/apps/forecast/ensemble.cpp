@@ -47,6 +47,10 @@ std::string member_weights_file(int64_t k) {
   return k == 0 ? "model.safetensors" : "members/member_" + std::to_string(k) + ".safetensors";
 }
 
+std::string member_log_file(int64_t k) {
+  return k == 0 ? "training.csv" : "members/training_" + std::to_string(k) + ".csv";
+}
+
 EnsembleForecaster::EnsembleForecaster(const data::FeatureFrame& frame,
                                        const ForecastConfig& config,
                                        const std::function<FitOptions(int64_t)>& options) {

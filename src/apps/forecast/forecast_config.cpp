@@ -207,9 +207,6 @@ void ForecastConfig::validate() const {
   }
   if (panel.active()) {
     if (!symbol.empty()) fail("data.symbol and panel.symbols both name series: give one");
-    if (training.ensemble > 1) {
-      fail("training.ensemble above 1 with many series (panel) is not supported yet");
-    }
     for (const std::string& s : panel.symbols) {
       if (s.empty()) fail("panel.symbols holds an empty name");
     }

@@ -27,14 +27,16 @@ struct PanelSeries {
   data::Splits splits;
 };
 
-// Series k's files in a per-series run folder (k from 0; numbered from 1, so that a ticker's
-// spelling never has to be a file name).
-std::string series_weights_file(size_t k) {
-  return "series/" + std::to_string(k + 1) + ".safetensors";
+// Series s's files in a per-series run folder (s from 0; numbered from 1, so that a ticker's
+// spelling never has to be a file name); member k > 0 of an ensemble adds "_member_<k>".
+std::string series_file(const std::string& stem, size_t s, int64_t k, const std::string& ext) {
+  return "series/" + stem + std::to_string(s + 1) +
+         (k > 0 ? "_member_" + std::to_string(k) : std::string()) + ext;
 }
-std::string series_log_file(size_t k) {
-  return "series/training_" + std::to_string(k + 1) + ".csv";
+std::string series_weights_file(size_t s, int64_t k) {
+  return series_file("", s, k, ".safetensors");
 }
+std::string series_log_file(size_t s, int64_t k) { return series_file("training_", s, k, ".csv"); }
 
 std::string symbols_text(const std::vector<data::PriceTable>& tables) {
   std::string out;
@@ -116,13 +118,17 @@ std::vector<Baselines> fit_panel_baselines(const BaselineOptions& options,
   return out;
 }
 
-// One series' forecaster over a shared, trained network.
+// One series' forecaster over the shared, trained network(s) of a global model (one per member).
 EnsembleForecaster view_of(const PanelSeries& s, const ForecastConfig& config,
                            const data::FrameScalers& scalers,
-                           const std::shared_ptr<ForecastNet>& net) {
-  std::vector<NeuralForecaster> one;
-  one.emplace_back(s.data.frame, with_scalers(config, scalers), net);
-  return EnsembleForecaster(std::move(one));
+                           const std::vector<std::shared_ptr<ForecastNet>>& nets) {
+  std::vector<NeuralForecaster> members;
+  for (size_t k = 0; k < nets.size(); ++k) {
+    members.emplace_back(s.data.frame,
+                         with_scalers(member_config(config, static_cast<int64_t>(k)), scalers),
+                         nets[k]);
+  }
+  return EnsembleForecaster(std::move(members));
 }
 
 // Scores every series' model and baselines on its validation and test splits.
@@ -147,30 +153,36 @@ void score_panel(PanelRun& run, std::vector<PanelSeries>& series,
 std::vector<EnsembleForecaster> load_panel_models(const std::string& run_dir,
                                                   const ForecastConfig& config,
                                                   const std::vector<PanelSeries>& series) {
+  const int64_t members = config.training.ensemble;
+  const auto inputs = static_cast<int64_t>(series.front().data.frame.num_inputs());
   std::vector<EnsembleForecaster> models;
-  std::shared_ptr<ForecastNet> global;
   if (config.panel.mode == PanelMode::kGlobal) {
-    const std::string path = in_dir(run_dir, "model.safetensors");
-    Generator generator(config.training.seed);
-    global = std::make_shared<ForecastNet>(
-        config, static_cast<int64_t>(series.front().data.frame.num_inputs()), generator);
-    nn::load(*global, path);
-    nn::check_finite_parameters(*global, path);
-    global->eval();
-  }
-  for (size_t k = 0; k < series.size(); ++k) {
-    const data::FrameScalers& scalers = config.panel.series[k].scalers;
-    if (global) {
-      models.push_back(view_of(series[k], config, scalers, global));
-      continue;
+    std::vector<std::shared_ptr<ForecastNet>> nets;
+    for (int64_t k = 0; k < members; ++k) {
+      const ForecastConfig member = member_config(config, k);
+      const std::string path = in_dir(run_dir, member_weights_file(k));
+      Generator generator(member.training.seed);
+      nets.push_back(std::make_shared<ForecastNet>(member, inputs, generator));
+      nn::load(*nets.back(), path);
+      nn::check_finite_parameters(*nets.back(), path);
+      nets.back()->eval();
     }
-    const std::string path = in_dir(run_dir, series_weights_file(k));
-    NeuralForecaster model(series[k].data.frame, with_scalers(config, scalers));
-    model.load_weights(path);
-    nn::check_finite_parameters(*model.net(), path);
-    std::vector<NeuralForecaster> one;
-    one.push_back(std::move(model));
-    models.emplace_back(std::move(one));
+    for (size_t s = 0; s < series.size(); ++s) {
+      models.push_back(view_of(series[s], config, config.panel.series[s].scalers, nets));
+    }
+    return models;
+  }
+  for (size_t s = 0; s < series.size(); ++s) {
+    std::vector<NeuralForecaster> one_series;
+    for (int64_t k = 0; k < members; ++k) {
+      const std::string path = in_dir(run_dir, series_weights_file(s, k));
+      NeuralForecaster model(series[s].data.frame, with_scalers(member_config(config, k),
+                                                                config.panel.series[s].scalers));
+      model.load_weights(path);
+      nn::check_finite_parameters(*model.net(), path);
+      one_series.push_back(std::move(model));
+    }
+    models.emplace_back(std::move(one_series));
   }
   return models;
 }
@@ -223,14 +235,24 @@ std::vector<PlotLink> write_panel_plots(const std::string& dir, const PanelRun& 
 }
 
 std::string mode_note(const PanelRun& run, const ForecastConfig& c) {
+  const int64_t k = c.training.ensemble;
+  const std::string members =
+      k > 1 ? std::string(run.mode == PanelMode::kGlobal ? " The global model"
+                                                         : " Each series' model") +
+                  " is an ensemble of " + std::to_string(k) + " networks (seeds " +
+                  std::to_string(c.training.seed) + " to " +
+                  std::to_string(c.training.seed + static_cast<uint64_t>(k) - 1) +
+                  ") whose forecasts are averaged."
+            : "";
   if (run.mode == PanelMode::kPerSeries) {
     return "One network per series (`--per-series`), each trained on its own series exactly as a "
-           "single-series run would be.";
+           "single-series run would be." +
+           members;
   }
   return "One global network trained on the windows of all " + std::to_string(run.series.size()) +
          " series (each window from one series only), each series scaled by scalers fitted on "
-         "its own training rows; seed " +
-         std::to_string(c.training.seed) + ".";
+         "its own training rows." +
+         members;
 }
 
 void write_panel_report(const std::string& dir, const PanelRun& run, const ForecastConfig& c,
@@ -254,8 +276,67 @@ void write_panel_report(const std::string& dir, const PanelRun& run, const Forec
       {"series", std::to_string(run.series.size()) + " (" + panel_mode_name(run.mode) + ")"},
       {"target",
        c.features.target_column + " (" + data::target_kind_name(c.features.target) + ")"}};
-  for (auto& row : model_rows(c, 1)) report.config.push_back(std::move(row));
+  for (auto& row : model_rows(c, c.training.ensemble)) report.config.push_back(std::move(row));
   write_report(in_dir(dir, "report.md"), report);
+}
+
+// The networks a many-series run trained, one forecaster per series, and what was written.
+struct PanelTraining {
+  std::vector<EnsembleForecaster> models;
+  std::vector<std::string> files;
+  train::History history;  // the global network's (member 0); empty per series
+};
+
+// Member k of the global model trains on every series, seeded seed + k; member 0 shows the
+// progress and writes training.csv (the members train one after another, each on all threads).
+PanelTraining train_global(const std::vector<PanelSeries>& series, const ForecastConfig& config,
+                           const io::StagedRunFolder& staged, train::ProgressStyle progress) {
+  std::vector<data::FeatureFrame> frames;
+  std::vector<data::Splits> splits;
+  for (const PanelSeries& s : series) {
+    frames.push_back(s.data.frame);
+    splits.push_back(s.splits);
+  }
+  PanelTraining out;
+  std::vector<std::shared_ptr<ForecastNet>> nets;
+  std::vector<data::FrameScalers> scalers;
+  for (int64_t k = 0; k < config.training.ensemble; ++k) {
+    const std::string log = k == 0 ? "training.csv" : member_log_file(k);
+    GlobalFit fit = fit_global(frames, splits, member_config(config, k),
+                               {.metrics_csv = staged.file(log),
+                                .progress = k == 0 ? progress : train::ProgressStyle::Quiet});
+    nn::save(*fit.net, staged.file(member_weights_file(k)));
+    out.files.insert(out.files.end(), {member_weights_file(k), log});
+    nets.push_back(fit.net);
+    if (k == 0) {
+      scalers = std::move(fit.scalers);  // the same for every member: the same training rows
+      out.history = std::move(fit.history);
+    }
+  }
+  for (size_t s = 0; s < series.size(); ++s) {
+    out.models.push_back(view_of(series[s], config, scalers[s], nets));
+  }
+  return out;
+}
+
+// Each series' network(s), trained as a single-series run with --symbol would train them.
+PanelTraining train_per_series(const std::vector<PanelSeries>& series, const ForecastConfig& config,
+                               const io::StagedRunFolder& staged, train::ProgressStyle progress) {
+  PanelTraining out;
+  for (size_t s = 0; s < series.size(); ++s) {
+    EnsembleForecaster model(series[s].data.frame, config, [&](int64_t k) {
+      return FitOptions{.metrics_csv = staged.file(series_log_file(s, k)),
+                        .progress = k == 0 ? progress : train::ProgressStyle::Quiet};
+    });
+    model.fit_rows(series[s].splits.train, series[s].splits.val);
+    for (int64_t k = 0; k < static_cast<int64_t>(model.size()); ++k) {
+      nn::save(*model.members()[static_cast<size_t>(k)].net(),
+               staged.file(series_weights_file(s, k)));
+      out.files.insert(out.files.end(), {series_weights_file(s, k), series_log_file(s, k)});
+    }
+    out.models.push_back(std::move(model));
+  }
+  return out;
 }
 
 }  // namespace
@@ -283,46 +364,23 @@ PanelRun train_panel(const RunOptions& options) {
   std::vector<Baselines> baselines = fit_panel_baselines(options.baselines, series, run.series);
 
   io::StagedRunFolder staged(options.out_dir, {});
-  std::vector<std::string> files = {"config.json"};
-  std::vector<EnsembleForecaster> models;
+  const int64_t members = config.training.ensemble;
+  if (members > 1) fs::create_directories(staged.staging() / "members");
+  if (run.mode == PanelMode::kPerSeries) fs::create_directories(staged.staging() / "series");
+  PanelTraining trained = run.mode == PanelMode::kGlobal
+                              ? train_global(series, config, staged, options.progress)
+                              : train_per_series(series, config, staged, options.progress);
+  std::vector<EnsembleForecaster>& models = trained.models;
+  std::vector<std::string>& files = trained.files;
+  const train::History& history = trained.history;
+  run.epochs_run = static_cast<int64_t>(history.epochs.size());
+  run.best_epoch = history.best_epoch;
   config.panel.series.clear();
-  train::History history;
-  if (run.mode == PanelMode::kGlobal) {
-    std::vector<data::FeatureFrame> frames;
-    std::vector<data::Splits> splits;
-    for (const PanelSeries& s : series) {
-      frames.push_back(s.data.frame);
-      splits.push_back(s.splits);
-    }
-    GlobalFit fit =
-        fit_global(frames, splits, config,
-                   {.metrics_csv = staged.file("training.csv"), .progress = options.progress});
-    nn::save(*fit.net, staged.file("model.safetensors"));
-    files.insert(files.end(), {"model.safetensors", "training.csv"});
-    for (size_t k = 0; k < series.size(); ++k) {
-      config.panel.series.push_back({series[k].symbol, fit.scalers[k]});
-      models.push_back(view_of(series[k], config, fit.scalers[k], fit.net));
-    }
-    history = std::move(fit.history);
-    run.epochs_run = static_cast<int64_t>(history.epochs.size());
-    run.best_epoch = history.best_epoch;
-  } else {
-    fs::create_directories(staged.staging() / "series");
-    for (size_t k = 0; k < series.size(); ++k) {
-      const PanelSeries& s = series[k];
-      NeuralForecaster model(
-          s.data.frame, config,
-          {.metrics_csv = staged.file(series_log_file(k)), .progress = options.progress});
-      model.fit_rows(s.splits.train, s.splits.val);
-      nn::save(*model.net(), staged.file(series_weights_file(k)));
-      files.insert(files.end(), {series_weights_file(k), series_log_file(k)});
-      config.panel.series.push_back({s.symbol, model.config().scalers});
-      std::vector<NeuralForecaster> one;
-      one.push_back(std::move(model));
-      models.emplace_back(std::move(one));
-    }
+  for (size_t k = 0; k < series.size(); ++k) {
+    config.panel.series.push_back({series[k].symbol, models[k].front().config().scalers});
   }
   save_config(staged.file("config.json"), config);
+  files.push_back("config.json");
 
   const int horizon = static_cast<int>(config.horizon);
   score_panel(run, series, models, baselines, horizon, options.interval_level);

@@ -29,9 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// Member k's training log; member 0's is training.csv, as a single model's.
-std::string member_log_file(int64_t k) { return "members/training_" + std::to_string(k) + ".csv"; }
-
 json metrics_to_json(const Metrics& m) {
   auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   json j = {{"count", m.count},

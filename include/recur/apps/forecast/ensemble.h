@@ -34,6 +34,8 @@ ForecastConfig member_config(const ForecastConfig& config, int64_t k);
 // The weights of member k within a run folder: model.safetensors for member 0 (so that a
 // one-member run is the single-model run), members/member_<k>.safetensors for the others.
 std::string member_weights_file(int64_t k);
+// Member k's training log: training.csv for member 0, members/training_<k>.csv for the others.
+std::string member_log_file(int64_t k);
 
 class EnsembleForecaster : public Forecaster {
  public:

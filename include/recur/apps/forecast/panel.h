@@ -11,7 +11,9 @@
 // adds what holds across the series (panel_summary.h). The run folder:
 //   config.json (with "panel": the series and their scalers)  metrics.json  predictions.csv
 //   report.md  mase.png  and  model.safetensors + training.csv + loss.png (global)  or
-//   series/<k>.safetensors + series/training_<k>.csv, k = 1..N in config order (per series)
+//   series/<k>.safetensors + series/training_<k>.csv, k = 1..N in config order (per series);
+//   with --ensemble K > 1 also members/member_<j>.* (global) or series/<k>_member_<j>.* for the
+//   members j = 1..K-1 (member 0 is the single network of the same seed)
 #pragma once
 
 #include <string>
