@@ -99,7 +99,8 @@ struct CharModel {
       : corpus(data::read_text_corpus(a.data + "/moby_dick.txt")),
         vocab(char_vocabulary(corpus)),
         loader(vocab.encode(corpus.text).ids, {.streams = kStreams, .chunk_length = kChunk}),
-        net({.vocab_size = vocab.size()}, gen) {}  // E 64, LSTM 256 x 2
+        net({.vocab_size = vocab.size(), .embedding_dim = 64, .hidden_size = 256, .num_layers = 2},
+            gen) {}  // E 64, LSTM 256 x 2, as bench/token_jobs builds it in PyTorch
 
   data::TextCorpus corpus;
   data::Vocabulary vocab;
@@ -179,7 +180,8 @@ nlohmann::json run_classifier(const Args& a) {
   const train::SequenceLoader loader(std::move(ids), std::move(labels), {});
   Generator gen(0);
   classify::ClassifierNet net(
-      {.vocab_size = vocab.size(), .num_classes = static_cast<int64_t>(classes.size())},
+      classify::ClassifierShape{{.vocab_size = vocab.size()},
+                                /*num_classes=*/static_cast<int64_t>(classes.size())},
       gen);  // E 32, LSTM 64
   const std::vector<Tensor> params = net.parameters();
   optim::Adam adam(params, {.lr = kLr});

@@ -112,12 +112,11 @@ int run(const Options& opt) {
   // SentimentClassifier(vocab_size, embedding_dim, hidden_dim, num_classes): embedding -> lstm
   // -> fc(h_n). The tutorial pads and feeds the whole batch; ClassifierNet packs it by length
   // first (the tutorial's own advice, pack_padded_sequence), so padding never reaches h_n.
-  classify::ClassifierNet model({.cell = "lstm",
-                                 .vocab_size = vocab.size(),
-                                 .embedding_dim = 32,
-                                 .hidden_size = 64,
-                                 .num_classes = static_cast<int64_t>(names.classes.size())},
-                                gen);
+  classify::ClassifierNet model(
+      classify::ClassifierShape{
+          {.cell = "lstm", .vocab_size = vocab.size(), .embedding_dim = 32, .hidden_size = 64},
+          /*num_classes=*/static_cast<int64_t>(names.classes.size())},
+      gen);
   optim::Adam optimizer(model.parameters(), {.lr = opt.lr});
 
   std::vector<double> epoch_losses;  // mean loss over each epoch's names, for the check

@@ -38,13 +38,13 @@ inline ToyTagging toy_tagging(int64_t count, uint64_t seed) {
 // A small bidirectional LSTM tagger (packed sequences, a Linear per step).
 inline tag::TaggerNet toy_tagger(uint64_t seed) {
   Generator gen(seed);
-  return tag::TaggerNet({.cell = "lstm",
-                         .vocab_size = ToyTagging::kVocab,
-                         .embedding_dim = 6,
-                         .hidden_size = 8,
-                         .num_layers = 1,
-                         .bidirectional = true,
-                         .num_tags = ToyTagging::kTags},
+  return tag::TaggerNet(tag::TaggerShape{{.cell = "lstm",
+                                          .vocab_size = ToyTagging::kVocab,
+                                          .embedding_dim = 6,
+                                          .hidden_size = 8,
+                                          .num_layers = 1,
+                                          .bidirectional = true},
+                                         /*num_tags=*/ToyTagging::kTags},
                         gen);
 }
 

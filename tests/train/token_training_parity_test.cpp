@@ -90,13 +90,13 @@ TEST(TokenTrainingParity, TenStepsOfPackedBiLstmTaggerMatchPyTorch) {
   const std::vector<Batch> batches = load_batches(number("batches"));
 
   Generator gen(0);  // any seed: the weights are replaced by PyTorch's
-  TaggerNet net({.cell = "lstm",
-                 .vocab_size = number("vocab_size"),
-                 .embedding_dim = number("embedding_dim"),
-                 .hidden_size = number("hidden_size"),
-                 .num_layers = number("num_layers"),
-                 .bidirectional = true,
-                 .num_tags = number("num_tags")},
+  TaggerNet net(TaggerShape{{.cell = "lstm",
+                             .vocab_size = number("vocab_size"),
+                             .embedding_dim = number("embedding_dim"),
+                             .hidden_size = number("hidden_size"),
+                             .num_layers = number("num_layers"),
+                             .bidirectional = true},
+                            /*num_tags=*/number("num_tags")},
                 gen);
   net.load_state_dict(initial.tensors);  // strict: every PyTorch name must match
   const double lr = std::stod(meta.at("lr"));
