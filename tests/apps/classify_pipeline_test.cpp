@@ -20,17 +20,7 @@ namespace fs = std::filesystem;
 
 const std::string kNames = std::string(RECUR_SOURCE_DIR) + "/data/first_names_gender.csv";
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("recur_classify_" +
-                   std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 ClassifyConfig names_config() {
   ClassifyConfig c;

@@ -23,18 +23,7 @@ using recur::testing::file_bytes;
 
 const std::string kMsft = std::string(RECUR_SOURCE_DIR) + "/data/msft_2000_2001_ohlcv.csv";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("recur_ensemble_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 ForecastConfig small_config(int64_t members, uint64_t seed = 7) {
   ForecastConfig c;

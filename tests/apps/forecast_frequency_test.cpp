@@ -24,18 +24,7 @@ std::string shipped(const std::string& name) {
   return std::string(RECUR_SOURCE_DIR) + "/data/" + name;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("recur_forecast_freq_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 // A tiny network on `column` of a shipped series: the defaults' target (difference), a few
 // epochs, so that each run takes well under a second.

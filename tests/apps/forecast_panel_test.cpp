@@ -22,18 +22,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using recur::testing::file_bytes;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("recur_panel_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 // A frame whose every value names its series and row: series k, row r holds 1000 (k + 1) + r.
 data::FeatureFrame labelled_frame(size_t k, size_t rows) {

@@ -15,6 +15,7 @@
 #include "png_check.h"
 #include "recur/data/vocabulary.h"
 #include "recur/tensor/error.h"
+#include "test_support.h"
 
 namespace recur::seq2seq {
 namespace {
@@ -23,20 +24,7 @@ namespace fs = std::filesystem;
 using recur::testing::Contains;
 using recur::testing::error_message;
 
-struct TempDir {
-  fs::path path;
-  // `name` defaults to the running test's (there is none in SetUpTestSuite).
-  explicit TempDir(
-      const std::string& name = ::testing::UnitTest::GetInstance()->current_test_info()->name())
-      // The process id: other builds of this test may run at the same time.
-      : path(fs::temp_directory_path() /
-             ("recur_seq2seq_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 // "source<TAB>target" lines: strings of 3 to 6 letters from a-f and the same string reversed.
 std::string reversal_corpus(int pairs, uint64_t seed) {
@@ -190,7 +178,7 @@ TEST_F(Seq2SeqPipeline, EvaluateScoresEveryPairOfAFile) {
 
 TEST_F(Seq2SeqPipeline, AVocabularyThatDoesNotMatchTheModelNamesTheFile) {
   TempDir dir;
-  fs::copy(run(), dir.path / "run", fs::copy_options::recursive);
+  fs::copy(run(), dir.path() / "run", fs::copy_options::recursive);
   // A vocabulary of 8 letters where the model was trained on 6.
   data::Vocabulary::build({"abcdefgh"}, {.level = data::TokenLevel::kChar})
       .save(dir / "run/target_vocabulary.json");

@@ -18,17 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path =
-      fs::temp_directory_path() /
-      ("recur_tag_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 // Sentences "D N V D N" (e.g. "the cat sees a dog") in which any noun or verb slot may be the
 // ambiguous word "fly": its tag (N or V) is given by the slot, i.e. by its left neighbour. The

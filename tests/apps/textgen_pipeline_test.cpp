@@ -17,17 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("recur_textgen_" +
-                   std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 // Lines of random words from a small lexicon, e.g. "the whale sees a ship.\n".
 std::string word_text(int lines, uint64_t seed) {

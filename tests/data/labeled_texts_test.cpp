@@ -4,9 +4,9 @@
 
 #include <fstream>
 
-#include "../io/temp_dir.h"
 #include "expect_error.h"
 #include "recur/tensor/error.h"
+#include "test_support.h"
 
 namespace recur::data {
 namespace {

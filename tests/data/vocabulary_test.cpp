@@ -7,7 +7,6 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "../io/temp_dir.h"
 #include "expect_error.h"
 #include "recur/tensor/error.h"
 #include "test_support.h"

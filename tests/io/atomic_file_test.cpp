@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "recur/tensor/error.h"
-#include "temp_dir.h"
+#include "test_support.h"
 
 namespace recur::io {
 namespace {

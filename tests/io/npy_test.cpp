@@ -7,7 +7,6 @@
 #include <fstream>
 #include <iterator>
 
-#include "temp_dir.h"
 #include "test_support.h"
 
 namespace recur::io {

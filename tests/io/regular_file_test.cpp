@@ -15,7 +15,7 @@
 #include "recur/io/npy.h"
 #include "recur/io/safetensors.h"
 #include "recur/tensor/error.h"
-#include "temp_dir.h"
+#include "test_support.h"
 
 namespace recur::io {
 namespace {

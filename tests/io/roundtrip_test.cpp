@@ -13,7 +13,6 @@
 
 #include "recur/io/npy.h"
 #include "recur/io/safetensors.h"
-#include "temp_dir.h"
 #include "test_support.h"
 
 namespace recur::io {

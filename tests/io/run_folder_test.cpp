@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "recur/tensor/error.h"
-#include "temp_dir.h"
 #include "test_support.h"
 
 namespace recur::io {

@@ -13,6 +13,7 @@
 #include "recur/ops/loss.h"
 #include "recur/optim/adam.h"
 #include "recur/optim/sgd.h"
+#include "test_support.h"
 
 namespace recur::train {
 namespace {
@@ -45,18 +46,7 @@ class Net : public nn::Module {
   std::shared_ptr<nn::Dropout> drop;
 };
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("recur_trainer_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using recur::testing::TempDir;
 
 struct RunResult {
   History history;
