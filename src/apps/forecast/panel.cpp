@@ -221,15 +221,9 @@ std::vector<PlotLink> write_panel_plots(const std::string& dir, const PanelRun& 
   }
   plot_series_mase(in_dir(dir, "mase.png"), plot);
   std::vector<PlotLink> plots = {{"MASE of each series, model and naive (test split)", "mase.png"}};
-  if (!history.epochs.empty()) {
-    LossPlot lp;
-    lp.title = "Training loss of the global network (all series)";
-    for (const train::EpochRecord& r : history.epochs) {
-      lp.train.push_back(r.train_loss);
-      lp.validation.push_back(r.val_loss);
-    }
-    plot_loss_curves(in_dir(dir, "loss.png"), lp);
-    plots.push_back({"Training and validation loss", "loss.png"});
+  if (std::optional<PlotLink> loss =
+          write_loss_plot(dir, history, "Training loss of the global network (all series)")) {
+    plots.push_back(*loss);
   }
   return plots;
 }

@@ -80,14 +80,8 @@ std::vector<PlotLink> write_plots(const std::string& dir, const data::FeatureFra
   plot_forecast(in_dir(dir, "forecast.png"), fp);
   plots.push_back({"Forecast vs actual (test period)", "forecast.png"});
 
-  if (!history.epochs.empty()) {
-    LossPlot lp;
-    for (const train::EpochRecord& r : history.epochs) {
-      lp.train.push_back(r.train_loss);
-      lp.validation.push_back(r.val_loss);
-    }
-    plot_loss_curves(in_dir(dir, "loss.png"), lp);
-    plots.push_back({"Training and validation loss", "loss.png"});
+  if (std::optional<PlotLink> loss = write_loss_plot(dir, history, LossPlot{}.title)) {
+    plots.push_back(*loss);
   }
 
   ErrorPlot ep;

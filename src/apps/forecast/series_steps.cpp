@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "recur/apps/forecast/plot.h"
 #include "recur/data/outliers.h"
 #include "recur/io/csv.h"
 #include "recur/train/run_identity.h"
@@ -392,6 +393,19 @@ std::vector<std::pair<std::string, std::string>> model_rows(const ForecastConfig
                (members > 1 ? " (members: seeds " + std::to_string(c.training.seed) + " to " +
                                   std::to_string(c.training.seed + members - 1) + ")"
                             : std::string())}};
+}
+
+std::optional<PlotLink> write_loss_plot(const std::string& dir, const train::History& history,
+                                        const std::string& title) {
+  if (history.epochs.empty()) return std::nullopt;
+  LossPlot plot;
+  plot.title = title;
+  for (const train::EpochRecord& r : history.epochs) {
+    plot.train.push_back(r.train_loss);
+    plot.validation.push_back(r.val_loss);
+  }
+  plot_loss_curves(in_dir(dir, "loss.png"), plot);
+  return PlotLink{"Training and validation loss", "loss.png"};
 }
 
 std::string prediction_header(const MethodResults& test) {

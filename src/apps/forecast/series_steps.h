@@ -6,6 +6,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "recur/apps/forecast/pipeline.h"
 #include "recur/data/price_table.h"
 #include "recur/data/splits.h"
+#include "recur/train/trainer.h"
 
 namespace recur::forecast {
 
@@ -82,6 +84,11 @@ std::vector<data::Timestamp> times_of(const data::FeatureFrame& frame,
 std::string target_note(const ForecastConfig& c);
 // The series' frequency and every gap, for the report (the warning only names the first).
 std::string series_note(const SeriesInfo& s);
+
+// loss.png in `dir`: the training and validation loss per epoch; nullopt (nothing written) when
+// no epoch ran.
+std::optional<PlotLink> write_loss_plot(const std::string& dir, const train::History& history,
+                                        const std::string& title);
 
 // The report's configuration rows about the model: window, horizon, network, training.
 std::vector<std::pair<std::string, std::string>> model_rows(const ForecastConfig& c,
