@@ -448,8 +448,17 @@ PanelRun backtest_panel(const BacktestOptions& options) {
     run.series.push_back(std::move(r));
   }
   run.model = models.front().name();
+  // "backtest (12 folds)", or "backtest (11-18 folds per series)" for series of other lengths.
+  size_t fewest = SIZE_MAX, most = 0;
+  for (const SeriesResult& r : run.series) {
+    fewest = std::min(fewest, r.test.model.folds.size());
+    most = std::max(most, r.test.model.folds.size());
+  }
   const std::string split =
-      "backtest (" + std::to_string(run.series.front().test.model.folds.size()) + " folds)";
+      "backtest (" +
+      (fewest == most ? std::to_string(most) + " folds"
+                      : std::to_string(fewest) + "-" + std::to_string(most) + " folds per series") +
+      ")";
   run.summaries = {summarize_panel(run.series, &SeriesResult::test, split)};
   run.verdict = panel_verdict(run.summaries.back());
   return run;
