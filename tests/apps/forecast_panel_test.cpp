@@ -300,6 +300,31 @@ TEST(PanelForecast, WideFilesAndChosenSymbols) {
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
 
+TEST(PanelForecast, AFileOfOneSeriesIsAPanelOfOne) {
+  TempDir dir;
+  const std::string msft = std::string(RECUR_SOURCE_DIR) + "/data/msft_2000_2001_ohlcv.csv";
+  ForecastConfig config = panel_config();
+  config.date_column = "Date";
+  config.features.target_column = "Close";
+  config.features.inputs = {"Close"};
+  config.training.epochs = 1;
+  const PanelRun run = train(msft, dir / "run", config);
+  ASSERT_EQ(run.series.size(), 1u);
+  EXPECT_EQ(run.series[0].symbol, "series");
+  // Read back: the unnamed series is found again under the same name.
+  EXPECT_EQ(evaluate_panel(dir / "run", msft, {}, 0.9).series[0].test.model.aggregate.mae,
+            run.series[0].test.model.aggregate.mae);
+  EXPECT_EQ(predict_panel(dir / "run", msft, 0.9).size(), 1u);
+  config.panel.symbols = {"MSFT"};
+  try {
+    train(msft, dir / "named", config);
+    FAIL() << "expected ValueError";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("a single series (no symbol column)"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(PanelForecast, RefusesWhatItDoesNotSupportBeforeWritingAnything) {
   TempDir dir;
   const std::string data = write(dir / "panel.csv", cyclic_panel_csv(2, 120, 1));

@@ -44,22 +44,27 @@ std::string symbols_text(const std::vector<data::PriceTable>& tables) {
   return out;
 }
 
+// What a many-series run calls the one series of a file without a symbol column.
+constexpr const char* kUnnamedSeries = "series";
+
 // The tables `wanted` names ({"all"}: every one), in the order asked for.
 std::vector<data::PriceTable> select_tables(std::vector<data::PriceTable> tables,
                                             const std::vector<std::string>& wanted,
                                             const std::string& path) {
+  const bool unnamed = tables.size() == 1 && tables.front().symbol.empty();
+  if (unnamed) tables.front().symbol = kUnnamedSeries;
   if (wanted.size() == 1 && wanted.front() == "all") return tables;
-  if (tables.size() == 1 && tables.front().symbol.empty()) {
-    throw ValueError(path + ": no series " + io::quote_cell(wanted.front()) +
-                     ": the file holds a single series (no symbol column); --symbols names the "
-                     "tickers of a long file's symbol column or a wide file's columns "
-                     "(--layout wide)");
-  }
   std::vector<data::PriceTable> out;
   for (const std::string& name : wanted) {
     auto it = std::find_if(tables.begin(), tables.end(), [&](const data::PriceTable& t) {
       return io::column_key(t.symbol) == io::column_key(name);
     });
+    if (it == tables.end() && unnamed) {
+      throw ValueError(path + ": no series " + io::quote_cell(name) +
+                       ": the file holds a single series (no symbol column); --symbols names the "
+                       "tickers of a long file's symbol column or a wide file's columns "
+                       "(--layout wide)");
+    }
     if (it == tables.end()) {
       throw ValueError(path + ": no series " + io::quote_cell(name) + " (the file has " +
                        std::to_string(tables.size()) + ": " + symbols_text(tables) + ")");
@@ -82,7 +87,7 @@ std::vector<PanelSeries> load_panel(const std::string& path, const ForecastConfi
       select_tables(data::load_price_tables(path, load_options(one)), wanted, path);
   std::vector<PanelSeries> out;
   for (data::PriceTable& t : tables) {
-    const std::string symbol = t.symbol.empty() ? "series" : t.symbol;
+    const std::string symbol = t.symbol;
     PanelSeries s{symbol, load_series(std::move(t), config), {}};
     s.splits = splits_of(s.data.frame, config);
     check_splits(s.splits, config, path + " (series " + symbol + ")");
