@@ -118,9 +118,7 @@ forecast::ForecastConfig build_config(const CLI::App& cmd, const TrainFlags& f) 
     if (!c.panel.active()) throw ValueError("--per-series needs --symbols (the series to model)");
     c.panel.mode = forecast::PanelMode::kPerSeries;
   }
-  if (given(cmd, "--layout")) {
-    c.layout = f.layout == "wide" ? data::TableLayout::kWide : data::TableLayout::kLong;
-  }
+  if (given(cmd, "--layout")) c.layout = forecast::parse_layout(f.layout, "--layout");
   set("--date-column", c.date_column, f.date_column);
   if (given(cmd, "--frequency"))
     c.frequency = forecast::parse_frequency(f.frequency, "--frequency");

@@ -6,7 +6,9 @@
 #include <limits>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "recur/tensor/error.h"
 
@@ -70,8 +72,7 @@ ColumnPlan plan_columns(const io::CsvTable& csv, const LoadOptions& options) {
   return plan;
 }
 
-// The values of column `col`, in order of first appearance. A set keeps this one pass over the
-// rows: load_price_tables() calls it once per ticker of files with thousands of rows per ticker.
+// The values of column `col`, in order of first appearance, in one pass over the rows.
 std::vector<std::string> distinct_values(const io::CsvTable& csv, size_t col) {
   std::vector<std::string> out;
   std::unordered_set<std::string_view> seen;
@@ -277,15 +278,29 @@ PriceTable build_table(const io::CsvTable& csv, const std::vector<const io::CsvR
   return t;
 }
 
-PriceTable long_table(const io::CsvTable& csv, const LoadOptions& options) {
-  const ColumnPlan plan = plan_columns(csv, options);
-  std::string symbol;
-  const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, symbol);
+// Long layout: the table of `rows`, the rows of one ticker.
+PriceTable long_table(const io::CsvTable& csv, const ColumnPlan& plan,
+                      const std::vector<const io::CsvRow*>& rows, std::string symbol,
+                      const LoadOptions& options) {
   const bool requested = !options.columns.empty();
   PriceTable t = build_table(csv, rows, plan.date, plan.values, requested);
   t.symbol = std::move(symbol);
   handle_missing(t, options.missing, requested);
   return t;
+}
+
+// Each ticker's rows, tickers in order of first appearance, in one pass over the file: selecting
+// them one ticker at a time would read every row once per ticker.
+std::vector<std::pair<std::string, std::vector<const io::CsvRow*>>> rows_by_symbol(
+    const io::CsvTable& csv, size_t col) {
+  std::vector<std::pair<std::string, std::vector<const io::CsvRow*>>> groups;
+  std::unordered_map<std::string_view, size_t> index;
+  for (const io::CsvRow& r : csv.rows) {
+    const auto [it, added] = index.emplace(r.fields[col], groups.size());
+    if (added) groups.emplace_back(r.fields[col], std::vector<const io::CsvRow*>{});
+    groups[it->second].second.push_back(&r);
+  }
+  return groups;
 }
 
 // Wide layout: every column but the date column is a ticker.
@@ -385,7 +400,11 @@ std::string PriceTable::where(size_t row) const {
 }
 
 PriceTable price_table_from_csv(const io::CsvTable& csv, const LoadOptions& options) {
-  return options.layout == TableLayout::kWide ? wide_table(csv, options) : long_table(csv, options);
+  if (options.layout == TableLayout::kWide) return wide_table(csv, options);
+  const ColumnPlan plan = plan_columns(csv, options);
+  std::string symbol;
+  const std::vector<const io::CsvRow*> rows = select_rows(csv, plan, options, symbol);
+  return long_table(csv, plan, rows, std::move(symbol), options);
 }
 
 PriceTable load_price_table(const std::string& path, const LoadOptions& options) {
@@ -406,14 +425,20 @@ std::vector<std::string> list_symbols(const std::string& path, const LoadOptions
 
 std::vector<PriceTable> load_price_tables(const std::string& path, const LoadOptions& options) {
   const io::CsvTable csv = io::read_csv(path);
-  const std::vector<std::string> symbols = list_symbols(csv, options);
-  if (symbols.empty()) return {price_table_from_csv(csv, options)};
-  std::vector<PriceTable> tables;
-  tables.reserve(symbols.size());
   LoadOptions one = options;
-  for (const std::string& symbol : symbols) {
-    one.symbol = symbol;
-    tables.push_back(price_table_from_csv(csv, one));
+  std::vector<PriceTable> tables;
+  if (options.layout == TableLayout::kWide) {
+    for (const std::string& symbol : list_symbols(csv, options)) {
+      one.symbol = symbol;
+      tables.push_back(wide_table(csv, one));
+    }
+    return tables;
+  }
+  one.symbol.clear();
+  const ColumnPlan plan = plan_columns(csv, one);
+  if (!plan.symbol) return {price_table_from_csv(csv, one)};
+  for (auto& [symbol, rows] : rows_by_symbol(csv, *plan.symbol)) {
+    tables.push_back(long_table(csv, plan, rows, symbol, one));
   }
   return tables;
 }

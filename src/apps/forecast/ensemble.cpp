@@ -109,9 +109,14 @@ void EnsembleForecaster::fit_rows(data::RowRange train, data::RowRange validatio
 }
 
 void EnsembleForecaster::load_weights(const std::string& run_dir) {
+  load_weights([&](int64_t k) {
+    return (std::filesystem::path(run_dir) / member_weights_file(k)).string();
+  });
+}
+
+void EnsembleForecaster::load_weights(const std::function<std::string(int64_t)>& path_of) {
   for (size_t k = 0; k < members_.size(); ++k) {
-    const std::string path =
-        (std::filesystem::path(run_dir) / member_weights_file(static_cast<int64_t>(k))).string();
+    const std::string path = path_of(static_cast<int64_t>(k));
     members_[k].load_weights(path);
     nn::check_finite_parameters(*members_[k].net(), path);
   }

@@ -35,12 +35,6 @@ data::MissingValues parse_missing(const std::string& name) {
   throw ValueError("config: data.missing must be 'error' or 'ffill', got '" + name + "'");
 }
 
-data::TableLayout parse_layout(const std::string& name) {
-  if (name == "long") return data::TableLayout::kLong;
-  if (name == "wide") return data::TableLayout::kWide;
-  throw ValueError("config: data.layout must be 'long' or 'wide', got '" + name + "'");
-}
-
 json panel_to_json(const PanelConfig& p) {
   json series = json::array();
   for (const PanelConfig::Series& s : p.series) {
@@ -76,6 +70,12 @@ PanelConfig panel_from_json(const json& j) {
 }
 
 }  // namespace
+
+data::TableLayout parse_layout(const std::string& name, const std::string& where) {
+  if (name == "long") return data::TableLayout::kLong;
+  if (name == "wide") return data::TableLayout::kWide;
+  throw ValueError(where + " must be 'long' or 'wide', got '" + name + "'");
+}
 
 std::string panel_mode_name(PanelMode mode) {
   return mode == PanelMode::kPerSeries ? "per_series" : "global";
@@ -265,7 +265,8 @@ ForecastConfig config_from_json(const json& j) {
   // Written since frequencies other than daily were supported; "" (or absent): inferred.
   const std::string frequency = io::json_string(data_j, "frequency", "", "config: data");
   if (!frequency.empty()) c.frequency = parse_frequency(frequency, "config: data.frequency");
-  c.layout = parse_layout(io::json_string(data_j, "layout", "long", "config: data"));
+  c.layout = parse_layout(io::json_string(data_j, "layout", "long", "config: data"),
+                          "config: data.layout");
   if (!j.contains("features")) throw ValueError("config: field 'features' is required");
   c.features = data::feature_spec_from_json(j.at("features"));
   c.window = whole(j, "window", c.window, kLimits.window, "config");

@@ -158,36 +158,26 @@ void score_panel(PanelRun& run, std::vector<PanelSeries>& series,
 std::vector<EnsembleForecaster> load_panel_models(const std::string& run_dir,
                                                   const ForecastConfig& config,
                                                   const std::vector<PanelSeries>& series) {
-  const int64_t members = config.training.ensemble;
-  const auto inputs = static_cast<int64_t>(series.front().data.frame.num_inputs());
+  // Each series' own network(s), loaded as a single run's ensemble is; a global model's are
+  // loaded once, through the first series, and shared by every series' view.
+  auto load = [&](size_t s, const std::function<std::string(int64_t)>& file_of) {
+    EnsembleForecaster model(series[s].data.frame,
+                             with_scalers(config, config.panel.series[s].scalers));
+    model.load_weights([&](int64_t k) { return in_dir(run_dir, file_of(k)); });
+    return model;
+  };
   std::vector<EnsembleForecaster> models;
-  if (config.panel.mode == PanelMode::kGlobal) {
-    std::vector<std::shared_ptr<ForecastNet>> nets;
-    for (int64_t k = 0; k < members; ++k) {
-      const ForecastConfig member = member_config(config, k);
-      const std::string path = in_dir(run_dir, member_weights_file(k));
-      Generator generator(member.training.seed);
-      nets.push_back(std::make_shared<ForecastNet>(member, inputs, generator));
-      nn::load(*nets.back(), path);
-      nn::check_finite_parameters(*nets.back(), path);
-      nets.back()->eval();
-    }
+  if (config.panel.mode == PanelMode::kPerSeries) {
     for (size_t s = 0; s < series.size(); ++s) {
-      models.push_back(view_of(series[s], config, config.panel.series[s].scalers, nets));
+      models.push_back(load(s, [s](int64_t k) { return series_weights_file(s, k); }));
     }
     return models;
   }
+  EnsembleForecaster first = load(0, member_weights_file);
+  std::vector<std::shared_ptr<ForecastNet>> nets;
+  for (NeuralForecaster& member : first.members()) nets.push_back(member.net());
   for (size_t s = 0; s < series.size(); ++s) {
-    std::vector<NeuralForecaster> one_series;
-    for (int64_t k = 0; k < members; ++k) {
-      const std::string path = in_dir(run_dir, series_weights_file(s, k));
-      NeuralForecaster model(series[s].data.frame, with_scalers(member_config(config, k),
-                                                                config.panel.series[s].scalers));
-      model.load_weights(path);
-      nn::check_finite_parameters(*model.net(), path);
-      one_series.push_back(std::move(model));
-    }
-    models.emplace_back(std::move(one_series));
+    models.push_back(view_of(series[s], config, config.panel.series[s].scalers, nets));
   }
   return models;
 }
@@ -438,8 +428,7 @@ PanelRun backtest_panel(const BacktestOptions& options) {
   std::vector<EnsembleForecaster> models;
   if (options.config.fit) {
     for (const PanelSeries& s : series) {
-      models.emplace_back(s.data.frame, config,
-                          [&](int64_t) { return FitOptions{.progress = options.progress}; });
+      models.push_back(refitted_model(s.data.frame, config, options.progress));
     }
   } else {
     models = load_panel_models(options.run_dir, config, series);

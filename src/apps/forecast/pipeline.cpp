@@ -282,15 +282,9 @@ BacktestRun backtest_run(const BacktestOptions& options) {
   const ForecastConfig config = single_series_config(options.run_dir);
   const LoadedData data = load_data(options.data_path, config);
   // Refitting trains fresh networks at the folds; otherwise the run's trained one is scored.
-  EnsembleForecaster model =
-      options.config.fit
-          ? EnsembleForecaster(data.frame, config,
-                               [&](int64_t k) {
-                                 // One progress display at a time.
-                                 return FitOptions{.progress = k > 0 ? train::ProgressStyle::Quiet
-                                                                     : options.progress};
-                               })
-          : load_trained(options.run_dir, data.frame, config);
+  EnsembleForecaster model = options.config.fit
+                                 ? refitted_model(data.frame, config, options.progress)
+                                 : load_trained(options.run_dir, data.frame, config);
   BacktestRun out;
   out.warnings = data.warnings;
   out.series = data.series;

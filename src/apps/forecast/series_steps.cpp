@@ -456,6 +456,13 @@ Prediction forecast_next(EnsembleForecaster& model, const LoadedData& data, int 
   return p;
 }
 
+EnsembleForecaster refitted_model(const data::FeatureFrame& frame, const ForecastConfig& config,
+                                  train::ProgressStyle progress) {
+  return EnsembleForecaster(frame, config, [progress](int64_t k) {
+    return FitOptions{.progress = k > 0 ? train::ProgressStyle::Quiet : progress};
+  });
+}
+
 void check_backtest_options(const BacktestOptions& options) {
   const double fraction = options.initial_fraction;
   if (options.config.initial_train == 0 && !(fraction > 0.0 && fraction < 1.0)) {

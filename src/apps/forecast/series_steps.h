@@ -115,6 +115,11 @@ void check_forecast(const std::string& run_dir, const std::vector<double>& value
 Prediction forecast_next(EnsembleForecaster& model, const LoadedData& data, int horizon,
                          double interval_level, const std::string& run_dir);
 
+// The fresh network(s) a refitting backtest trains at its folds; member 0 shows the progress (one
+// display at a time).
+EnsembleForecaster refitted_model(const data::FeatureFrame& frame, const ForecastConfig& config,
+                                  train::ProgressStyle progress);
+
 // ValueError for an initial fraction outside (0, 1) or a bad interval level.
 void check_backtest_options(const BacktestOptions& options);
 // Walk-forward evaluation of `model` (fitted at the folds when options.config.fit) and of every

@@ -57,6 +57,8 @@ class EnsembleForecaster : public Forecaster {
   void fit_rows(data::RowRange train, data::RowRange validation);
   // Loads member k's weights from run_dir/member_weights_file(k), checking they are finite.
   void load_weights(const std::string& run_dir);
+  // The same from path_of(k) (a many-series run keeps each series' members under series/).
+  void load_weights(const std::function<std::string(int64_t)>& path_of);
   NeuralForecaster::PriceForecast forecast_from(size_t origin, int horizon, double level);
 
   size_t size() const { return members_.size(); }

@@ -156,6 +156,8 @@ data::Frequency parse_frequency(const std::string& name, const std::string& wher
 std::string head_name(HeadKind head);
 HeadKind parse_head(const std::string& name);
 std::string strategy_name(Strategy strategy);
+// "long" | "wide"; ValueError naming `where` otherwise.
+data::TableLayout parse_layout(const std::string& name, const std::string& where);
 std::string panel_mode_name(PanelMode mode);
 PanelMode parse_panel_mode(const std::string& name);
 Strategy parse_strategy(const std::string& name);
