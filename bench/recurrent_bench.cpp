@@ -100,6 +100,17 @@ void BM_S5_StreamStep(benchmark::State& state) {
   set_label(state, cell, std::string(" ") + recur::kernels::weight_precision_name(precision));
 }
 
+// S5's LSTM step always split between 2 threads (StreamOptions::choose_by_timing off): the split
+// itself, which BM_S5_StreamStep/0/2/0 gives up for one thread when that is faster.
+void BM_S5_StreamStepAlwaysSplit(benchmark::State& state) {
+  recur::Generator gen(1);
+  auto layer = make_layer(CellType::Lstm, {1, 1, 32, 128, 1}, gen);
+  recur::nn::RecurrentStream stream(layer, 1, {.threads = 2, .choose_by_timing = false});
+  Tensor x = Tensor::uniform({1, 32}, -1, 1, gen);
+  for (auto _ : state) benchmark::DoNotOptimize(stream.step(x.data()));
+  set_label(state, CellType::Lstm);
+}
+
 // The Tensor-in, Tensor-out step (one small output allocation per call).
 void BM_S5_StreamStepTensor(benchmark::State& state) {
   recur::Generator gen(1);
@@ -120,6 +131,7 @@ BENCHMARK(BM_S2_VariationalTrainStep)->DenseRange(0, 1)->Unit(benchmark::kMillis
 BENCHMARK(BM_S5_StreamStep)
     ->ArgsProduct({{0, 1, 2}, {1, 2}, {0, 1, 2}})
     ->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_S5_StreamStepAlwaysSplit)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_S5_StreamStepTensor)->Arg(0)->Unit(benchmark::kNanosecond);
 
 }  // namespace

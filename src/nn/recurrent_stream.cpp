@@ -157,7 +157,10 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
     if (kind_->cell_state) layer_state.c.assign(B * H, 0.0f);
     layers_.push_back(std::move(layer_state));
   }
-  if (members > 1) team_ = std::make_unique<kernels::StepTeam>(static_cast<int>(members));
+  if (members > 1) {
+    team_ = std::make_unique<kernels::StepTeam>(static_cast<int>(members));
+    if (options.choose_by_timing) choice_ = std::make_unique<kernels::TeamChoice>();
+  }
 }
 
 // One step of one slice: its gates from the layer's input x and all of the previous state, then
@@ -204,8 +207,8 @@ void RecurrentStream::slice_step(Layer& layer, Slice& s, const float* x) {
     detail::copy_rows(B, units, s.c.data(), units, layer.c.data() + s.begin, hidden_);
 }
 
-const float* RecurrentStream::step(const float* x_t) {
-  const auto member_step = [this, x_t](int member) {
+void RecurrentStream::step_on_team(const float* x_t) {
+  team_->run([this, x_t](int member) {
     const float* x = x_t;
     for (Layer& layer : layers_) {
       // A layer too small to split leaves the members past its slices idle.
@@ -213,14 +216,33 @@ const float* RecurrentStream::step(const float* x_t) {
         slice_step(layer, layer.slices[member], x);
       }
       // The next layer reads all of this layer's new state (after the last, run's return waits).
-      if (team_ != nullptr && &layer != &layers_.back()) team_->barrier();
+      if (&layer != &layers_.back()) team_->barrier();
       x = layer.h[1 - current_].data();
     }
-  };
-  if (team_ != nullptr) {
-    team_->run(member_step);
+  });
+}
+
+void RecurrentStream::step_alone(const float* x_t) {
+  const float* x = x_t;
+  for (Layer& layer : layers_) {
+    for (Slice& s : layer.slices) slice_step(layer, s, x);
+    x = layer.h[1 - current_].data();
+  }
+}
+
+const float* RecurrentStream::step(const float* x_t) {
+  if (team_ == nullptr) {
+    step_alone(x_t);
+  } else if (choice_ == nullptr) {
+    step_on_team(x_t);
   } else {
-    member_step(0);
+    choice_->step([&](kernels::TeamChoice::Way way) {
+      if (way == kernels::TeamChoice::Way::kTeam) {
+        step_on_team(x_t);
+      } else {
+        step_alone(x_t);
+      }
+    });
   }
   current_ = 1 - current_;
   return layers_.back().h[current_].data();

@@ -189,6 +189,31 @@ TEST_P(StreamEqualsSequence, UnitsSplitAcrossThreads) {
   if (GetParam() == CellType::Lstm) check_stream(GetParam(), 3, 80, 3, 2);
 }
 
+// With threads > 1 the stream times the split step against its slices run in turn on the
+// calling thread, and switches between them (kernels/team_choice.h): over 600 steps it takes
+// each way in several probes, and every output is the always-split and the one-thread stream's
+// to the bit.
+TEST(RecurrentStream, ChoosingBetweenSplitAndOneThreadChangesNoOutput) {
+  Generator gen(7);
+  nn::RecurrentOptions o = small_options(2);
+  o.hidden_size = 64;
+  nn::RecurrentLayer layer(CellType::Lstm, o, gen);
+  const int64_t B = 2, T = 600;
+  const Tensor x = Tensor::uniform({T, B, 3}, -1, 1, gen);
+  const auto outputs = [&](nn::StreamOptions options) {
+    nn::RecurrentStream stream(layer, B, options);
+    std::vector<float> all;
+    for (int64_t t = 0; t < T; ++t) {
+      const float* y = stream.step(x.data() + t * B * 3);
+      all.insert(all.end(), y, y + B * 64);
+    }
+    return all;
+  };
+  const auto chosen = outputs({.threads = 2});
+  EXPECT_EQ(chosen, outputs({.threads = 2, .choose_by_timing = false}));
+  EXPECT_EQ(chosen, outputs({.threads = 1}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Cells, StreamEqualsSequence,
                          ::testing::Values(CellType::RnnTanh, CellType::RnnRelu, CellType::Lstm,
                                            CellType::Gru, CellType::LayerNormLstm,

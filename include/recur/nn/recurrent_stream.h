@@ -18,7 +18,11 @@
 // a step for a few sequences is bound by reading the weights from cache, and each core then reads
 // only its share. The result is the same as with one thread. The team's threads spin for a short
 // while after each step and then sleep. A layer with a projection (proj_size), or too little work
-// to share (under 16k multiply-adds or 16 units per thread), runs on one thread.
+// to share (under 16k multiply-adds or 16 units per thread), runs on one thread. A split step
+// needs free cores: when the others are busy every hand-over waits for the scheduler (S5's LSTM
+// step took 88.5 us on two threads against 3.7 on one), so by default the stream times the split
+// step against the same slices run one after another on the calling thread now and then, and
+// runs the faster (kernels/team_choice.h); the results are bit-identical either way.
 //
 // StreamOptions::weights = kFloat16 or kBFloat16 stores W_ih and W_hh in 16 bits (fp32 sums,
 // biases, state and projection): a step at a small batch is bound by reading those weights, and
@@ -40,6 +44,7 @@
 
 #include "recur/kernels/step_matmul.h"
 #include "recur/kernels/step_team.h"
+#include "recur/kernels/team_choice.h"
 #include "recur/nn/recurrent_layer.h"
 
 namespace recur::nn {
@@ -50,6 +55,9 @@ struct CellKind;  // src/nn/cells/cell.h
 
 struct StreamOptions {
   int threads = 1;  // cores a step is split between (>= 1)
+  // With threads > 1: time the split step against one thread now and then and run the faster
+  // (false: always split, e.g. to measure the split itself).
+  bool choose_by_timing = true;
   kernels::WeightPrecision weights = kernels::WeightPrecision::kFloat32;
 };
 
@@ -113,6 +121,8 @@ class RecurrentStream {
     std::vector<float> c;     // [B, H]
   };
   void slice_step(Layer& layer, Slice& s, const float* x);
+  void step_on_team(const float* x_t);
+  void step_alone(const float* x_t);  // every slice on the calling thread, in turn
 
   CellType type_;
   const detail::CellKind* kind_;  // what the cell computes
@@ -120,7 +130,8 @@ class RecurrentStream {
   int64_t hidden_ = 0, out_ = 0, proj_ = 0, batch_ = 0;
   int current_ = 0;
   std::vector<Layer> layers_;
-  std::unique_ptr<kernels::StepTeam> team_;  // null with one slice per layer
+  std::unique_ptr<kernels::StepTeam> team_;      // null with one slice per layer
+  std::unique_ptr<kernels::TeamChoice> choice_;  // null: always the team (when there is one)
 };
 
 }  // namespace recur::nn
