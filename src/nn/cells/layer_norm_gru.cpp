@@ -7,10 +7,11 @@
 // which backward leaves in dh as the GRU does.
 // Tape row: x_hat [3H] | h_hat [3H] | gh_n [H] | rstd of x, h. dparams row: d gi | d gh [3H each].
 #include <algorithm>
+#include <vector>
 
 #include "cell.h"
 #include "layer_norm_rows.h"
-#include "recur/kernels/activations.h"
+#include "recur/kernels/rnn_gates.h"
 
 namespace recur::nn::detail {
 
@@ -36,35 +37,19 @@ struct LnGruTapeRow {
   }
 };
 
-void ln_gru_row(const GateStep& s, int64_t r) {
+// The gate pass of a row is the GRU's (kernels::gru_forward) on normalised sides: gi in place of
+// the raw input side, the hidden side gh_side in scratch [3H].
+void ln_gru_row(const GateStep& s, int64_t r, float* gh_side) {
   const int64_t H = s.hidden, G = 3 * H;
   const float* const* p = s.params;
   float* a = s.gates + r * G;
   const float* gh = s.gh + r * G;
-  float* h = s.h + r * H;
-  const RowMoments mx = row_moments(a, G), mh = row_moments(gh, G);
   const LnGruTapeRow<float> t(s.save_tape, H, r);
-  for (int64_t j = 0; j < G; ++j) {
-    const float x_hat = (a[j] - mx.mean) * mx.rstd;
-    if (t.x_hat != nullptr) t.x_hat[j] = x_hat;
-    a[j] = x_hat * p[kGruGainIh][j] + (s.input_bias != nullptr ? s.input_bias[j] : 0.0f);
-  }
-  auto hidden_side = [&](int64_t j) {  // gh at j, normalised, scaled and biased
-    const float h_hat = (gh[j] - mh.mean) * mh.rstd;
-    if (t.h_hat != nullptr) t.h_hat[j] = h_hat;
-    return h_hat * p[kGruGainHh][j] + (s.hidden_bias != nullptr ? s.hidden_bias[j] : 0.0f);
-  };
-  for (int64_t j = 0; j < 2 * H; ++j) a[j] += hidden_side(j);
-  kernels::sigmoid(a, a, 2 * H);  // r, z
-  const float *rg = a, *z = a + H;
-  float* n = a + 2 * H;
-  for (int64_t j = 0; j < H; ++j) {
-    const float gh_n = hidden_side(2 * H + j);
-    if (t.gh_n != nullptr) t.gh_n[j] = gh_n;
-    n[j] += rg[j] * gh_n;
-  }
-  kernels::tanh(n, n, H);
-  for (int64_t j = 0; j < H; ++j) h[j] = n[j] + z[j] * (h[j] - n[j]);
+  const kernels::RowMoments mx = kernels::row_moments(a, G, kLayerNormEps);
+  const kernels::RowMoments mh = kernels::row_moments(gh, G, kLayerNormEps);
+  kernels::layer_norm_row(a, mx, p[kGruGainIh], s.input_bias, t.x_hat, a, G);
+  kernels::layer_norm_row(gh, mh, p[kGruGainHh], s.hidden_bias, t.h_hat, gh_side, G);
+  kernels::gru_forward(1, H, a, gh_side, nullptr, s.h + r * H, t.gh_n);
   if (t.rstd != nullptr) {
     t.rstd[0] = mx.rstd;
     t.rstd[1] = mh.rstd;
@@ -72,35 +57,27 @@ void ln_gru_row(const GateStep& s, int64_t r) {
 }
 
 void ln_gru_gate_pass(const GateStep& s) {
-  for (int64_t r = 0; r < s.rows; ++r) ln_gru_row(s, r);
+  std::vector<float> gh_side(static_cast<size_t>(3 * s.hidden));
+  for (int64_t r = 0; r < s.rows; ++r) ln_gru_row(s, r, gh_side.data());
 }
 
+// kernels::gru_backward gives the input side's gradients (dr, dz, dn) and the hidden side's
+// n part (dn * r); the hidden side's r and z parts equal the input side's.
 void ln_gru_row_grads(const GateGradStep& s, int64_t r) {
   const int64_t H = s.hidden, G = 3 * H;
   const float* const* p = s.params;
-  const float* act = s.gates + r * G;
-  const float *rg = act, *z = act + H, *n = act + 2 * H;
   const LnGruTapeRow<const float> t(s.tape, H, r);
-  const float* h_prev = s.h_prev + r * H;
-  float* dh = s.dh + r * H;
   float* dgi = s.dparams + r * 2 * G;
   float* dgh_side = dgi + G;
-  for (int64_t j = 0; j < H; ++j) {
-    const float dn = dh[j] * (1.0f - z[j]) * (1.0f - n[j] * n[j]);
-    const float dz = dh[j] * (h_prev[j] - n[j]) * z[j] * (1.0f - z[j]);
-    const float dr = dn * t.gh_n[j] * rg[j] * (1.0f - rg[j]);
-    dgi[j] = dgh_side[j] = dr;
-    dgi[H + j] = dgh_side[H + j] = dz;
-    dgi[2 * H + j] = dn;
-    dgh_side[2 * H + j] = dn * rg[j];
-    dh[j] *= z[j];  // the direct path to h_{t-1}
-  }
+  kernels::gru_backward(1, H, s.gates + r * G, t.gh_n, s.h_prev + r * H, s.dh + r * H, dgi,
+                        dgh_side + 2 * H);
+  std::copy(dgi, dgi + 2 * H, dgh_side);
   float* dx = s.dgates + r * G;
   float* dgh = s.dgh + r * G;
   std::fill(dx, dx + G, 0.0f);
   std::fill(dgh, dgh + G, 0.0f);
-  add_row_norm_backward(dgi, p[kGruGainIh], t.x_hat, t.rstd[0], G, dx);
-  add_row_norm_backward(dgh_side, p[kGruGainHh], t.h_hat, t.rstd[1], G, dgh);
+  kernels::layer_norm_row_backward_add(dgi, p[kGruGainIh], t.x_hat, t.rstd[0], dx, G);
+  kernels::layer_norm_row_backward_add(dgh_side, p[kGruGainHh], t.h_hat, t.rstd[1], dgh, G);
 }
 
 void ln_gru_gate_grads(const GateGradStep& s) {

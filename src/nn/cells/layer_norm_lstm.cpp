@@ -39,8 +39,6 @@ struct LnLstmTapeRow {
   }
 };
 
-// Keep: write the tape (training); a template so that both loops vectorise without a branch.
-template <bool Keep>
 void ln_lstm_row(const GateStep& s, int64_t r) {
   const int64_t H = s.hidden, G = 4 * H;
   const float* const* p = s.params;
@@ -48,36 +46,22 @@ void ln_lstm_row(const GateStep& s, int64_t r) {
   const float* gh = s.gh + r * G;
   float* c = s.c + r * H;
   float* h = s.h + r * H;
-  const RowMoments mx = row_moments(a, G), mh = row_moments(gh, G);
   const LnLstmTapeRow<float> t(s.save_tape, H, r);
-  const float *gain_ih = p[kGainIh], *gain_hh = p[kGainHh];
-  for (int64_t j = 0; j < G; ++j) {
-    const float x_hat = (a[j] - mx.mean) * mx.rstd, h_hat = (gh[j] - mh.mean) * mh.rstd;
-    if constexpr (Keep) {
-      t.x_hat[j] = x_hat;
-      t.h_hat[j] = h_hat;
-    }
-    a[j] = x_hat * gain_ih[j] + h_hat * gain_hh[j];
-  }
-  if (s.input_bias != nullptr) {
-    for (int64_t j = 0; j < G; ++j) a[j] += s.input_bias[j] + s.hidden_bias[j];
-  }
+  const kernels::RowMoments mx = kernels::row_moments(a, G, kLayerNormEps);
+  const kernels::RowMoments mh = kernels::row_moments(gh, G, kLayerNormEps);
+  kernels::layer_norm_row(a, mx, p[kGainIh], s.input_bias, t.x_hat, a, G);
+  kernels::layer_norm_row_add(gh, mh, p[kGainHh], s.hidden_bias, t.h_hat, a, G);
   kernels::sigmoid(a, a, 2 * H);  // i, f
   kernels::tanh(a + 2 * H, a + 2 * H, H);
   kernels::sigmoid(a + 3 * H, a + 3 * H, H);
   if (s.save_c_prev != nullptr) std::copy(c, c + H, s.save_c_prev + r * H);
   const float *i = a, *f = a + H, *g = a + 2 * H, *o = a + 3 * H;
   for (int64_t j = 0; j < H; ++j) c[j] = f[j] * c[j] + i[j] * g[j];
-  const RowMoments mc = row_moments(c, H);
-  const float *gain_c = p[kGainC], *bias_c = p[kBiasC];
-  for (int64_t j = 0; j < H; ++j) {
-    const float c_hat = (c[j] - mc.mean) * mc.rstd;
-    if constexpr (Keep) t.c_hat[j] = c_hat;
-    h[j] = c_hat * gain_c[j] + bias_c[j];
-  }
+  const kernels::RowMoments mc = kernels::row_moments(c, H, kLayerNormEps);
+  kernels::layer_norm_row(c, mc, p[kGainC], p[kBiasC], t.c_hat, h, H);
   kernels::tanh(h, h, H);
   for (int64_t j = 0; j < H; ++j) h[j] *= o[j];
-  if constexpr (Keep) {
+  if (t.rstd != nullptr) {
     t.rstd[0] = mx.rstd;
     t.rstd[1] = mh.rstd;
     t.rstd[2] = mc.rstd;
@@ -85,13 +69,7 @@ void ln_lstm_row(const GateStep& s, int64_t r) {
 }
 
 void ln_lstm_gate_pass(const GateStep& s) {
-  for (int64_t r = 0; r < s.rows; ++r) {
-    if (s.save_tape != nullptr) {
-      ln_lstm_row<true>(s, r);
-    } else {
-      ln_lstm_row<false>(s, r);
-    }
-  }
+  for (int64_t r = 0; r < s.rows; ++r) ln_lstm_row(s, r);
 }
 
 void ln_lstm_row_grads(const GateGradStep& s, int64_t r) {
@@ -105,14 +83,15 @@ void ln_lstm_row_grads(const GateGradStep& s, int64_t r) {
   float* dc = s.dc + r * H;
   float* da = s.dparams + r * 5 * H;
   float* dyc = da + G;  // gradient of LN(c') * w + b
-  for (int64_t j = 0; j < H; ++j) dyc[j] = t.c_hat[j] * p[kGainC][j] + p[kBiasC][j];
+  // tanh(LN(c') * w + b) again: c_hat is normalised already, so moments (0, 1) leave it as is.
+  kernels::layer_norm_row(t.c_hat, {0.0f, 1.0f}, p[kGainC], p[kBiasC], nullptr, dyc, H);
   kernels::tanh(dyc, dyc, H);
   for (int64_t j = 0; j < H; ++j) {
     const float tc = dyc[j];
     da[3 * H + j] = dh[j] * tc * o[j] * (1.0f - o[j]);
     dyc[j] = dh[j] * o[j] * (1.0f - tc * tc);
   }
-  add_row_norm_backward(dyc, p[kGainC], t.c_hat, t.rstd[2], H, dc);  // dc = dL/dc'
+  kernels::layer_norm_row_backward_add(dyc, p[kGainC], t.c_hat, t.rstd[2], dc, H);  // dL/dc'
   for (int64_t j = 0; j < H; ++j) {
     da[j] = dc[j] * g[j] * i[j] * (1.0f - i[j]);
     da[H + j] = dc[j] * c_prev[j] * f[j] * (1.0f - f[j]);
@@ -123,8 +102,8 @@ void ln_lstm_row_grads(const GateGradStep& s, int64_t r) {
   float* dgh = s.dgh + r * G;
   std::fill(dx, dx + G, 0.0f);
   std::fill(dgh, dgh + G, 0.0f);
-  add_row_norm_backward(da, p[kGainIh], t.x_hat, t.rstd[0], G, dx);
-  add_row_norm_backward(da, p[kGainHh], t.h_hat, t.rstd[1], G, dgh);
+  kernels::layer_norm_row_backward_add(da, p[kGainIh], t.x_hat, t.rstd[0], dx, G);
+  kernels::layer_norm_row_backward_add(da, p[kGainHh], t.h_hat, t.rstd[1], dgh, G);
 }
 
 void ln_lstm_gate_grads(const GateGradStep& s) {
