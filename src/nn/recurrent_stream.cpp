@@ -129,7 +129,7 @@ RecurrentStream::RecurrentStream(const RecurrentLayer& layer, int64_t batch_size
       const std::string where = " of layer " + std::to_string(l);
       const int64_t I = layer_state.input_size;
       const auto w_ih = rows(p.weight_ih.data(), I), w_hh = rows(p.weight_hh.data(), out_);
-      if (precision_ != kernels::WeightPrecision::kFloat32 && cell.separate() == 0) {
+      if (cell.separate() == 0) {
         s.w_xh = StepWeight::pack(side_by_side(w_ih, I, w_hh, out_), I + out_, precision_,
                                   "[weight_ih, weight_hh] (rows 0-" + std::to_string(I - 1) +
                                       " weight_ih's columns, then weight_hh's)" + where);

@@ -103,9 +103,10 @@ class RecurrentStream {
     int64_t begin = 0, end = 0;
     StepWeight w_ih;  // [I, gates of the slice]
     StepWeight w_hh;  // [H_out, gates of the slice]: reads all of h
-    // 16-bit weights of a cell that sums both products (no separate gates): [W_ih; W_hh] as one
+    // The weights of a cell that sums both products (no separate gates): [W_ih; W_hh] as one
     // [I + H_out, gates] weight times [x, h], in place of w_ih and w_hh. One pass over the
-    // panels instead of two: ~0.2 us of a 2.4 us S5 step (short passes cost their set-up).
+    // panels instead of two: ~0.2 us of a 2.4 us S5 step (short passes cost their set-up). In
+    // fp32 the sums are the two products' to the bit (the same terms in the same order).
     StepWeight w_xh;
     std::vector<float> xh;                      // [B, I + H_out] scratch for w_xh
     kernels::PackedMatrix w_hr;                 // projection (a single slice holds all units)
