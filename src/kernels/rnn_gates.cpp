@@ -20,23 +20,32 @@ namespace recur::kernels::HWY_NAMESPACE {
 
 namespace hn = hwy::HWY_NAMESPACE;
 
-// The columns [j, j + lanes of d) of one LSTM row, in one pass: activations, new c, tanh(c),
-// new h. Called with full vectors, then with single lanes for the last H % lanes columns.
+// The columns [j, j + lanes of d) of one LSTM row up to c': activations, new c; o and c' are
+// also left in the last two arguments.
 template <class DF>
-HWY_INLINE void lstm_forward_lanes(DF d, int64_t j, int64_t H, float* g, float* c, float* h_raw,
-                                   float* save_c_prev) {
+HWY_INLINE void lstm_state_lanes(DF d, int64_t j, int64_t H, float* g, float* c, float* save_c_prev,
+                                 hn::Vec<DF>& o, hn::Vec<DF>& c_new) {
   const auto i = simd::Sigmoid(d, hn::LoadU(d, g + j));
   const auto f = simd::Sigmoid(d, hn::LoadU(d, g + H + j));
   const auto gg = simd::Tanh(d, hn::LoadU(d, g + 2 * H + j));
-  const auto o = simd::Sigmoid(d, hn::LoadU(d, g + 3 * H + j));
+  o = simd::Sigmoid(d, hn::LoadU(d, g + 3 * H + j));
   hn::StoreU(i, d, g + j);
   hn::StoreU(f, d, g + H + j);
   hn::StoreU(gg, d, g + 2 * H + j);
   hn::StoreU(o, d, g + 3 * H + j);
   const auto c_prev = hn::LoadU(d, c + j);
   if (save_c_prev != nullptr) hn::StoreU(c_prev, d, save_c_prev + j);
-  const auto c_new = hn::MulAdd(f, c_prev, hn::Mul(i, gg));
+  c_new = hn::MulAdd(f, c_prev, hn::Mul(i, gg));
   hn::StoreU(c_new, d, c + j);
+}
+
+// The columns [j, j + lanes of d) of one LSTM row, in one pass: activations, new c, tanh(c),
+// new h. Called with full vectors, then with single lanes for the last H % lanes columns.
+template <class DF>
+HWY_INLINE void lstm_forward_lanes(DF d, int64_t j, int64_t H, float* g, float* c, float* h_raw,
+                                   float* save_c_prev) {
+  hn::Vec<DF> o, c_new;
+  lstm_state_lanes(d, j, H, g, c, save_c_prev, o, c_new);
   hn::StoreU(hn::Mul(o, simd::Tanh(d, c_new)), d, h_raw + j);
 }
 
@@ -103,6 +112,41 @@ void lstm_backward_impl(int64_t B, int64_t H, const float* gates, const float* c
   }
 }
 
+void lstm_state_forward_impl(int64_t H, float* gates, float* c, float* save_c_prev) {
+  for_columns(H, [&](auto d, int64_t j) {
+    hn::Vec<decltype(d)> o, c_new;
+    lstm_state_lanes(d, j, H, gates, c, save_c_prev, o, c_new);
+  });
+}
+
+void lstm_output_forward_impl(int64_t H, const float* o, float* h) {
+  for_columns(H, [&](auto d, int64_t j) {
+    hn::StoreU(hn::Mul(hn::LoadU(d, o + j), simd::Tanh(d, hn::LoadU(d, h + j))), d, h + j);
+  });
+}
+
+void lstm_output_backward_impl(int64_t H, const float* o, const float* dh, float* t, float* da_o) {
+#pragma omp simd
+  for (int64_t j = 0; j < H; ++j) {
+    const float tc = t[j];
+    da_o[j] = dh[j] * tc * o[j] * (1.0f - o[j]);
+    t[j] = dh[j] * o[j] * (1.0f - tc * tc);
+  }
+}
+
+void lstm_state_backward_impl(int64_t H, const float* gates, const float* c_prev, float* dc,
+                              float* dgates) {
+  const float *i = gates, *f = gates + H, *g = gates + 2 * H;
+#pragma omp simd
+  for (int64_t j = 0; j < H; ++j) {
+    const float dcn = dc[j];
+    dgates[j] = dcn * g[j] * i[j] * (1.0f - i[j]);
+    dgates[H + j] = dcn * c_prev[j] * f[j] * (1.0f - f[j]);
+    dgates[2 * H + j] = dcn * i[j] * (1.0f - g[j] * g[j]);
+    dc[j] = dcn * f[j];
+  }
+}
+
 void gru_forward_impl(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,
                       float* save_hn) {
   for (int64_t b = 0; b < B; ++b) {
@@ -159,6 +203,10 @@ namespace recur::kernels {
 
 HWY_EXPORT(lstm_forward_impl);
 HWY_EXPORT(lstm_backward_impl);
+HWY_EXPORT(lstm_state_forward_impl);
+HWY_EXPORT(lstm_output_forward_impl);
+HWY_EXPORT(lstm_output_backward_impl);
+HWY_EXPORT(lstm_state_backward_impl);
 HWY_EXPORT(gru_forward_impl);
 HWY_EXPORT(gru_backward_impl);
 HWY_EXPORT(rnn_backward_impl);
@@ -171,6 +219,23 @@ void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, in
 void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev,
                    const float* tanh_c, const float* dh_raw, float* dc, float* dgates) {
   HWY_DYNAMIC_DISPATCH(lstm_backward_impl)(B, H, gates, c_prev, tanh_c, dh_raw, dc, dgates);
+}
+
+void lstm_state_forward(int64_t H, float* gates, float* c, float* save_c_prev) {
+  HWY_DYNAMIC_DISPATCH(lstm_state_forward_impl)(H, gates, c, save_c_prev);
+}
+
+void lstm_output_forward(int64_t H, const float* o, float* h) {
+  HWY_DYNAMIC_DISPATCH(lstm_output_forward_impl)(H, o, h);
+}
+
+void lstm_output_backward(int64_t H, const float* o, const float* dh, float* t, float* da_o) {
+  HWY_DYNAMIC_DISPATCH(lstm_output_backward_impl)(H, o, dh, t, da_o);
+}
+
+void lstm_state_backward(int64_t H, const float* gates, const float* c_prev, float* dc,
+                         float* dgates) {
+  HWY_DYNAMIC_DISPATCH(lstm_state_backward_impl)(H, gates, c_prev, dc, dgates);
 }
 
 void gru_forward(int64_t B, int64_t H, float* gx, const float* gh, const float* b_hn, float* h,

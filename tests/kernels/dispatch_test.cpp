@@ -121,6 +121,40 @@ TEST_P(DispatchTest, LstmForwardAndBackwardMatchTheEquations) {
   }
 }
 
+// The halves split at c' (for cells that transform c' before its tanh), with the identity as the
+// transform, are the whole LSTM step: forward to the bit (the same arithmetic), backward within
+// rounding (dL/dc' is summed outside the kernels there).
+TEST_P(DispatchTest, LstmSplitAtCMatchesTheWholeStep) {
+  const int64_t H = 37;
+  const auto g0 = random_values(4 * H, 4.0f, 21);
+  const auto c0 = random_values(H, 2.0f, 22);
+  auto whole_g = g0, whole_c = c0, split_g = g0, split_c = c0;
+  std::vector<float> whole_h(H), split_c_prev(H), whole_c_prev(H);
+  lstm_forward(1, H, whole_g.data(), whole_c.data(), whole_h.data(), H, whole_c_prev.data());
+  lstm_state_forward(H, split_g.data(), split_c.data(), split_c_prev.data());
+  std::vector<float> split_h = split_c;  // y = c'
+  lstm_output_forward(H, split_g.data() + 3 * H, split_h.data());
+  EXPECT_EQ(split_g, whole_g);
+  EXPECT_EQ(split_c, whole_c);
+  EXPECT_EQ(split_c_prev, c0);
+  EXPECT_EQ(split_h, whole_h);
+
+  const auto dh = random_values(H, 1.0f, 23);
+  const auto dc0 = random_values(H, 1.0f, 24);
+  std::vector<float> tanh_c(H), whole_dg(4 * H), split_dg(4 * H);
+  for (int64_t j = 0; j < H; ++j) tanh_c[j] = std::tanh(whole_c[j]);
+  auto whole_dc = dc0;
+  lstm_backward(1, H, whole_g.data(), c0.data(), tanh_c.data(), dh.data(), whole_dc.data(),
+                whole_dg.data());
+  auto dy = tanh_c;
+  lstm_output_backward(H, whole_g.data() + 3 * H, dh.data(), dy.data(), split_dg.data() + 3 * H);
+  std::vector<float> split_dc(H);
+  for (int64_t j = 0; j < H; ++j) split_dc[j] = dc0[j] + dy[j];
+  lstm_state_backward(H, whole_g.data(), c0.data(), split_dc.data(), split_dg.data());
+  for (int64_t j = 0; j < 4 * H; ++j) ASSERT_NEAR(split_dg[j], whole_dg[j], 1e-6) << "dgates " << j;
+  for (int64_t j = 0; j < H; ++j) ASSERT_NEAR(split_dc[j], whole_dc[j], 1e-6) << "dc " << j;
+}
+
 TEST_P(DispatchTest, GruForwardMatchesTheEquations) {
   const int64_t B = 2, H = 37;
   auto gx = random_values(B * 3 * H, 4.0f, 5);

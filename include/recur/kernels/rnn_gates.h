@@ -27,6 +27,22 @@ void lstm_forward(int64_t B, int64_t H, float* gates, float* c, float* h_raw, in
 void lstm_backward(int64_t B, int64_t H, const float* gates, const float* c_prev,
                    const float* tanh_c, const float* dh_raw, float* dc, float* dgates);
 
+// --- LSTM split at c' ---------------------------------------------------------------------------
+// For cells that transform c' before its tanh (the layer-normalised LSTM normalises it): the
+// same arithmetic as lstm_forward/lstm_backward, one row at a time, in two halves.
+// gates [4H]: pre-activations in, activations i, f, g, o out; c [H]: c in, c' = f*c + i*g out;
+// save_c_prev [H] (may be null) keeps c.
+void lstm_state_forward(int64_t H, float* gates, float* c, float* save_c_prev);
+// h [H] holds y, the cell's transform of c', and receives o * tanh(y).
+void lstm_output_forward(int64_t H, const float* o, float* h);
+// Backward of lstm_output_forward from its gradient dh: t [H] holds tanh(y) on entry and dL/dy
+// on return; da_o [H] receives the o gate's pre-activation gradient.
+void lstm_output_backward(int64_t H, const float* o, const float* dh, float* t, float* da_o);
+// Backward of lstm_state_forward: dc [H] holds dL/dc' on entry and dL/dc on return; dgates [3H]
+// receives the i, f, g pre-activation gradients (gates: the saved activations).
+void lstm_state_backward(int64_t H, const float* gates, const float* c_prev, float* dc,
+                         float* dgates);
+
 // --- GRU ---------------------------------------------------------------------------------------
 // gx [B, 3H]: x W_ih^T + b_ih + (b_hr, b_hz, 0); overwritten with r, z, n.
 // gh [B, 3H]: h W_hh^T (no bias), read only. b_hn [H] may be null. h [B, H] is updated in place.

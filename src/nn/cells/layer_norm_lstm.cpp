@@ -12,6 +12,7 @@
 #include "cell.h"
 #include "layer_norm_rows.h"
 #include "recur/kernels/activations.h"
+#include "recur/kernels/rnn_gates.h"
 
 namespace recur::nn::detail {
 
@@ -51,16 +52,10 @@ void ln_lstm_row(const GateStep& s, int64_t r) {
   const kernels::RowMoments mh = kernels::row_moments(gh, G, kLayerNormEps);
   kernels::layer_norm_row(a, mx, p[kGainIh], s.input_bias, t.x_hat, a, G);
   kernels::layer_norm_row_add(gh, mh, p[kGainHh], s.hidden_bias, t.h_hat, a, G);
-  kernels::sigmoid(a, a, 2 * H);  // i, f
-  kernels::tanh(a + 2 * H, a + 2 * H, H);
-  kernels::sigmoid(a + 3 * H, a + 3 * H, H);
-  if (s.save_c_prev != nullptr) std::copy(c, c + H, s.save_c_prev + r * H);
-  const float *i = a, *f = a + H, *g = a + 2 * H, *o = a + 3 * H;
-  for (int64_t j = 0; j < H; ++j) c[j] = f[j] * c[j] + i[j] * g[j];
+  kernels::lstm_state_forward(H, a, c, s.save_c_prev != nullptr ? s.save_c_prev + r * H : nullptr);
   const kernels::RowMoments mc = kernels::row_moments(c, H, kLayerNormEps);
   kernels::layer_norm_row(c, mc, p[kGainC], p[kBiasC], t.c_hat, h, H);
-  kernels::tanh(h, h, H);
-  for (int64_t j = 0; j < H; ++j) h[j] *= o[j];
+  kernels::lstm_output_forward(H, a + 3 * H, h);
   if (t.rstd != nullptr) {
     t.rstd[0] = mx.rstd;
     t.rstd[1] = mh.rstd;
@@ -76,28 +71,16 @@ void ln_lstm_row_grads(const GateGradStep& s, int64_t r) {
   const int64_t H = s.hidden, G = 4 * H;
   const float* const* p = s.params;
   const float* act = s.gates + r * G;
-  const float *i = act, *f = act + H, *g = act + 2 * H, *o = act + 3 * H;
   const LnLstmTapeRow<const float> t(s.tape, H, r);
-  const float* c_prev = s.c_prev + r * H;
-  const float* dh = s.d_out + r * H;
   float* dc = s.dc + r * H;
   float* da = s.dparams + r * 5 * H;
   float* dyc = da + G;  // gradient of LN(c') * w + b
   // tanh(LN(c') * w + b) again: c_hat is normalised already, so moments (0, 1) leave it as is.
   kernels::layer_norm_row(t.c_hat, {0.0f, 1.0f}, p[kGainC], p[kBiasC], nullptr, dyc, H);
   kernels::tanh(dyc, dyc, H);
-  for (int64_t j = 0; j < H; ++j) {
-    const float tc = dyc[j];
-    da[3 * H + j] = dh[j] * tc * o[j] * (1.0f - o[j]);
-    dyc[j] = dh[j] * o[j] * (1.0f - tc * tc);
-  }
+  kernels::lstm_output_backward(H, act + 3 * H, s.d_out + r * H, dyc, da + 3 * H);
   kernels::layer_norm_row_backward_add(dyc, p[kGainC], t.c_hat, t.rstd[2], dc, H);  // dL/dc'
-  for (int64_t j = 0; j < H; ++j) {
-    da[j] = dc[j] * g[j] * i[j] * (1.0f - i[j]);
-    da[H + j] = dc[j] * c_prev[j] * f[j] * (1.0f - f[j]);
-    da[2 * H + j] = dc[j] * i[j] * (1.0f - g[j] * g[j]);
-    dc[j] *= f[j];
-  }
+  kernels::lstm_state_backward(H, act, s.c_prev + r * H, dc, da);
   float* dx = s.dgates + r * G;
   float* dgh = s.dgh + r * G;
   std::fill(dx, dx + G, 0.0f);
