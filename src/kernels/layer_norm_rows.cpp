@@ -5,6 +5,7 @@
 // code would get SSE2's 4.
 #include "recur/kernels/layer_norm_rows.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -106,14 +107,27 @@ void layer_norm_row_backward_add_impl(const float* dy, const float* gain, const 
   for (int64_t j = 0; j < n; ++j) dx[j] += rstd * (dy[j] * gain[j] - mean_g - x_hat[j] * mean_gx);
 }
 
-void add_row_impl(const float* x, float* out, int64_t n) {
+void sum_columns_impl(int64_t rows, const float* a, int64_t lda, const float* b, int64_t ldb,
+                      const ColumnSum* sums, int64_t count) {
+  for (int64_t k = 0; k < count; ++k) {
+    if (sums[k].out != nullptr) std::fill(sums[k].out, sums[k].out + sums[k].width, 0.0f);
+  }
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t k = 0; k < count; ++k) {
+      const ColumnSum& s = sums[k];
+      if (s.out == nullptr) continue;
+      float* out = s.out;
+      const float* x = a + r * lda + s.a;
+      if (s.b < 0) {
 #pragma omp simd
-  for (int64_t j = 0; j < n; ++j) out[j] += x[j];
-}
-
-void add_row_product_impl(const float* x, const float* y, float* out, int64_t n) {
+        for (int64_t j = 0; j < s.width; ++j) out[j] += x[j];
+      } else {
+        const float* y = b + r * ldb + s.b;
 #pragma omp simd
-  for (int64_t j = 0; j < n; ++j) out[j] += x[j] * y[j];
+        for (int64_t j = 0; j < s.width; ++j) out[j] += x[j] * y[j];
+      }
+    }
+  }
 }
 
 }  // namespace recur::kernels::HWY_NAMESPACE
@@ -126,8 +140,7 @@ HWY_EXPORT(row_moments_impl);
 HWY_EXPORT(layer_norm_row_impl);
 HWY_EXPORT(layer_norm_row_add_impl);
 HWY_EXPORT(layer_norm_row_backward_add_impl);
-HWY_EXPORT(add_row_impl);
-HWY_EXPORT(add_row_product_impl);
+HWY_EXPORT(sum_columns_impl);
 
 RowMoments row_moments(const float* x, int64_t n, float eps) {
   return HWY_DYNAMIC_DISPATCH(row_moments_impl)(x, n, eps);
@@ -148,12 +161,9 @@ void layer_norm_row_backward_add(const float* dy, const float* gain, const float
   HWY_DYNAMIC_DISPATCH(layer_norm_row_backward_add_impl)(dy, gain, x_hat, rstd, dx, n);
 }
 
-void add_row(const float* x, float* out, int64_t n) {
-  HWY_DYNAMIC_DISPATCH(add_row_impl)(x, out, n);
-}
-
-void add_row_product(const float* x, const float* y, float* out, int64_t n) {
-  HWY_DYNAMIC_DISPATCH(add_row_product_impl)(x, y, out, n);
+void sum_columns(int64_t rows, const float* a, int64_t lda, const float* b, int64_t ldb,
+                 const ColumnSum* sums, int64_t count) {
+  HWY_DYNAMIC_DISPATCH(sum_columns_impl)(rows, a, lda, b, ldb, sums, count);
 }
 
 }  // namespace recur::kernels

@@ -165,17 +165,25 @@ TEST_P(LayerNormRowsTest, BackwardAddsTheGradientOfTheNormalisation) {
   }
 }
 
-TEST_P(LayerNormRowsTest, RowSumsAccumulate) {
+// Sums with and without a factor, at column offsets into rows wider than the sums, and a null
+// output that must be skipped; the outputs start dirty (sum_columns overwrites them).
+TEST_P(LayerNormRowsTest, ColumnSumsOverRows) {
   for (int64_t n : kWidths) {
-    const auto x = random_row(n, 0.0f, 1.0f, 100);
-    const auto y = random_row(n, 0.0f, 1.0f, 101);
-    const auto out0 = random_row(n, 0.0f, 1.0f, 102);
-    std::vector<float> sum = out0, product = out0;
-    add_row(x.data(), sum.data(), n);
-    add_row_product(x.data(), y.data(), product.data(), n);
+    const int64_t rows = 7, lda = 2 * n + 5, ldb = n + 3;
+    const auto a = random_row(rows * lda, 0.0f, 1.0f, 100 + static_cast<unsigned>(n));
+    const auto b = random_row(rows * ldb, 0.0f, 1.0f, 200 + static_cast<unsigned>(n));
+    std::vector<float> plain(static_cast<size_t>(n), 9.0f), product = plain;
+    const ColumnSum sums[] = {
+        {n + 1, -1, n, plain.data()}, {5, 0, n, nullptr}, {3, 2, n, product.data()}};
+    sum_columns(rows, a.data(), lda, b.data(), ldb, sums, 3);
     for (int64_t j = 0; j < n; ++j) {
-      ASSERT_FLOAT_EQ(sum[j], out0[j] + x[j]) << j;
-      ASSERT_NEAR(product[j], out0[j] + double{x[j]} * y[j], 1e-6) << j;
+      double expected_plain = 0.0, expected_product = 0.0;
+      for (int64_t r = 0; r < rows; ++r) {
+        expected_plain += a[r * lda + n + 1 + j];
+        expected_product += double{a[r * lda + 3 + j]} * b[r * ldb + 2 + j];
+      }
+      ASSERT_NEAR(plain[j], expected_plain, 1e-5) << "n = " << n << " at " << j;
+      ASSERT_NEAR(product[j], expected_product, 1e-5) << "n = " << n << " at " << j;
     }
   }
 }

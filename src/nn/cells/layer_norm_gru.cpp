@@ -7,6 +7,7 @@
 // which backward leaves in dh as the GRU does.
 // Tape row: x_hat [3H] | h_hat [3H] | gh_n [H] | rstd of x, h. dparams row: d gi | d gh [3H each].
 #include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "cell.h"
@@ -88,11 +89,11 @@ void ln_gru_param_grads(const CellParamGrads& g) {
   const int64_t H = g.hidden, G = 3 * H, N = g.rows, tape_w = 7 * H + 2, grad_w = 2 * G;
   const auto& out = *g.params;
   // dparams row: dgi [G] | dgh [G]; tape row: x_hat [G] | h_hat [G] | gh_n [H] | rstd.
-  sum_columns<4>(N, g.dparams, grad_w, g.tape, tape_w,
-                 {{{0, -1, G, g.b_ih},
-                   {G, -1, G, g.b_hh},
-                   {0, 0, G, out[kGruGainIh]},
-                   {G, G, G, out[kGruGainHh]}}});
+  const kernels::ColumnSum sums[] = {{0, -1, G, g.b_ih},
+                                     {G, -1, G, g.b_hh},
+                                     {0, 0, G, out[kGruGainIh]},
+                                     {G, G, G, out[kGruGainHh]}};
+  kernels::sum_columns(N, g.dparams, grad_w, g.tape, tape_w, sums, std::size(sums));
 }
 
 }  // namespace

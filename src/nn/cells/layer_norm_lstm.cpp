@@ -8,6 +8,7 @@
 // Tape row: x_hat [4H] | h_hat [4H] | c_hat [H] | rstd of x, h, c; besides the activations and
 // c_{t-1} that the engine keeps. dparams row: da [4H] | d(LN(c') * w + b) [H].
 #include <algorithm>
+#include <iterator>
 
 #include "cell.h"
 #include "layer_norm_rows.h"
@@ -98,12 +99,12 @@ void ln_lstm_param_grads(const CellParamGrads& g) {
   const auto& out = *g.params;
   // dparams row: da [G] | dyc [H]; tape row: x_hat [G] | h_hat [G] | c_hat [H] | rstd.
   float* bias = g.b_ih != nullptr ? g.b_ih : g.b_hh;  // both biases get the sum of da
-  sum_columns<5>(N, g.dparams, grad_w, g.tape, tape_w,
-                 {{{0, -1, G, bias},
-                   {0, 0, G, out[kGainIh]},
-                   {0, G, G, out[kGainHh]},
-                   {G, 2 * G, H, out[kGainC]},
-                   {G, -1, H, out[kBiasC]}}});
+  const kernels::ColumnSum sums[] = {{0, -1, G, bias},
+                                     {0, 0, G, out[kGainIh]},
+                                     {0, G, G, out[kGainHh]},
+                                     {G, 2 * G, H, out[kGainC]},
+                                     {G, -1, H, out[kBiasC]}};
+  kernels::sum_columns(N, g.dparams, grad_w, g.tape, tape_w, sums, std::size(sums));
   if (g.b_ih != nullptr && g.b_hh != nullptr) std::copy(g.b_ih, g.b_ih + G, g.b_hh);
 }
 
