@@ -58,7 +58,8 @@ void ln_gru_row(const GateStep& s, int64_t r, float* gh_side) {
 }
 
 void ln_gru_gate_pass(const GateStep& s) {
-  std::vector<float> gh_side(static_cast<size_t>(3 * s.hidden));
+  thread_local std::vector<float> gh_side;  // kept: a stream runs this pass every few µs
+  gh_side.resize(static_cast<size_t>(3 * s.hidden));
   for (int64_t r = 0; r < s.rows; ++r) ln_gru_row(s, r, gh_side.data());
 }
 
