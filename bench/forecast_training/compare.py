@@ -4,11 +4,15 @@
     bench/forecast_training/compare.py --example build/examples/example_stock_forecaster
     bench/forecast_training/compare.py --example ... --quick        (10 epochs, while developing)
 
-Builds nothing: --example is the built examples/stock_forecaster.cpp. For each thread count
+Builds nothing: --example is the built examples/stock_forecaster.cpp. For each core count n
 (default 1 and 2) it runs the PyTorch script (tutorial_pytorch.py, with Debian's /usr/bin/python3)
-and the recur example N times (default 3), interleaved and alternating which goes first, so that
-a change in the machine's load hits both alike. Both get OMP_NUM_THREADS=n and
-OMP_WAIT_POLICY=PASSIVE; PyTorch also torch.set_num_threads(n), recur --threads n.
+and the recur example N times (default 3) in each setting they can use n cores in, interleaved
+and alternating the order, so that a change in the machine's load hits all alike, and compares
+each framework's FASTEST setting (named in the table): one wait policy imposed on both hobbles
+one of them (PyTorch 1.13 with OpenMP's spinning workers fights its own OpenBLAS pool; with
+PASSIVE it wakes its workers at every op). Settings for n > 1: PyTorch 1 thread, n threads
+PASSIVE, n threads with OMP_WAIT_POLICY unset; recur 1 thread, n threads PASSIVE, n threads
+ACTIVE. Each gets OMP_NUM_THREADS=<threads>; PyTorch also torch.set_num_threads, recur --threads.
 
 Prints a Markdown table. "seconds" is what each program measures itself: from building the model
 to the end of the last epoch, data preparation included (`import torch` and process start-up
@@ -38,7 +42,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     p.add_argument("--example", required=True, help="path of the built example_stock_forecaster")
     p.add_argument("--runs", type=int, default=3, help="runs of each program per thread count")
-    p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    p.add_argument("--threads", default="1,2", help="comma-separated core counts")
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--quick", action="store_true", help="10 epochs (overrides --epochs)")
     p.add_argument("--seed", type=int, default=0)
@@ -86,14 +90,26 @@ def run_once(cmd, env):
     return result
 
 
-def commands(args, threads):
+def settings(impl, cores):
+    """(label, threads, OMP_WAIT_POLICY or None for unset) of each way `impl` can use `cores`."""
+    if cores == 1:
+        return [("1", 1, None)]
+    spin = "unset" if impl == "pytorch" else "ACTIVE"
+    return [("1", 1, None), (f"{cores} PASSIVE", cores, "PASSIVE"),
+            (f"{cores} {spin}", cores, None if spin == "unset" else spin)]
+
+
+def command(args, impl, threads, policy):
     common = ["--epochs", str(args.epochs), "--seed", str(args.seed), "--threads", str(threads),
               "--json"] + (["--normalize"] if args.normalize else [])
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_WAIT_POLICY="PASSIVE")
-    recur_env = dict(env, **dict(kv.split("=", 1) for kv in args.recur_env))
-    pytorch = ([args.python, os.path.join(HERE, "tutorial_pytorch.py")] + common, env)
-    recur = ([os.path.abspath(args.example)] + common, recur_env)
-    return pytorch, recur
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    env["OMP_NUM_THREADS"] = str(threads)
+    if policy:
+        env["OMP_WAIT_POLICY"] = policy
+    if impl == "pytorch":
+        return [args.python, os.path.join(HERE, "tutorial_pytorch.py")] + common, env
+    env.update(dict(kv.split("=", 1) for kv in args.recur_env))
+    return [os.path.abspath(args.example)] + common, env
 
 
 def losses(result):
@@ -106,43 +122,54 @@ def median(results, key):
     return statistics.median(r[key] for r in results)
 
 
+def fastest(candidates, impl):
+    """The (label, results) of impl's setting with the lowest median seconds."""
+    mine = [(label, res) for (i, label), res in candidates.items() if i == impl]
+    return min(mine, key=lambda c: median(c[1], "seconds"))
+
+
 def main():
     args = parse_args()
-    thread_counts = [int(t) for t in args.threads.split(",")]
+    core_counts = [int(t) for t in args.threads.split(",")]
     load_before = load_average()
     rows = []
     raw = open(args.raw, "w") if args.raw else None
-    for threads in thread_counts:
-        (pt_cmd, pt_env), (rc_cmd, rc_env) = commands(args, threads)
-        pytorch, recur = [], []
+    for cores in core_counts:
+        runs = [(impl, label, *command(args, impl, threads, policy))
+                for impl in ("pytorch", "recur")
+                for label, threads, policy in settings(impl, cores)]
+        candidates = {(impl, label): [] for impl, label, _, _ in runs}
         for i in range(args.runs):
-            order = [(pt_cmd, pt_env, pytorch), (rc_cmd, rc_env, recur)]
-            if i % 2 == 1:
-                order.reverse()
-            for cmd, env, results in order:
+            for impl, label, cmd, env in (runs if i % 2 == 0 else list(reversed(runs))):
                 r = run_once(cmd, env)
-                results.append(r)
-                print(f"  {threads} thread(s), run {i + 1}: {r['impl']:7s} {r['seconds']:8.2f} s"
+                r["setting"] = label
+                candidates[(impl, label)].append(r)
+                print(f"  {cores} core(s), run {i + 1}: {impl:7s} {label:10s} {r['seconds']:8.2f} s"
                       f"  cpu {r['cpu_seconds']:7.2f} s  load {r['load']}", file=sys.stderr)
                 if raw:
                     raw.write(json.dumps(r) + "\n")
-        rows.append((threads, pytorch, recur))
+        for (impl, label), res in candidates.items():
+            print(f"  {cores} core(s): {impl:7s} {label:10s} median {median(res, 'seconds'):8.2f} s",
+                  file=sys.stderr)
+        rows.append((cores, fastest(candidates, "pytorch"), fastest(candidates, "recur")))
     load_after = load_average()
 
+    first = rows[0][1][1][0]
     print(f"Training the tutorial's StockForecaster: {args.epochs} epochs, "
-          f"{rows[0][1][0]['samples']} windows of 30, {rows[0][1][0]['batches_per_epoch']} "
+          f"{first['samples']} windows of 30, {first['batches_per_epoch']} "
           f"batches of 32 per epoch, {'normalised' if args.normalize else 'raw'} prices; "
-          f"median of {args.runs} interleaved runs.\n")
-    print("| threads | PyTorch s | recur s | PyTorch/recur | PyTorch CPU s | recur CPU s "
-          "| CPU ratio | PyTorch MSE untrained → trained | recur MSE untrained → trained |")
+          f"median of {args.runs} interleaved runs of each setting, each framework's fastest.\n")
+    print("| cores | PyTorch s (setting) | recur s (setting) | PyTorch/recur | PyTorch CPU s "
+          "| recur CPU s | CPU ratio | PyTorch MSE untrained → trained | recur MSE untrained → trained |")
     print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
-    for threads, pytorch, recur in rows:
+    for cores, (pt_label, pytorch), (rc_label, recur) in rows:
         pt_s, rc_s = median(pytorch, "seconds"), median(recur, "seconds")
         pt_c, rc_c = median(pytorch, "cpu_seconds"), median(recur, "cpu_seconds")
-        print(f"| {threads} | {pt_s:.2f} | {rc_s:.2f} | **{pt_s / rc_s:.1f}×** | {pt_c:.2f} "
-              f"| {rc_c:.2f} | {pt_c / rc_c:.1f}× | {losses(pytorch[-1])} | {losses(recur[-1])} |")
+        print(f"| {cores} | {pt_s:.2f} ({pt_label}) | {rc_s:.2f} ({rc_label}) "
+              f"| **{pt_s / rc_s:.1f}×** | {pt_c:.2f} | {rc_c:.2f} | {pt_c / rc_c:.1f}× "
+              f"| {losses(pytorch[-1])} | {losses(recur[-1])} |")
     print(f"\nMachine: {cpu_model()}, {os.cpu_count()} logical CPUs; PyTorch "
-          f"{rows[0][1][0].get('torch', '?')}; load average (1/5/15 min) before {load_before}, "
+          f"{first.get('torch', '?')}; load average (1/5/15 min) before {load_before}, "
           f"after {load_after}.")
     if args.recur_env:
         print(f"recur ran with extra environment: {' '.join(args.recur_env)}")

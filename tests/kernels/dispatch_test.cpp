@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "every_target.h"
 #include "recur/kernels/activations.h"
 #include "recur/kernels/rnn_gates.h"
 #include "recur/kernels/step_matmul.h"
@@ -46,11 +47,7 @@ std::vector<float> random_values(int64_t n, float limit, unsigned seed) {
   return v;
 }
 
-class DispatchTest : public testing::TestWithParam<int64_t> {
- protected:
-  void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
-  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
-};
+class DispatchTest : public recur::testing::EveryTargetTest {};
 
 TEST_P(DispatchTest, DispatcherRunsTheForcedTarget) {
   EXPECT_STREQ(simd_target(), hwy::TargetName(GetParam()));
@@ -232,12 +229,7 @@ TEST_P(DispatchTest, StepMatmul16MatchesANaiveProductOfTheRoundedWeights) {
   set_bf16_dot_product(true);
 }
 
-std::string target_name(const testing::TestParamInfo<int64_t>& info) {
-  return hwy::TargetName(info.param);
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryTarget, DispatchTest,
-                         testing::ValuesIn(hwy::SupportedAndGeneratedTargets()), target_name);
+RECUR_INSTANTIATE_EVERY_TARGET(DispatchTest);
 
 }  // namespace
 }  // namespace recur::kernels

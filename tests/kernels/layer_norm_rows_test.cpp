@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "every_target.h"
+
 namespace recur::kernels {
 namespace {
 
@@ -53,11 +55,7 @@ std::vector<double> x_hat_ref(const std::vector<float>& x) {
   return h;
 }
 
-class LayerNormRowsTest : public testing::TestWithParam<int64_t> {
- protected:
-  void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
-  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
-};
+class LayerNormRowsTest : public recur::testing::EveryTargetTest {};
 
 TEST_P(LayerNormRowsTest, MomentsMatchTheBiasedVariance) {
   for (int64_t n : kWidths) {
@@ -188,12 +186,7 @@ TEST_P(LayerNormRowsTest, ColumnSumsOverRows) {
   }
 }
 
-std::string target_name(const testing::TestParamInfo<int64_t>& info) {
-  return hwy::TargetName(info.param);
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryTarget, LayerNormRowsTest,
-                         testing::ValuesIn(hwy::SupportedAndGeneratedTargets()), target_name);
+RECUR_INSTANTIATE_EVERY_TARGET(LayerNormRowsTest);
 
 }  // namespace
 }  // namespace recur::kernels
