@@ -53,7 +53,9 @@ TEST(VariationalDropout, AnInputFeatureIsDroppedAtEveryStepOfItsSequenceOrAtNone
         const Tensor out = output_with_seed(lstm, gen, poked);
         if (!sequence_changed(base, out, b)) ++unchanged_steps;
         for (int64_t other = 0; other < B; ++other) {
-          if (other != b) EXPECT_FALSE(sequence_changed(base, out, other)) << "sequences mixed";
+          if (other != b) {
+            EXPECT_FALSE(sequence_changed(base, out, other)) << "sequences mixed";
+          }
         }
       }
       EXPECT_TRUE(unchanged_steps == 0 || unchanged_steps == T)
