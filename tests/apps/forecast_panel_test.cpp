@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli_runner.h"
+#include "expect_error.h"
 #include "recur/apps/forecast/global_model.h"
 #include "recur/apps/forecast/panel.h"
 #include "recur/tensor/error.h"
@@ -20,6 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using recur::testing::Contains;
+using recur::testing::error_message;
 using recur::testing::file_bytes;
 
 using recur::testing::TempDir;
@@ -332,18 +335,61 @@ TEST(PanelForecast, RefusesWhatItDoesNotSupportBeforeWritingAnything) {
   config.symbol = "S0";
   EXPECT_THROW(train(data, dir / "run", config), ValueError);  // --symbol and --symbols
   config.symbol.clear();
-  EXPECT_THROW(train_panel({.data_path = data,
-                            .out_dir = dir / "run",
-                            .config = config,
-                            .resume = true,
-                            .progress = train::ProgressStyle::Quiet}),
-               ValueError);
+  // Resuming needs one network's checkpoint: not a network per series, not an ensemble.
+  const auto resume = [&](const ForecastConfig& c) {
+    return error_message<ValueError>([&] {
+      train_panel({.data_path = data,
+                   .out_dir = dir / "run",
+                   .config = c,
+                   .resume = true,
+                   .progress = train::ProgressStyle::Quiet});
+    });
+  };
+  EXPECT_TRUE(Contains(resume(panel_config(PanelMode::kPerSeries)), "--per-series"));
+  ForecastConfig ensemble = config;
+  ensemble.training.ensemble = 2;
+  EXPECT_TRUE(Contains(resume(ensemble), "--ensemble 2"));
   EXPECT_THROW(train_run({.data_path = data,
                           .out_dir = dir / "run",
                           .config = config,
                           .progress = train::ProgressStyle::Quiet}),
                ValueError);
   EXPECT_FALSE(fs::exists(dir / "run"));
+}
+
+// A global network's training keeps a checkpoint like a single series' does, and --resume
+// continues it: with a larger epoch budget it keeps the epochs it had; other settings or other
+// data for any one series are refused, naming what changed.
+TEST(GlobalForecast, ResumesFromItsCheckpointAndRefusesOtherDataOrSettings) {
+  TempDir dir;
+  const std::string data = write(dir / "panel.csv", cyclic_panel_csv(3, 160, 7));
+  const std::string run = dir / "run";
+  ForecastConfig c = panel_config();
+  c.training.epochs = 2;
+  const PanelRun first = train(data, run, c);
+  EXPECT_EQ(first.epochs_run, 2);
+  EXPECT_TRUE(fs::exists(run + "/checkpoint.safetensors"));
+  const std::string first_log = file_bytes(run + "/training.csv");
+  const auto resume = [&](const std::string& d, const ForecastConfig& config) {
+    return train_panel({.data_path = d,
+                        .out_dir = run,
+                        .config = config,
+                        .resume = true,
+                        .progress = train::ProgressStyle::Quiet});
+  };
+  ForecastConfig lr = c;
+  lr.training.lr = 0.5;
+  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(data, lr); }), "training/lr"));
+  const std::string other = write(dir / "other.csv", cyclic_panel_csv(3, 160, 8));
+  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(other, c); }), "data was"));
+  ForecastConfig longer = c;
+  longer.training.epochs = 3;
+  const PanelRun resumed = resume(data, longer);
+  EXPECT_EQ(resumed.epochs_run, 3);
+  // training.csv: the first run's two epochs as they were, then the third.
+  const std::string log = file_bytes(run + "/training.csv");
+  EXPECT_EQ(log.substr(0, first_log.size()), first_log);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1 + 3);
 }
 
 TEST(PanelForecast, ConfigRoundTripsThePanel) {

@@ -269,6 +269,15 @@ void write_panel_report(const std::string& dir, const PanelRun& run, const Forec
   write_report(in_dir(dir, "report.md"), report);
 }
 
+// Every series' data fingerprint, by symbol: what a global network's checkpoint was trained on.
+std::string panel_fingerprint(const std::vector<PanelSeries>& series) {
+  std::string all;
+  for (const PanelSeries& s : series) {
+    all += (all.empty() ? "" : "; ") + s.symbol + ": " + fingerprint(s.data.frame);
+  }
+  return all;
+}
+
 // The networks a many-series run trained, one forecaster per series, and what was written.
 struct PanelTraining {
   std::vector<EnsembleForecaster> models;
@@ -277,9 +286,11 @@ struct PanelTraining {
 };
 
 // Member k of the global model trains on every series, seeded seed + k; member 0 shows the
-// progress and writes training.csv (the members train one after another, each on all threads).
+// progress, writes training.csv and keeps the checkpoint (`resume`: continue from it; the
+// members train one after another, each on all threads).
 PanelTraining train_global(const std::vector<PanelSeries>& series, const ForecastConfig& config,
-                           const io::StagedRunFolder& staged, train::ProgressStyle progress) {
+                           const io::StagedRunFolder& staged, train::ProgressStyle progress,
+                           bool resume) {
   std::vector<data::FeatureFrame> frames;
   std::vector<data::Splits> splits;
   for (const PanelSeries& s : series) {
@@ -291,11 +302,17 @@ PanelTraining train_global(const std::vector<PanelSeries>& series, const Forecas
   std::vector<data::FrameScalers> scalers;
   for (int64_t k = 0; k < config.training.ensemble; ++k) {
     const std::string log = k == 0 ? "training.csv" : member_log_file(k);
-    GlobalFit fit = fit_global(frames, splits, member_config(config, k),
-                               {.metrics_csv = staged.file(log),
-                                .progress = k == 0 ? progress : train::ProgressStyle::Quiet});
+    FitOptions options{.metrics_csv = staged.file(log),
+                       .progress = k == 0 ? progress : train::ProgressStyle::Quiet};
+    if (k == 0) {
+      options.checkpoint_path = staged.file("checkpoint.safetensors");
+      options.resume = resume;
+      options.run_identity = run_identity(panel_fingerprint(series), config);
+    }
+    GlobalFit fit = fit_global(frames, splits, member_config(config, k), options);
     nn::save(*fit.net, staged.file(member_weights_file(k)));
     out.files.insert(out.files.end(), {member_weights_file(k), log});
+    if (k == 0) out.files.push_back("checkpoint.safetensors");
     nets.push_back(fit.net);
     if (k == 0) {
       scalers = std::move(fit.scalers);  // the same for every member: the same training rows
@@ -342,8 +359,17 @@ PanelRun train_panel(const RunOptions& options) {
   config.validate();
   check_level("forecast train", options.interval_level);
   if (!config.panel.active()) throw ValueError("forecast train: no series named (--symbols)");
-  if (options.resume) {
-    throw ValueError("forecast train: --resume with many series (--symbols) is not supported yet");
+  // A global network keeps one checkpoint, as a single series' network does; a network per
+  // series or an ensemble would need one per network.
+  if (options.resume && config.panel.mode == PanelMode::kPerSeries) {
+    throw ValueError(
+        "forecast train: --resume with --per-series is not supported yet (only a global "
+        "network's training over many series can be resumed)");
+  }
+  if (options.resume && config.training.ensemble > 1) {
+    throw ValueError("forecast train: --resume with --ensemble " +
+                     std::to_string(config.training.ensemble) +
+                     " is not supported yet (only a single model's training can be resumed)");
   }
   // Everything that can fail without training is checked before the run folder is touched.
   std::vector<PanelSeries> series = load_panel(options.data_path, config, config.panel.symbols);
@@ -352,13 +378,15 @@ PanelRun train_panel(const RunOptions& options) {
   run.warnings = panel_warnings(series);
   std::vector<Baselines> baselines = fit_panel_baselines(options.baselines, series, run.series);
 
-  io::StagedRunFolder staged(options.out_dir, {});
+  io::StagedRunFolder staged(options.out_dir, {.resume = options.resume});
+  if (options.resume) carry_checkpoint(options.out_dir, staged);
   const int64_t members = config.training.ensemble;
   if (members > 1) fs::create_directories(staged.staging() / "members");
   if (run.mode == PanelMode::kPerSeries) fs::create_directories(staged.staging() / "series");
-  PanelTraining trained = run.mode == PanelMode::kGlobal
-                              ? train_global(series, config, staged, options.progress)
-                              : train_per_series(series, config, staged, options.progress);
+  PanelTraining trained =
+      run.mode == PanelMode::kGlobal
+          ? train_global(series, config, staged, options.progress, options.resume)
+          : train_per_series(series, config, staged, options.progress);
   std::vector<EnsembleForecaster>& models = trained.models;
   std::vector<std::string>& files = trained.files;
   const train::History& history = trained.history;

@@ -155,15 +155,6 @@ void finish(const std::string& dir, RunResult& result, const EnsembleForecaster&
   result.stop_reason = model.history().stop_reason;
 }
 
-// Puts the checkpoint of a finished run where a resumed one looks for it, when the interrupted
-// run's own staging folder is gone.
-void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run) {
-  const fs::path staged = run.file("checkpoint.safetensors");
-  const fs::path finished = in_dir(out_dir, "checkpoint.safetensors");
-  std::error_code ec;
-  if (!fs::exists(staged, ec) && fs::exists(finished, ec)) fs::copy_file(finished, staged, ec);
-}
-
 // The config of a single-series run; a many-series run is panel.h's.
 ForecastConfig single_series_config(const std::string& run_dir) {
   ForecastConfig config = load_config(in_dir(run_dir, "config.json"));
@@ -213,7 +204,7 @@ RunResult train_run(const RunOptions& options) {
               .resume = options.resume,
               .metrics_csv = run.file("training.csv"),
               .progress = options.progress,
-              .run_identity = run_identity(frame, config)};
+              .run_identity = run_identity(fingerprint(frame), config)};
     }
     return {.metrics_csv = run.file(member_log_file(k)), .progress = train::ProgressStyle::Quiet};
   });

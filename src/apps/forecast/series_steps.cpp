@@ -245,15 +245,21 @@ std::string fingerprint(const data::FeatureFrame& frame) {
   return std::to_string(frame.rows()) + " rows " + span + ", hash " + f.hex();
 }
 
-// What a checkpoint must match to be resumed: the data, and every setting but the epoch budget
-// (raising it to train longer is what resuming is for).
-std::map<std::string, std::string> run_identity(const data::FeatureFrame& frame,
+std::map<std::string, std::string> run_identity(const std::string& data,
                                                 const ForecastConfig& config) {
   json settings = to_json(config);
   settings.erase("recur_version");
   settings.erase("scalers");  // fitted from the data, which the fingerprint covers
+  if (settings.contains("panel")) settings["panel"].erase("series");  // each series' scalers
   settings["training"].erase("epochs");
-  return train::make_run_identity(fingerprint(frame), settings);
+  return train::make_run_identity(data, settings);
+}
+
+void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run) {
+  const fs::path staged = run.file("checkpoint.safetensors");
+  const fs::path finished = in_dir(out_dir, "checkpoint.safetensors");
+  std::error_code ec;
+  if (!fs::exists(staged, ec) && fs::exists(finished, ec)) fs::copy_file(finished, staged, ec);
 }
 
 std::string fmt(double v, int precision) {

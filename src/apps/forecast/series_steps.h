@@ -16,6 +16,7 @@
 #include "recur/apps/forecast/pipeline.h"
 #include "recur/data/price_table.h"
 #include "recur/data/splits.h"
+#include "recur/io/run_folder.h"
 #include "recur/train/trainer.h"
 
 namespace recur::forecast {
@@ -69,10 +70,15 @@ std::vector<std::string> data_warnings(const LoadedData& data, const data::Split
 
 // Another file, a changed value or an added row all give another fingerprint.
 std::string fingerprint(const data::FeatureFrame& frame);
-// What a checkpoint must match to be resumed: the data, and every setting but the epoch budget
-// (raising it to train longer is what resuming is for).
-std::map<std::string, std::string> run_identity(const data::FeatureFrame& frame,
+// What a checkpoint must match to be resumed: the data (`data`: the fingerprint of its series,
+// or of each series of a many-series run), and every setting but the epoch budget (raising it
+// to train longer is what resuming is for) and the scalers fitted from the data.
+std::map<std::string, std::string> run_identity(const std::string& data,
                                                 const ForecastConfig& config);
+
+// Puts the checkpoint of a finished run where a resumed one looks for it, when the interrupted
+// run's own staging folder is gone.
+void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run);
 
 // v with `precision` decimals, "-" when it is not finite.
 std::string fmt(double v, int precision = 4);
