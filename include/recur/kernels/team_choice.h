@@ -2,14 +2,15 @@
 // split across a StepTeam or on the calling thread alone, decided by timing both now and then.
 //
 // A team pays only while its threads find free cores. When the other cores are busy, every
-// hand-over waits for the scheduler: bench S5's LSTM step took 88.5 us on two threads against
-// 3.7 us on one (docs/PERFORMANCE.md). The load changes while a serving loop runs, so the choice
-// is re-made: every `interval` steps a probe times `window` steps each way (the current way
-// first) and keeps the faster; the other way must win by `margin` to take over. A probe that
-// keeps the current way doubles the interval (up to max_interval), so a settled choice spends
-// about (warmup + window) / interval of its steps on the slower way; the other way's window
-// also ends as soon as it has taken longer than the current way's whole window. Both ways must
-// compute the same thing (the stream's are bit-identical), so the choice changes only the speed.
+// hand-over waits for the scheduler: bench S5's LSTM step took 16-113 us split between two
+// threads against 3.7 us on one (docs/PERFORMANCE.md, "The streaming step on two threads"). The
+// load changes while a serving loop runs, so the choice is re-made: every `interval` steps a probe
+// times `window` steps each way (the current way first) and keeps the faster; the other way must
+// win by `margin` to take over. A probe that keeps the current way doubles the interval (up to
+// max_interval), so a settled choice spends about (warmup + window) / interval of its steps on the
+// slower way; the other way's window also ends as soon as it has taken longer than the current
+// way's whole window. Both ways must compute the same thing (the stream's are bit-identical), so
+// the choice changes only the speed.
 //
 //   TeamChoice choice;
 //   for (...) choice.step([&](TeamChoice::Way way) { way == kTeam ? team.run(f) : f_alone(); });
@@ -62,14 +63,13 @@ class TeamChoice {
 
  private:
   enum class Phase { kSettled, kTimingSettled, kTimingOther };
+  void start_window(Phase phase);
   void end_probe(bool other_won);
 
   Options options_;
   Way settled_ = Way::kTeam;
   Phase phase_ = Phase::kTimingSettled;  // the first steps already compare both ways
   int64_t interval_;
-  void start_window(Phase phase);
-
   int64_t steps_left_ = 0;  // timed steps of the current window, or settled steps, still to run
   int warmup_left_ = 0;     // untimed steps before the current window's timed ones
   std::chrono::nanoseconds settled_time_{0}, other_time_{0};
