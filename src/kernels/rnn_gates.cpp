@@ -88,6 +88,26 @@ void lstm_forward_impl(int64_t B, int64_t H, float* gates, float* c, float* h_ra
   }
 }
 
+// The LSTM's gradients element by element, shared by the whole step's backward and its two
+// halves (cells that transform c' before its tanh). Output half: from dL/dh and t = tanh(y),
+// the o gate's pre-activation gradient and dL/dy.
+struct LstmOutputGrad {
+  float da_o, dy;
+};
+inline LstmOutputGrad lstm_output_grad(float dh, float o, float t) {
+  return {dh * t * o * (1.0f - o), dh * o * (1.0f - t * t)};
+}
+
+// State half: from dL/dc' (dcn), the i, f, g pre-activation gradients into di, df, dg, and
+// dL/dc (through f) returned.
+inline float lstm_state_grad(float dcn, float i, float f, float g, float c_prev, float& di,
+                             float& df, float& dg) {
+  di = dcn * g * i * (1.0f - i);
+  df = dcn * c_prev * f * (1.0f - f);
+  dg = dcn * i * (1.0f - g * g);
+  return dcn * f;
+}
+
 void lstm_backward_impl(int64_t B, int64_t H, const float* gates, const float* c_prev,
                         const float* tanh_c, const float* dh_raw, float* dc, float* dgates) {
   for (int64_t b = 0; b < B; ++b) {
@@ -99,15 +119,10 @@ void lstm_backward_impl(int64_t B, int64_t H, const float* gates, const float* c
     float* dg = dgates + b * 4 * H;
 #pragma omp simd
     for (int64_t j = 0; j < H; ++j) {
-      const float i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
-      const float t = tc[j];
-      const float d_o = dh[j] * t;
-      const float dcn = dcb[j] + dh[j] * o * (1.0f - t * t);
-      dg[j] = dcn * gg * i * (1.0f - i);
-      dg[H + j] = dcn * cp[j] * f * (1.0f - f);
-      dg[2 * H + j] = dcn * i * (1.0f - gg * gg);
-      dg[3 * H + j] = d_o * o * (1.0f - o);
-      dcb[j] = dcn * f;
+      const LstmOutputGrad out = lstm_output_grad(dh[j], g[3 * H + j], tc[j]);
+      dg[3 * H + j] = out.da_o;
+      dcb[j] = lstm_state_grad(dcb[j] + out.dy, g[j], g[H + j], g[2 * H + j], cp[j], dg[j],
+                               dg[H + j], dg[2 * H + j]);
     }
   }
 }
@@ -128,22 +143,18 @@ void lstm_output_forward_impl(int64_t H, const float* o, float* h) {
 void lstm_output_backward_impl(int64_t H, const float* o, const float* dh, float* t, float* da_o) {
 #pragma omp simd
   for (int64_t j = 0; j < H; ++j) {
-    const float tc = t[j];
-    da_o[j] = dh[j] * tc * o[j] * (1.0f - o[j]);
-    t[j] = dh[j] * o[j] * (1.0f - tc * tc);
+    const LstmOutputGrad out = lstm_output_grad(dh[j], o[j], t[j]);
+    da_o[j] = out.da_o;
+    t[j] = out.dy;
   }
 }
 
 void lstm_state_backward_impl(int64_t H, const float* gates, const float* c_prev, float* dc,
                               float* dgates) {
-  const float *i = gates, *f = gates + H, *g = gates + 2 * H;
 #pragma omp simd
   for (int64_t j = 0; j < H; ++j) {
-    const float dcn = dc[j];
-    dgates[j] = dcn * g[j] * i[j] * (1.0f - i[j]);
-    dgates[H + j] = dcn * c_prev[j] * f[j] * (1.0f - f[j]);
-    dgates[2 * H + j] = dcn * i[j] * (1.0f - g[j] * g[j]);
-    dc[j] = dcn * f[j];
+    dc[j] = lstm_state_grad(dc[j], gates[j], gates[H + j], gates[2 * H + j], c_prev[j], dgates[j],
+                            dgates[H + j], dgates[2 * H + j]);
   }
 }
 
