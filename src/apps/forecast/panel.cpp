@@ -312,9 +312,9 @@ PanelTraining train_global(const std::vector<PanelSeries>& series, const Forecas
     GlobalFit fit = fit_global(frames, splits, member_config(config, k), options);
     nn::save(*fit.net, staged.file(member_weights_file(k)));
     out.files.insert(out.files.end(), {member_weights_file(k), log});
-    if (k == 0) out.files.push_back("checkpoint.safetensors");
     nets.push_back(fit.net);
     if (k == 0) {
+      out.files.push_back("checkpoint.safetensors");
       scalers = std::move(fit.scalers);  // the same for every member: the same training rows
       out.history = std::move(fit.history);
     }
@@ -366,11 +366,7 @@ PanelRun train_panel(const RunOptions& options) {
         "forecast train: --resume with --per-series is not supported yet (only a global "
         "network's training over many series can be resumed)");
   }
-  if (options.resume && config.training.ensemble > 1) {
-    throw ValueError("forecast train: --resume with --ensemble " +
-                     std::to_string(config.training.ensemble) +
-                     " is not supported yet (only a single model's training can be resumed)");
-  }
+  check_resumable(options);
   // Everything that can fail without training is checked before the run folder is touched.
   std::vector<PanelSeries> series = load_panel(options.data_path, config, config.panel.symbols);
   PanelRun run;

@@ -187,10 +187,7 @@ RunResult train_run(const RunOptions& options) {
   result.warnings = data_warnings(data, splits);
 
   const int64_t members = config.training.ensemble;
-  if (options.resume && members > 1) {
-    throw ValueError("forecast train: --resume with --ensemble " + std::to_string(members) +
-                     " is not supported yet (only a single model's training can be resumed)");
-  }
+  check_resumable(options);
   io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
   if (options.resume) carry_checkpoint(options.out_dir, run);
   std::vector<std::string> files = {"model.safetensors", "config.json", "training.csv",

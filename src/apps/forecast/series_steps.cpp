@@ -255,6 +255,14 @@ std::map<std::string, std::string> run_identity(const std::string& data,
   return train::make_run_identity(data, settings);
 }
 
+void check_resumable(const RunOptions& options) {
+  const int64_t members = options.config.training.ensemble;
+  if (options.resume && members > 1) {
+    throw ValueError("forecast train: --resume with --ensemble " + std::to_string(members) +
+                     " is not supported yet (only a single model's training can be resumed)");
+  }
+}
+
 void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run) {
   const fs::path staged = run.file("checkpoint.safetensors");
   const fs::path finished = in_dir(out_dir, "checkpoint.safetensors");
