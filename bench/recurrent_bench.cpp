@@ -83,32 +83,31 @@ void BM_S2_TrainStep(benchmark::State& state) { train_step(state, kS2); }
 void BM_S1_VariationalTrainStep(benchmark::State& state) { train_step(state, kS1, 0.25f); }
 void BM_S2_VariationalTrainStep(benchmark::State& state) { train_step(state, kS2, 0.25f); }
 
-// S5: one streaming step (raw, allocation-free overload) at B=1, I=32, H=128; args: cell,
-// threads the stream splits the step between, weight precision (0 fp32, 1 fp16, 2 bf16).
+// Times S5's streaming step (raw, allocation-free overload) at B=1, I=32, H=128.
+void stream_steps(benchmark::State& state, CellType cell, recur::nn::StreamOptions options) {
+  recur::Generator gen(1);
+  auto layer = make_layer(cell, {1, 1, 32, 128, 1}, gen);
+  recur::nn::RecurrentStream stream(layer, 1, options);
+  Tensor x = Tensor::uniform({1, 32}, -1, 1, gen);
+  for (auto _ : state) benchmark::DoNotOptimize(stream.step(x.data()));
+  set_label(state, cell, std::string(" ") + recur::kernels::weight_precision_name(options.weights));
+}
+
+// S5; args: cell, threads the stream splits the step between (by default only while that is
+// faster than one thread), weight precision (0 fp32, 1 fp16, 2 bf16).
 void BM_S5_StreamStep(benchmark::State& state) {
   using recur::kernels::WeightPrecision;
   constexpr WeightPrecision kPrecisions[] = {WeightPrecision::kFloat32, WeightPrecision::kFloat16,
                                              WeightPrecision::kBFloat16};
-  recur::Generator gen(1);
-  const CellType cell = cell_of(state.range(0));
-  const WeightPrecision precision = kPrecisions[state.range(2)];
-  auto layer = make_layer(cell, {1, 1, 32, 128, 1}, gen);
-  recur::nn::RecurrentStream stream(
-      layer, 1, {.threads = static_cast<int>(state.range(1)), .weights = precision});
-  Tensor x = Tensor::uniform({1, 32}, -1, 1, gen);
-  for (auto _ : state) benchmark::DoNotOptimize(stream.step(x.data()));
-  set_label(state, cell, std::string(" ") + recur::kernels::weight_precision_name(precision));
+  stream_steps(
+      state, cell_of(state.range(0)),
+      {.threads = static_cast<int>(state.range(1)), .weights = kPrecisions[state.range(2)]});
 }
 
 // S5's LSTM step always split between 2 threads (StreamOptions::choose_by_timing off): the split
 // itself, which BM_S5_StreamStep/0/2/0 gives up for one thread when that is faster.
 void BM_S5_StreamStepAlwaysSplit(benchmark::State& state) {
-  recur::Generator gen(1);
-  auto layer = make_layer(CellType::Lstm, {1, 1, 32, 128, 1}, gen);
-  recur::nn::RecurrentStream stream(layer, 1, {.threads = 2, .choose_by_timing = false});
-  Tensor x = Tensor::uniform({1, 32}, -1, 1, gen);
-  for (auto _ : state) benchmark::DoNotOptimize(stream.step(x.data()));
-  set_label(state, CellType::Lstm);
+  stream_steps(state, CellType::Lstm, {.threads = 2, .choose_by_timing = false});
 }
 
 // The Tensor-in, Tensor-out step (one small output allocation per call).
