@@ -1,5 +1,7 @@
 # The third-party code behind the kernels layer, as the INTERFACE target recur_blas.
 #
+# Matrix products: oneDNN's sgemm for two or more rows, OpenBLAS's sgemv for one (each where it
+# measured fastest, docs/BLAS.md; src/kernels/gemm.cpp is the one file that calls them).
 # BLAS: OpenBLAS, its OpenMP build, chosen by measurement (docs/BLAS.md). Being the OpenMP
 # build, its threads are recur's one OpenMP pool (no second pool of spinning threads). The
 # library is found by cmake/RecurOpenBLAS.cmake, which the installed package runs again on the
@@ -13,6 +15,14 @@ if(NOT RECUR_CBLAS_INCLUDE OR NOT TARGET recur::openblas)
                       "build, docs/BLAS.md), or set RECUR_BLAS_LIBRARY and RECUR_CBLAS_INCLUDE")
 endif()
 
+# oneDNN (Debian's build: OpenMP threads, so its calls run on recur's one pool). Linked by name, as
+# LAPACKE is: the exported recur_blas then asks the consumer's linker for it, not for this path.
+find_path(RECUR_DNNL_INCLUDE oneapi/dnnl/dnnl.h)
+find_library(RECUR_DNNL_LIBRARY dnnl)
+if(NOT RECUR_DNNL_INCLUDE OR NOT RECUR_DNNL_LIBRARY)
+  message(FATAL_ERROR "oneDNN not found: apt-get install libdnnl-dev (docs/BLAS.md)")
+endif()
+
 # SIMD math for the kernels: Highway with dynamic dispatch (docs/KERNELS.md); the library links
 # libhwy for its CPU detection (CMakeLists.txt); only src/kernels/ includes it.
 find_path(RECUR_HWY_INCLUDE hwy/highway.h)
@@ -22,5 +32,6 @@ endif()
 
 add_library(recur_blas INTERFACE)
 target_include_directories(recur_blas INTERFACE
-  $<BUILD_INTERFACE:${RECUR_CBLAS_INCLUDE}> $<BUILD_INTERFACE:${RECUR_HWY_INCLUDE}>)
-target_link_libraries(recur_blas INTERFACE recur::openblas)
+  $<BUILD_INTERFACE:${RECUR_CBLAS_INCLUDE}> $<BUILD_INTERFACE:${RECUR_HWY_INCLUDE}>
+  $<BUILD_INTERFACE:${RECUR_DNNL_INCLUDE}>)
+target_link_libraries(recur_blas INTERFACE recur::openblas dnnl)

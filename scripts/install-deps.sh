@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config ccache libhwy-dev
-  libopenblas-openmp-dev liblapacke-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
+  libopenblas-openmp-dev libdnnl-dev liblapacke-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin  # data-parallel training (docs/DISTRIBUTED.md); optional to build

@@ -2,40 +2,52 @@
 
 #include <cblas.h>
 #include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <string>
 
 #include "blas_threads.h"
 #include "recur/kernels/parallel.h"
+#include "recur/tensor/error.h"
 
-// The BLAS is OpenBLAS, its OpenMP build (docs/BLAS.md has the measurements). It is the only
-// file that names it.
+// Two libraries, each where it measured fastest (docs/BLAS.md): oneDNN's sgemm for products of
+// two or more rows (10-29% faster than OpenBLAS on the input projections, and on the weight
+// gradients of H <= 128), OpenBLAS's sgemv for one row (OpenBLAS is also the BLAS under LAPACKE).
+// Both are OpenMP builds, so their threads are recur's one pool. This is the only file that
+// names them.
 namespace recur::kernels {
 
 namespace {
 
-// Thread-count invariance (docs/KERNELS.md): the same product gives the same bits on any number of
-// threads. OpenBLAS does not promise that:
-// - threaded sgemm (level3_thread.c) cuts K into blocks differently from the one-thread driver
-//   (level3.c) when K is not a multiple of its block size GEMM_Q (320 on this Cooperlake build),
-//   so an element's partial sums are added in another order. Training on S&P 500 closes moved
-//   weights by up to 7e-9 between 1 and 2 threads.
-// - sgemv splits its work by the thread count and adds partial results (a 100 x 100 product
-//   differs in the last bit between 1 and 2 threads).
-// So every BLAS call here runs on one thread, and recur's own threads take fixed slices of the
-// output: rows of C (columns when C has too few rows), cut at multiples of kAlign. The one-thread
-// driver's K blocking depends on K alone, and a slice starting at a multiple of kAlign (a multiple
-// of every register-tile size) puts each element at the same place in the same micro-kernel tile
-// as the whole product does, so a slice computes exactly what the whole call would.
+// Thread-count invariance (docs/KERNELS.md): the same product gives the same bits on any number
+// of threads. Neither library promises that when it threads a call itself (OpenBLAS's threaded
+// sgemm and sgemv cut K or the output by the thread count: training moved weights by 7e-9
+// between 1 and 2 threads), and oneDNN's one-thread sgemm blocks K differently for different M
+// (a 129 x 779 x 412 product cut at row 64 differs in the last bits from the whole). So every
+// call runs on one thread, and a product is cut into slices that depend on its shape alone, never
+// on the thread count: threads take whole slices, and one thread computes them one after another.
+// Slices are cut at multiples of kAlign rows of C (columns when C has too few rows).
 constexpr int64_t kAlign = 64;
-// Below this many multiply-adds a product stays on one thread (OpenBLAS's own cut-off, 2^18).
-constexpr int64_t kParallelMacs = int64_t{1} << 18;
+// A slice holds at least this many multiply-adds (OpenBLAS's own threading cut-off, 2^18), so
+// that a product too small to share stays one call.
+constexpr int64_t kSliceMacs = int64_t{1} << 18;
 
-CBLAS_TRANSPOSE cblas_trans(Trans t) { return t == Trans::Yes ? CblasTrans : CblasNoTrans; }
+// Slices of a product: as many as 12 (shared evenly by 1, 2, 3, 4 or 6 threads) while each
+// keeps kSliceMacs.
+int64_t gemm_slice_count(int64_t units, int64_t macs) {
+  for (const int64_t slices : {12, 6, 4, 2}) {
+    if (slices <= units && macs / slices >= kSliceMacs) return slices;
+  }
+  return 1;
+}
+
+char dnnl_trans(Trans t) { return t == Trans::Yes ? 'T' : 'N'; }
 
 blasint to_blas(int64_t v) { return static_cast<blasint>(v); }
 
-// Makes the BLAS calls in its scope single-threaded. OpenBLAS's OpenMP build threads a call by
+// Makes the library calls in its scope single-threaded. Both OpenMP builds thread a call by
 // omp_get_max_threads() unless the call sits inside a parallel region, where it runs serially.
 class OneBlasThread {
  public:
@@ -52,15 +64,17 @@ class OneBlasThread {
   int saved_;
 };
 
-// Runs fn(begin, end) over [0, n) cut at multiples of kAlign, in parallel when the product is
-// worth it; each call's BLAS work runs on one thread.
+// Runs fn(begin, end) on each slice of [0, n) (gemm_slice_count), threads taking whole slices;
+// each call's library work runs on one thread.
 template <class Fn>
-void for_aligned_slices(int64_t n, int64_t macs, const Fn& fn) {
+void for_each_slice(int64_t n, int64_t macs, const Fn& fn) {
   const int64_t units = (n + kAlign - 1) / kAlign;
-  const int64_t grain = macs >= kParallelMacs ? 1 : units;
-  parallel_for(0, units, grain, [&](int64_t first, int64_t last) {
+  const int64_t slices = gemm_slice_count(units, macs);
+  parallel_for(0, slices, 1, [&](int64_t first, int64_t last) {
     OneBlasThread serial;  // a no-op inside parallel_for's region
-    fn(first * kAlign, std::min(n, last * kAlign));
+    for (int64_t s = first; s < last; ++s) {
+      fn(std::min(n, units * s / slices * kAlign), std::min(n, units * (s + 1) / slices * kAlign));
+    }
   });
 }
 
@@ -69,7 +83,7 @@ void for_aligned_slices(int64_t n, int64_t macs, const Fn& fn) {
 void gemm_one_row(Trans trans_a, Trans trans_b, int64_t N, int64_t K, float alpha, const float* A,
                   int64_t lda, const float* B, int64_t ldb, float beta, float* C) {
   const blasint inc_a = trans_a == Trans::Yes ? to_blas(lda) : 1;
-  for_aligned_slices(N, N * K, [&](int64_t j0, int64_t j1) {
+  for_each_slice(N, N * K, [&](int64_t j0, int64_t j1) {
     if (trans_b == Trans::Yes) {  // B stored [N,K]: C = B a
       cblas_sgemv(CblasRowMajor, CblasNoTrans, to_blas(j1 - j0), to_blas(K), alpha, B + j0 * ldb,
                   to_blas(ldb), A, inc_a, beta, C + j0, 1);
@@ -102,19 +116,28 @@ void gemm(Trans trans_a, Trans trans_b, int64_t M, int64_t N, int64_t K, float a
     gemm_one_row(trans_a, trans_b, N, K, alpha, A, lda, B, ldb, beta, C);
     return;
   }
+  // A failure (out of memory for oneDNN's packing buffers) is kept and thrown after the slices:
+  // an exception must not leave an OpenMP region.
+  std::atomic<dnnl_status_t> failure{dnnl_success};
   auto sgemm = [&](int64_t m, int64_t n, const float* a, const float* b, float* c) {
-    cblas_sgemm(CblasRowMajor, cblas_trans(trans_a), cblas_trans(trans_b), to_blas(m), to_blas(n),
-                to_blas(K), alpha, a, to_blas(lda), b, to_blas(ldb), beta, c, to_blas(ldc));
+    const dnnl_status_t status = dnnl_sgemm(dnnl_trans(trans_a), dnnl_trans(trans_b), m, n, K,
+                                            alpha, a, lda, b, ldb, beta, c, ldc);
+    if (status != dnnl_success) failure.store(status);
   };
   const int64_t macs = M * N * K;
   if (M >= 2 * kAlign || N < 2 * kAlign) {  // slices of rows: rows of A (or columns of A^T)
-    for_aligned_slices(M, macs, [&](int64_t i0, int64_t i1) {
+    for_each_slice(M, macs, [&](int64_t i0, int64_t i1) {
       sgemm(i1 - i0, N, trans_a == Trans::Yes ? A + i0 : A + i0 * lda, B, C + i0 * ldc);
     });
   } else {  // few rows, many columns: slices of columns of B (or rows of B^T)
-    for_aligned_slices(N, macs, [&](int64_t j0, int64_t j1) {
+    for_each_slice(N, macs, [&](int64_t j0, int64_t j1) {
       sgemm(M, j1 - j0, A, trans_b == Trans::Yes ? B + j0 * ldb : B + j0, C + j0);
     });
+  }
+  if (failure.load() != dnnl_success) {
+    throw Error("gemm: oneDNN's sgemm failed (dnnl_status_t " + std::to_string(failure.load()) +
+                ") on a " + std::to_string(M) + " x " + std::to_string(N) + " x " +
+                std::to_string(K) + " product");
   }
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "recur/tensor/error.h"
+
 namespace recur::kernels {
 namespace {
 
@@ -113,6 +115,19 @@ TEST(Gemm, EmptyExtentsAndZeroK) {
       check({ta, tb, 4, 5, 0, 1.0f, 0.5f, 2});  // K == 0: C = beta * C
       check({ta, tb, 4, 5, 0, 1.0f, 0.0f, 2});  // ... and beta == 0 clears even a NaN C
     }
+  }
+}
+
+// A call the library refuses (here a leading dimension shorter than a row) is an Error naming the
+// product, raised on the calling thread after the parallel slices, never a crash.
+TEST(Gemm, ACallTheLibraryRefusesThrowsNamingTheProduct) {
+  const std::vector<float> a(64 * 64, 1.0f), b(64 * 64, 1.0f);
+  std::vector<float> c(64 * 64, 0.0f);
+  try {
+    gemm(Trans::No, Trans::No, 64, 64, 64, 1.0f, a.data(), 8, b.data(), 64, 0.0f, c.data(), 64);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("64 x 64 x 64 product"), std::string::npos) << e.what();
   }
 }
 

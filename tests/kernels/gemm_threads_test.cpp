@@ -1,7 +1,9 @@
 // kernels::gemm gives the same bits on one, two and three threads (docs/KERNELS.md, "Threads and
-// determinism"): the shapes below are ones where OpenBLAS alone does not, a K between its block
-// size and twice that (sgemm) and matrix-vector products whose split it takes from the thread
-// count (sgemv). Training on them at --threads 1 and 2 gave weights 7e-9 apart (issue 10).
+// determinism"): the shapes below are ones where the libraries alone do not: OpenBLAS's threaded
+// sgemm with a K between its block size and twice that, its matrix-vector products whose split
+// it takes from the thread count (sgemv; training on them at --threads 1 and 2 gave weights 7e-9
+// apart, issue 10), and oneDNN's one-thread sgemm, whose K blocking changes with the number of
+// rows (the last three: each differs in the last bits when cut at the thread count's rows).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -44,6 +46,9 @@ TEST(GemmThreads, SameBitsOnOneTwoAndThreeThreads) {
       {Trans::No, Trans::No, 1, 1000, 256},  // one row: sgemv on B [K, N]
       {Trans::Yes, Trans::No, 1, 17, 5000},
       {Trans::No, Trans::No, 8, 3000, 700},  // few rows, many columns: sliced by columns
+      {Trans::No, Trans::Yes, 129, 779, 412},
+      {Trans::No, Trans::No, 1834, 904, 1085},
+      {Trans::Yes, Trans::Yes, 1084, 1489, 1000},
   };
   for (const Shape& s : shapes) {
     const std::vector<float> one = product(s, 1);
