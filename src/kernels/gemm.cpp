@@ -26,21 +26,21 @@ namespace {
 // sgemm and sgemv cut K or the output by the thread count: training moved weights by 7e-9
 // between 1 and 2 threads), and oneDNN's one-thread sgemm blocks K differently for different M
 // (a 129 x 779 x 412 product cut at row 64 differs in the last bits from the whole). So every
-// call runs on one thread, and a product is cut into slices that depend on its shape alone, never
-// on the thread count: threads take whole slices, and one thread computes them one after another.
-// Slices are cut at multiples of kAlign rows of C (columns when C has too few rows).
+// call runs on one thread, and a product is cut into slices that never depend on the thread
+// count: threads take whole slices, and one thread computes them one after another. Slices are
+// cut at multiples of kAlign rows of C (columns when C has too few rows).
 constexpr int64_t kAlign = 64;
 // A slice holds at least this many multiply-adds (OpenBLAS's own threading cut-off, 2^18), so
 // that a product too small to share stays one call.
 constexpr int64_t kSliceMacs = int64_t{1} << 18;
 
-// Slices of a product: as many as 12 (shared evenly by 1, 2, 3, 4 or 6 threads) while each
-// keeps kSliceMacs.
+// Slices of a product: one per processor the process may run on (fixed for the process, so
+// every thread count up to it gets an even share), fewer when a slice would fall below kAlign
+// rows or kSliceMacs. Not more: a oneDNN call on fewer rows runs slower (12 slices of S2's input
+// projection ran 7% slower than one call, 2 slices 0-2.5%; docs/BLAS.md).
 int64_t gemm_slice_count(int64_t units, int64_t macs) {
-  for (const int64_t slices : {12, 6, 4, 2}) {
-    if (slices <= units && macs / slices >= kSliceMacs) return slices;
-  }
-  return 1;
+  static const int64_t processors = std::max(1, omp_get_num_procs());
+  return std::max<int64_t>(1, std::min({processors, units, macs / kSliceMacs}));
 }
 
 char dnnl_trans(Trans t) { return t == Trans::Yes ? 'T' : 'N'; }
