@@ -78,7 +78,7 @@ void BM_PackedInputProjection(benchmark::State& s) {
   run_packed(s, s.range(0), s.range(1), 4 * s.range(2));
 }
 
-BENCHMARK(BM_StepMatmulForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
+BENCHMARK(BM_StepMatmulForward)->ArgsProduct({{1, 8, 16, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_RecurrentForward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_RecurrentBackward)->ArgsProduct({{1, 8, 32, 64}, {64, 128, 256, 512}});
 BENCHMARK(BM_WeightGradient)->ArgsProduct({{6400}, {64, 128, 256, 512}});

@@ -126,6 +126,15 @@ std::vector<Shape> rnn_shapes() {
   for (int I : {1, 64}) {
     s.push_back({"proj S1 TB960 I" + std::to_string(I) + " H64", false, true, 960, 256, I});
   }
+  // Added with the switch to oneDNN (2026-12-02): S4's projection, and the training products
+  // of the input, dX[T*B,I] = dgates[T*B,4H] * W_ih and dW_ih[4H,I] = dgates^T * X.
+  s.push_back({"proj S4 TB800 I128 H128", false, true, 800, 512, 128});
+  s.push_back({"dX TB6400 I128 H256", false, false, 6400, 128, 1024});
+  for (int I : {1, 64}) {
+    s.push_back({"dX S1 TB960 I" + std::to_string(I) + " H64", false, false, 960, I, 256});
+  }
+  s.push_back({"dW_ih S1 TB960 I64 H64", true, false, 256, 64, 960});
+  s.push_back({"dW_ih S4 TB800 I128 H128", true, false, 512, 128, 800});
   return s;
 }
 

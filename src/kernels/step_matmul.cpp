@@ -187,7 +187,7 @@ void leftover_rows(std::integer_sequence<int64_t, R...>, int64_t rows, int64_t K
       ((rows == R + 1 ? (row_block<R + 1>(K, v, ldv, w, y, ldy), true) : false) || ...));
 }
 
-// The last B % kRows rows, with the row count as a template argument.
+// Fewer than kRows rows, with the row count as a template argument.
 template <class T>
 void leftover_rows(int64_t rows, int64_t K, const float* v, int64_t ldv, const Panels<T>& w,
                    float* y, int64_t ldy) {
@@ -244,14 +244,30 @@ void full_row_blocks(int64_t full_rows, const float* v, int64_t ldv, const Panel
   }
 }
 
+// Rows that a pass over every panel takes alone (leftover_rows) run slower the fewer they are:
+// under 8 rows, too few accumulators share each weight load. So where the last B % kRows rows
+// are fewer than 8 and a full block precedes them, that block and they become two passes of 6-10
+// rows each: 16 rows as 8 + 8 instead of 12 + 4 made the step 7-18% faster at B = 16 and 3-7% at
+// B = 64 (bench_gemm BM_StepMatmulForward, docs/KERNELS.md). Every row's sums are the same
+// either way, so the bits do not change.
+constexpr int64_t kMinLeftoverRows = 8;
+
 template <class T>
 void product(int64_t B, const float* v, int64_t ldv, const Panels<T>& w, float* y, int64_t ldy) {
-  const int64_t full_rows = B / kRows * kRows;
+  int64_t full_rows = B / kRows * kRows;
+  const int64_t leftover = B - full_rows;
+  if (kRows > kMinLeftoverRows && full_rows > 0 && leftover > 0 && leftover < kMinLeftoverRows) {
+    full_rows -= kRows;
+  }
   for (int64_t b = 0; b < full_rows; b += kChunkRows) {
     full_row_blocks(std::min(kChunkRows, full_rows - b), v + b * ldv, ldv, w, y + b * ldy, ldy);
   }
-  // The last B % kRows rows are one pass over the panels, with nothing to reuse between passes.
-  leftover_rows(B - full_rows, w.rows, v + full_rows * ldv, ldv, w, y + full_rows * ldy, ldy);
+  // The rest are one or two passes over the panels, with nothing to reuse between passes.
+  const int64_t rest = B - full_rows;
+  const int64_t first = rest >= kRows ? (rest + 1) / 2 : rest;
+  leftover_rows(first, w.rows, v + full_rows * ldv, ldv, w, y + full_rows * ldy, ldy);
+  const int64_t second = full_rows + first;
+  leftover_rows(rest - first, w.rows, v + second * ldv, ldv, w, y + second * ldy, ldy);
 }
 
 void step_matmul_acc_impl(int64_t B, const float* v, int64_t ldv, const PackedRows& w, float* y,

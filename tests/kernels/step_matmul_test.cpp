@@ -1,5 +1,5 @@
 // kernels::step_matmul_acc against a naive double-precision loop: every row count around the
-// register blocks (1-13 rows, 30-33) and the row chunks (95-200), widths that are and are not a
+// register blocks (1-20 rows, 30-40, 64) and the row chunks (95-200), widths that are and are not a
 // multiple of the panel, K down to 1 and past the depth block (512), leading dimensions wider than
 // the matrices, both packings and row slices; y accumulates, and columns outside the product are
 // never written.
@@ -61,9 +61,33 @@ void check(int64_t B, int64_t K, int64_t N, int64_t pad, Packing packing = Packi
 }
 
 TEST(StepMatmul, MatchesNaiveProductOverBlockBoundaries) {
-  for (int64_t B : {1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 30, 32, 33}) {
+  // 13-19, 30, 40 and 64 end in fewer than 8 rows after a full 12-row block: those two become two
+  // smaller passes.
+  for (int64_t B : {1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 16, 19, 20, 30, 32, 33, 40, 64}) {
     for (int64_t N : {1, 7, 8, 16, 17, 40, 64, 100, 256}) {
       for (int64_t K : {1, 3, 64}) check(B, K, N, 0);
+    }
+  }
+}
+
+// However the rows are blocked, each row's sums are the same: a batch gives the bits of its rows
+// multiplied one at a time (the recurrent engine's thread invariance rests on this).
+TEST(StepMatmul, ABatchGivesTheBitsOfItsRowsOneAtATime) {
+  std::mt19937 rng(11);
+  const int64_t K = 300, N = 72;  // K past one depth block, N past a whole panel
+  const auto w = random_values(K * N, rng);
+  const PackedMatrix packed = PackedMatrix::from_rows(K, N, w.data());
+  for (int64_t B : {13, 16, 19, 40, 64, 97}) {
+    const auto v = random_values(B * K, rng);
+    const auto y0 = random_values(B * N, rng);
+    auto batch = y0;
+    step_matmul_acc(B, v.data(), K, packed.all(), batch.data(), N);
+    for (int64_t b = 0; b < B; ++b) {
+      std::vector<float> row(y0.begin() + b * N, y0.begin() + (b + 1) * N);
+      step_matmul_acc(1, v.data() + b * K, K, packed.all(), row.data(), N);
+      for (int64_t j = 0; j < N; ++j) {
+        ASSERT_EQ(batch[b * N + j], row[j]) << "B=" << B << " row " << b << " column " << j;
+      }
     }
   }
 }
