@@ -47,8 +47,8 @@ struct Problem {
 
 // k (or v) of one batch row transposed, all heads at once: [E, Tk], head h in rows
 // [h * head_dim, (h + 1) * head_dim). The attention's q k^T and dout v^T then run as plain
-// products, which OpenBLAS serves with its small-matrix kernels, instead of transposed ones,
-// which it packs first (on 100 x 32 heads the packing cost more than the arithmetic). Whole
+// products instead of transposed ones, which OpenBLAS packed first (on 100 x 32 heads the
+// packing cost more than the arithmetic; measured before gemm moved to oneDNN, docs/BLAS.md). Whole
 // rows are read in order, once per batch row, rather than a head's 32 columns at a time.
 class TransposedRows {
  public:
