@@ -28,8 +28,8 @@ int64_t batch_slices(const CellSpec& cell, int64_t batch, int64_t directions);
 
 // Runs fn(part) for every direction and batch slice; the parts run concurrently on the OpenMP
 // pool. Inside the parallel region the matrix libraries (OpenMP builds) run single-threaded, so
-// there is no nested oversubscription. Each row's arithmetic is the same whatever the slicing, so results
-// do not depend on the thread count.
+// there is no nested oversubscription. Each row's arithmetic is the same whatever the slicing,
+// so results do not depend on the thread count.
 template <class Fn>
 void for_each_part(int64_t directions, int64_t slices, int64_t batch, const Fn& fn) {
   const int64_t parts = directions * slices;
