@@ -1,11 +1,11 @@
 # The third-party code behind the kernels layer, as the INTERFACE target recur_blas.
 #
-# Matrix products: oneDNN's sgemm for two or more rows, OpenBLAS's sgemv for one (each where it
-# measured fastest, docs/BLAS.md; src/kernels/gemm.cpp is the one file that calls them).
-# BLAS: OpenBLAS, its OpenMP build, chosen by measurement (docs/BLAS.md). Being the OpenMP
-# build, its threads are recur's one OpenMP pool (no second pool of spinning threads). The
-# library is found by cmake/RecurOpenBLAS.cmake, which the installed package runs again on the
-# consumer's machine; cblas.h is needed only here, to compile src/kernels/.
+# Matrix products: oneDNN's sgemm for two or more rows, OpenBLAS's sgemv for one, each where it
+# measured fastest (docs/BLAS.md; src/kernels/gemm.cpp is the one file that calls them). Both are
+# OpenMP builds, so their threads are recur's one OpenMP pool (no second pool of spinning
+# threads). They are found by cmake/RecurOpenBLAS.cmake and cmake/RecurOneDNN.cmake, which the
+# installed package runs again on the consumer's machine; cblas.h and dnnl.h are needed only
+# here, to compile src/kernels/.
 include(${CMAKE_CURRENT_LIST_DIR}/RecurOpenBLAS.cmake)
 find_path(RECUR_CBLAS_INCLUDE cblas.h
   PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp ${RECUR_OPENBLAS_PC_INCLUDE_DIRS}
@@ -15,10 +15,7 @@ if(NOT RECUR_CBLAS_INCLUDE OR NOT TARGET recur::openblas)
                       "build, docs/BLAS.md), or set RECUR_BLAS_LIBRARY and RECUR_CBLAS_INCLUDE")
 endif()
 
-# oneDNN (Debian's build: OpenMP threads, so its calls run on recur's one pool). Linked by name, as
-# LAPACKE is: the exported recur_blas then asks the consumer's linker for it, not for this path.
-find_path(RECUR_DNNL_INCLUDE oneapi/dnnl/dnnl.h)
-find_library(RECUR_DNNL_LIBRARY dnnl)
+include(${CMAKE_CURRENT_LIST_DIR}/RecurOneDNN.cmake)
 if(NOT RECUR_DNNL_INCLUDE OR NOT RECUR_DNNL_LIBRARY)
   message(FATAL_ERROR "oneDNN not found: apt-get install libdnnl-dev (docs/BLAS.md)")
 endif()

@@ -359,13 +359,6 @@ PanelRun train_panel(const RunOptions& options) {
   config.validate();
   check_level("forecast train", options.interval_level);
   if (!config.panel.active()) throw ValueError("forecast train: no series named (--symbols)");
-  // A global network keeps one checkpoint, as a single series' network does; a network per
-  // series or an ensemble would need one per network.
-  if (options.resume && config.panel.mode == PanelMode::kPerSeries) {
-    throw ValueError(
-        "forecast train: --resume with --per-series is not supported yet (only a global "
-        "network's training over many series can be resumed)");
-  }
   check_resumable(options);
   // Everything that can fail without training is checked before the run folder is touched.
   std::vector<PanelSeries> series = load_panel(options.data_path, config, config.panel.symbols);

@@ -256,8 +256,16 @@ std::map<std::string, std::string> run_identity(const std::string& data,
 }
 
 void check_resumable(const RunOptions& options) {
+  if (!options.resume) return;
+  // One network keeps one checkpoint (a single series' or a global one over many series); a
+  // network per series or an ensemble would need one per network.
+  if (options.config.panel.active() && options.config.panel.mode == PanelMode::kPerSeries) {
+    throw ValueError(
+        "forecast train: --resume with --per-series is not supported yet (only a global "
+        "network's training over many series can be resumed)");
+  }
   const int64_t members = options.config.training.ensemble;
-  if (options.resume && members > 1) {
+  if (members > 1) {
     throw ValueError("forecast train: --resume with --ensemble " + std::to_string(members) +
                      " is not supported yet (only a single model's training can be resumed)");
   }

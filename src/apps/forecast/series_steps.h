@@ -76,7 +76,8 @@ std::string fingerprint(const data::FeatureFrame& frame);
 std::map<std::string, std::string> run_identity(const std::string& data,
                                                 const ForecastConfig& config);
 
-// --resume continues one network's checkpoint: ValueError for an ensemble's K networks.
+// --resume continues one network's checkpoint: ValueError for an ensemble's K networks or a
+// network per series.
 void check_resumable(const RunOptions& options);
 // Puts the checkpoint of a finished run where a resumed one looks for it, when the interrupted
 // run's own staging folder is gone.
