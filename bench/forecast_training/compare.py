@@ -10,9 +10,10 @@ and the recur example N times (default 3) in each setting they can use n cores i
 and alternating the order, so that a change in the machine's load hits all alike, and compares
 each framework's FASTEST setting (named in the table): one wait policy imposed on both hobbles
 one of them (PyTorch 1.13 with OpenMP's spinning workers fights its own OpenBLAS pool; with
-PASSIVE it wakes its workers at every op). Settings for n > 1: PyTorch 1 thread, n threads
-PASSIVE, n threads with OMP_WAIT_POLICY unset; recur 1 thread, n threads PASSIVE, n threads
-ACTIVE. Each gets OMP_NUM_THREADS=<threads>; PyTorch also torch.set_num_threads, recur --threads.
+PASSIVE it wakes its workers at every op). The settings for n > 1 are bench/thread_settings.py's:
+PyTorch 1 thread, n threads PASSIVE, n threads with OMP_WAIT_POLICY unset; recur 1 thread, n
+threads PASSIVE, n threads ACTIVE. Each gets OMP_NUM_THREADS = OPENBLAS_NUM_THREADS =
+<threads>; PyTorch also torch.set_num_threads, recur --threads.
 
 Prints a Markdown table. "seconds" is what each program measures itself: from building the model
 to the end of the last epoch, data preparation included (`import torch` and process start-up
@@ -36,6 +37,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import thread_settings  # noqa: E402
 
 
 def parse_args():
@@ -91,21 +94,15 @@ def run_once(cmd, env):
 
 
 def settings(impl, cores):
-    """(label, threads, OMP_WAIT_POLICY or None for unset) of each way `impl` can use `cores`."""
-    if cores == 1:
-        return [("1", 1, None)]
-    spin = "unset" if impl == "pytorch" else "ACTIVE"
-    return [("1", 1, None), (f"{cores} PASSIVE", cores, "PASSIVE"),
-            (f"{cores} {spin}", cores, None if spin == "unset" else spin)]
+    """(label, setting) of each way `impl` can use `cores` (bench/thread_settings.py)."""
+    kind = "torch" if impl == "pytorch" else "recur"
+    return [(thread_settings.label(s), s) for s in thread_settings.candidates(kind, cores)]
 
 
-def command(args, impl, threads, policy):
-    common = ["--epochs", str(args.epochs), "--seed", str(args.seed), "--threads", str(threads),
-              "--json"] + (["--normalize"] if args.normalize else [])
-    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
-    env["OMP_NUM_THREADS"] = str(threads)
-    if policy:
-        env["OMP_WAIT_POLICY"] = policy
+def command(args, impl, setting):
+    common = ["--epochs", str(args.epochs), "--seed", str(args.seed), "--threads",
+              str(setting[0]), "--json"] + (["--normalize"] if args.normalize else [])
+    env = thread_settings.env(setting)
     if impl == "pytorch":
         return [args.python, os.path.join(HERE, "tutorial_pytorch.py")] + common, env
     env.update(dict(kv.split("=", 1) for kv in args.recur_env))
@@ -135,9 +132,9 @@ def main():
     rows = []
     raw = open(args.raw, "w") if args.raw else None
     for cores in core_counts:
-        runs = [(impl, label, *command(args, impl, threads, policy))
+        runs = [(impl, label, *command(args, impl, setting))
                 for impl in ("pytorch", "recur")
-                for label, threads, policy in settings(impl, cores)]
+                for label, setting in settings(impl, cores)]
         candidates = {(impl, label): [] for impl, label, _, _ in runs}
         for i in range(args.runs):
             for impl, label, cmd, env in (runs if i % 2 == 0 else list(reversed(runs))):
