@@ -46,39 +46,7 @@ using bench::Timings;
 constexpr int64_t kBatch = 64, kTrainBatches = 8, kBeamSources = 256, kEos = 3;
 constexpr double kLr = 3e-3, kClip = 5.0;
 
-struct Args {
-  std::string job = "train";
-  int threads = 1;
-  int64_t steps = 5;   // timed repetitions
-  int64_t warmup = 1;  // untimed repetitions before them
-  std::string data = "data";
-};
-
-Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw ValueError(flag + ": missing value");
-    const std::string v = argv[++i];
-    if (flag == "--job")
-      a.job = v;
-    else if (flag == "--threads")
-      a.threads = std::stoi(v);
-    else if (flag == "--steps")
-      a.steps = std::stoll(v);
-    else if (flag == "--warmup")
-      a.warmup = std::stoll(v);
-    else if (flag == "--data")
-      a.data = v;
-    else
-      throw ValueError("unknown flag " + flag);
-  }
-  if (a.threads < 1 || a.steps < 1 || a.warmup < 0) {
-    throw ValueError("--threads and --steps must be >= 1, --warmup >= 0");
-  }
-  if (a.job != "train" && a.job != "beam") throw ValueError("--job must be train or beam");
-  return a;
-}
+using Args = bench::JobArgs;
 
 // One side of the pairs as ids 4.. of its sorted characters (0-3 are the specials).
 struct CharSide {
@@ -188,16 +156,6 @@ nlohmann::json run(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    const Args a = parse(argc, argv);
-    kernels::set_num_threads(a.threads);
-    nlohmann::json r = run(a);
-    r["job"] = a.job;
-    r["threads"] = a.threads;
-    std::cout << r.dump() << std::endl;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_seq2seq: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return bench::job_main("bench_seq2seq", argc, argv, {.steps = 5, .warmup = 1},
+                         {{"train", run}, {"beam", run}});
 }

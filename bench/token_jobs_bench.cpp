@@ -49,14 +49,7 @@ namespace {
 
 using namespace recur;
 
-struct Args {
-  std::string job = "lm_train";
-  int threads = 1;
-  int64_t steps = 10;     // timed repetitions (training steps, or sampling runs)
-  int64_t warmup = 2;     // untimed repetitions before them
-  int64_t tokens = 1000;  // sample: tokens drawn per repetition
-  std::string data = "data";
-};
+using Args = bench::JobArgs;
 
 // The shapes (and the defaults of recur textgen / recur classify).
 constexpr int64_t kStreams = 32, kChunk = 100;
@@ -203,56 +196,14 @@ nlohmann::json run_classifier(const Args& a) {
   return r;
 }
 
-Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw ValueError(flag + ": missing value");
-    const std::string v = argv[++i];
-    if (flag == "--job")
-      a.job = v;
-    else if (flag == "--threads")
-      a.threads = std::stoi(v);
-    else if (flag == "--steps")
-      a.steps = std::stoll(v);
-    else if (flag == "--warmup")
-      a.warmup = std::stoll(v);
-    else if (flag == "--tokens")
-      a.tokens = std::stoll(v);
-    else if (flag == "--data")
-      a.data = v;
-    else
-      throw ValueError("unknown flag " + flag);
-  }
-  if (a.threads < 1 || a.steps < 1 || a.warmup < 0 || a.tokens < 1) {
-    throw ValueError("--threads, --steps and --tokens must be >= 1, --warmup >= 0");
-  }
-  return a;
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    const Args a = parse(argc, argv);
-    kernels::set_num_threads(a.threads);
-    nlohmann::json r;
-    if (a.job == "lm_train")
-      r = run_lm(a, false);
-    else if (a.job == "lm_memory")
-      r = run_lm(a, true);
-    else if (a.job == "cls_train")
-      r = run_classifier(a);
-    else if (a.job == "sample")
-      r = run_sample(a);
-    else
-      throw ValueError("--job must be lm_train, lm_memory, cls_train or sample, not " + a.job);
-    r["job"] = a.job;
-    r["threads"] = a.threads;
-    std::cout << r.dump() << std::endl;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_token_jobs: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return bench::job_main(
+      "bench_token_jobs", argc, argv, {},
+      {{"lm_train", [](const Args& a) { return run_lm(a, false); }},
+       {"lm_memory", [](const Args& a) { return run_lm(a, true); }},
+       {"cls_train", run_classifier},
+       {"sample", run_sample}});
 }

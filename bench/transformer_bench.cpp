@@ -33,36 +33,7 @@ using bench::Timings;
 
 constexpr int64_t kBatch = 32, kSteps = 100, kModel = 128, kHeads = 4, kFfn = 512, kLayers = 2;
 
-struct Args {
-  std::string job = "train";
-  int threads = 1;
-  int64_t steps = 10;  // timed repetitions
-  int64_t warmup = 2;  // untimed repetitions before them
-};
-
-Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw ValueError(flag + ": missing value");
-    const std::string v = argv[++i];
-    if (flag == "--job")
-      a.job = v;
-    else if (flag == "--threads")
-      a.threads = std::stoi(v);
-    else if (flag == "--steps")
-      a.steps = std::stoll(v);
-    else if (flag == "--warmup")
-      a.warmup = std::stoll(v);
-    else
-      throw ValueError("unknown flag " + flag);
-  }
-  if (a.threads < 1 || a.steps < 1 || a.warmup < 0) {
-    throw ValueError("--threads and --steps must be >= 1, --warmup >= 0");
-  }
-  if (a.job != "train" && a.job != "infer") throw ValueError("--job must be train or infer");
-  return a;
-}
+using Args = bench::JobArgs;
 
 nlohmann::json run(const Args& a) {
   Generator gen(0);
@@ -101,16 +72,5 @@ nlohmann::json run(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    const Args a = parse(argc, argv);
-    kernels::set_num_threads(a.threads);
-    nlohmann::json r = run(a);
-    r["job"] = a.job;
-    r["threads"] = a.threads;
-    std::cout << r.dump() << std::endl;
-  } catch (const std::exception& e) {
-    std::cerr << "bench_transformer: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return bench::job_main("bench_transformer", argc, argv, {}, {{"train", run}, {"infer", run}});
 }
