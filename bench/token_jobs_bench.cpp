@@ -196,14 +196,12 @@ nlohmann::json run_classifier(const Args& a) {
   return r;
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  return bench::job_main(
-      "bench_token_jobs", argc, argv, {},
-      {{"lm_train", [](const Args& a) { return run_lm(a, false); }},
-       {"lm_memory", [](const Args& a) { return run_lm(a, true); }},
-       {"cls_train", run_classifier},
-       {"sample", run_sample}});
+  return bench::job_main("bench_token_jobs", argc, argv, {},
+                         {{"lm_train", [](const Args& a) { return run_lm(a, false); }},
+                          {"lm_memory", [](const Args& a) { return run_lm(a, true); }},
+                          {"cls_train", run_classifier},
+                          {"sample", run_sample}});
 }
