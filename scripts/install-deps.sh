@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ pkg-config ccache libhwy-dev
+  cmake ninja-build g++ pkg-config ccache libhwy-dev python3
   libopenblas-openmp-dev libdnnl-dev liblapacke-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
