@@ -33,7 +33,6 @@ import thread_settings
 
 TORCH_PYTHON = "/usr/bin/python3"  # Debian's interpreter; the python3 on PATH may lack torch
 SIDES = ("recur", "torch")
-NAMES = {"recur": "recur", "torch": "PyTorch"}
 
 
 @dataclasses.dataclass(frozen=True)
