@@ -335,7 +335,7 @@ TEST(PanelForecast, RefusesWhatItDoesNotSupportBeforeWritingAnything) {
   config.symbol = "S0";
   EXPECT_THROW(train(data, dir / "run", config), ValueError);  // --symbol and --symbols
   config.symbol.clear();
-  // Resuming needs one network's checkpoint: not a network per series, not an ensemble.
+  // Resuming needs a checkpoint per network that trains alone: an ensemble's members keep none.
   const auto resume = [&](const ForecastConfig& c) {
     return error_message<ValueError>([&] {
       train_panel({.data_path = data,
@@ -345,9 +345,10 @@ TEST(PanelForecast, RefusesWhatItDoesNotSupportBeforeWritingAnything) {
                    .progress = train::ProgressStyle::Quiet});
     });
   };
-  EXPECT_TRUE(Contains(resume(panel_config(PanelMode::kPerSeries)), "--per-series"));
   ForecastConfig ensemble = config;
   ensemble.training.ensemble = 2;
+  EXPECT_TRUE(Contains(resume(ensemble), "--ensemble 2"));
+  ensemble.panel.mode = PanelMode::kPerSeries;
   EXPECT_TRUE(Contains(resume(ensemble), "--ensemble 2"));
   EXPECT_THROW(train_run({.data_path = data,
                           .out_dir = dir / "run",
@@ -390,6 +391,70 @@ TEST(GlobalForecast, ResumesFromItsCheckpointAndRefusesOtherDataOrSettings) {
   const std::string log = file_bytes(run + "/training.csv");
   EXPECT_EQ(log.substr(0, first_log.size()), first_log);
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1 + 3);
+}
+
+// Each series' network keeps a checkpoint of its own, so a per-series run killed part way
+// resumes: series that had finished train nothing more, the one cut short continues, the rest
+// start; the result is the uninterrupted run's. Other data for one series is refused.
+TEST(PerSeriesForecast, ResumesEachSeriesFromItsOwnCheckpoint) {
+  TempDir dir;
+  const std::string data = write(dir / "panel.csv", cyclic_panel_csv(3, 160, 7));
+  ForecastConfig c = panel_config(PanelMode::kPerSeries);
+  c.training.epochs = 3;
+  const PanelRun whole = train(data, dir / "whole", c);
+  EXPECT_TRUE(fs::exists(dir / "whole/series/checkpoint_3.safetensors"));
+  const auto resume = [&](const std::string& d, const std::string& out,
+                          const ForecastConfig& config) {
+    return train_panel({.data_path = d,
+                        .out_dir = out,
+                        .config = config,
+                        .resume = true,
+                        .progress = train::ProgressStyle::Quiet});
+  };
+  const auto same_as_whole = [&](const PanelRun& r) {
+    ASSERT_EQ(r.series.size(), whole.series.size());
+    for (size_t k = 0; k < r.series.size(); ++k) {
+      EXPECT_EQ(r.series[k].test.model.aggregate.mae, whole.series[k].test.model.aggregate.mae)
+          << k;
+      EXPECT_EQ(r.series[k].validation.model.aggregate.rmse,
+                whole.series[k].validation.model.aggregate.rmse)
+          << k;
+    }
+  };
+
+  // A run folder as a kill during series 2 leaves it: series 1 finished, series 2 after its
+  // first epoch (its checkpoint and log from a 1-epoch run), series 3 not started.
+  ForecastConfig one_epoch = c;
+  one_epoch.training.epochs = 1;
+  train(data, dir / "short", one_epoch);
+  const std::string partial = dir / "killed.partial";
+  fs::create_directories(partial + "/series");
+  for (const char* f : {"series/checkpoint_1.safetensors", "series/training_1.csv"}) {
+    fs::copy_file(dir / (std::string("whole/") + f), partial + "/" + f);
+  }
+  for (const char* f : {"series/checkpoint_2.safetensors", "series/training_2.csv"}) {
+    fs::copy_file(dir / (std::string("short/") + f), partial + "/" + f);
+  }
+  same_as_whole(resume(data, dir / "killed", c));
+  EXPECT_FALSE(fs::exists(partial));
+  // Series 1 trained nothing more (its log, timings included, is the one it had); series 2's
+  // log has its first epoch as the killed run wrote it, then epochs 2 and 3.
+  EXPECT_EQ(file_bytes(dir / "killed/series/training_1.csv"),
+            file_bytes(dir / "whole/series/training_1.csv"));
+  const std::string first_log = file_bytes(dir / "short/series/training_2.csv");
+  const std::string log = file_bytes(dir / "killed/series/training_2.csv");
+  EXPECT_EQ(log.substr(0, first_log.size()), first_log);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1 + 3);
+
+  // A finished run resumed with a larger budget trains each series on from where it stopped.
+  train(data, dir / "grown", one_epoch);
+  const std::string grown_log = file_bytes(dir / "grown/series/training_3.csv");
+  same_as_whole(resume(data, dir / "grown", c));
+  EXPECT_EQ(file_bytes(dir / "grown/series/training_3.csv").substr(0, grown_log.size()), grown_log);
+
+  // Another file for the same symbols: each checkpoint belongs to its own series' data.
+  const std::string other = write(dir / "other.csv", cyclic_panel_csv(3, 160, 8));
+  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(other, dir / "whole", c); }), "data was"));
 }
 
 TEST(PanelForecast, ConfigRoundTripsThePanel) {

@@ -124,6 +124,46 @@ TEST(Trainer, EarlyStoppingRestoresTheBestWeights) {
   EXPECT_TRUE(log.str().empty());
 }
 
+// A run that stopped early is finished: resuming it (say, with a larger epoch budget) trains
+// no further epoch, as an uninterrupted run with that budget would have stopped at the same one,
+// and leaves the best weights in the model.
+TEST(Trainer, ResumingARunThatStoppedEarlyTrainsNothingMore) {
+  TempDir dir;
+  Problem data(64, 1), val(64, 9);
+  Generator noise(4);
+  const Tensor val_y = Tensor::normal({64, 1}, 0.0f, 5.0f, noise);
+  auto run = [&](int64_t epochs, bool resume) {
+    Net net(5);
+    optim::SGD opt(net.parameters(), {.lr = 0.05});
+    DataLoader train(data.x, data.y, {.batch_size = 8, .shuffle = true, .seed = 2});
+    DataLoader validation(val.x, val_y, {.batch_size = 64});
+    std::ostringstream log;
+    Trainer trainer(net, opt,
+                    [&](const Batch& b) { return mse_loss(net.forward(b.inputs), b.targets); },
+                    {.epochs = epochs,
+                     .patience = 3,
+                     .checkpoint_path = dir.file("run.safetensors"),
+                     .resume = resume,
+                     .progress = ProgressStyle::Quiet,
+                     .progress_stream = &log,
+                     .generator = &net.gen});
+    RunResult r;
+    r.history = trainer.fit(train, &validation);
+    for (const Tensor& p : net.parameters()) {
+      for (float v : p.span()) r.weights.push_back(v);
+    }
+    return r;
+  };
+  const RunResult first = run(200, false);
+  ASSERT_LT(first.history.epochs.size(), 200u);
+  const RunResult resumed = run(300, true);
+  EXPECT_EQ(resumed.history.epochs.size(), first.history.epochs.size());
+  EXPECT_EQ(resumed.history.best_epoch, first.history.best_epoch);
+  EXPECT_NE(resumed.history.stop_reason.find("early stopping"), std::string::npos)
+      << resumed.history.stop_reason;
+  EXPECT_EQ(resumed.weights, first.weights);
+}
+
 TEST(Trainer, ResumedRunEqualsUninterruptedRun) {
   TempDir dir;
   const RunResult full = train_net(6, dir.file("full.safetensors"), false);

@@ -37,6 +37,9 @@ std::string series_weights_file(size_t s, int64_t k) {
   return series_file("", s, k, ".safetensors");
 }
 std::string series_log_file(size_t s, int64_t k) { return series_file("training_", s, k, ".csv"); }
+std::string series_checkpoint_file(size_t s) {
+  return series_file("checkpoint_", s, 0, ".safetensors");
+}
 
 std::string symbols_text(const std::vector<data::PriceTable>& tables) {
   std::string out;
@@ -325,14 +328,23 @@ PanelTraining train_global(const std::vector<PanelSeries>& series, const Forecas
   return out;
 }
 
-// Each series' network(s), trained as a single-series run with --symbol would train them.
+// Each series' network(s), trained as a single-series run with --symbol would train them. Member
+// 0 of each series keeps a checkpoint of its own, which belongs to that series' data (`resume`:
+// continue from it; a series whose training had finished trains nothing more).
 PanelTraining train_per_series(const std::vector<PanelSeries>& series, const ForecastConfig& config,
-                               const io::StagedRunFolder& staged, train::ProgressStyle progress) {
+                               const io::StagedRunFolder& staged, train::ProgressStyle progress,
+                               bool resume) {
   PanelTraining out;
   for (size_t s = 0; s < series.size(); ++s) {
     EnsembleForecaster model(series[s].data.frame, config, [&](int64_t k) {
-      return FitOptions{.metrics_csv = staged.file(series_log_file(s, k)),
-                        .progress = k == 0 ? progress : train::ProgressStyle::Quiet};
+      FitOptions options{.metrics_csv = staged.file(series_log_file(s, k)),
+                         .progress = k == 0 ? progress : train::ProgressStyle::Quiet};
+      if (k == 0) {
+        options.checkpoint_path = staged.file(series_checkpoint_file(s));
+        options.resume = resume;
+        options.run_identity = run_identity(fingerprint(series[s].data.frame), config);
+      }
+      return options;
     });
     model.fit_rows(series[s].splits.train, series[s].splits.val);
     for (int64_t k = 0; k < static_cast<int64_t>(model.size()); ++k) {
@@ -340,6 +352,7 @@ PanelTraining train_per_series(const std::vector<PanelSeries>& series, const For
                staged.file(series_weights_file(s, k)));
       out.files.insert(out.files.end(), {series_weights_file(s, k), series_log_file(s, k)});
     }
+    out.files.push_back(series_checkpoint_file(s));
     out.models.push_back(std::move(model));
   }
   return out;
@@ -368,14 +381,21 @@ PanelRun train_panel(const RunOptions& options) {
   std::vector<Baselines> baselines = fit_panel_baselines(options.baselines, series, run.series);
 
   io::StagedRunFolder staged(options.out_dir, {.resume = options.resume});
-  if (options.resume) carry_checkpoint(options.out_dir, staged);
+  if (options.resume) {
+    std::vector<std::string> checkpoints = {"checkpoint.safetensors"};
+    if (run.mode == PanelMode::kPerSeries) {
+      checkpoints.clear();
+      for (size_t s = 0; s < series.size(); ++s) checkpoints.push_back(series_checkpoint_file(s));
+    }
+    carry_checkpoints(options.out_dir, staged, checkpoints);
+  }
   const int64_t members = config.training.ensemble;
   if (members > 1) fs::create_directories(staged.staging() / "members");
   if (run.mode == PanelMode::kPerSeries) fs::create_directories(staged.staging() / "series");
   PanelTraining trained =
       run.mode == PanelMode::kGlobal
           ? train_global(series, config, staged, options.progress, options.resume)
-          : train_per_series(series, config, staged, options.progress);
+          : train_per_series(series, config, staged, options.progress, options.resume);
   std::vector<EnsembleForecaster>& models = trained.models;
   std::vector<std::string>& files = trained.files;
   const train::History& history = trained.history;

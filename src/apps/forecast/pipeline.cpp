@@ -189,7 +189,7 @@ RunResult train_run(const RunOptions& options) {
   const int64_t members = config.training.ensemble;
   check_resumable(options);
   io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
-  if (options.resume) carry_checkpoint(options.out_dir, run);
+  if (options.resume) carry_checkpoints(options.out_dir, run, {"checkpoint.safetensors"});
   std::vector<std::string> files = {"model.safetensors", "config.json", "training.csv",
                                     "checkpoint.safetensors"};
   if (members > 1) fs::create_directories(run.staging() / "members");

@@ -257,25 +257,26 @@ std::map<std::string, std::string> run_identity(const std::string& data,
 
 void check_resumable(const RunOptions& options) {
   if (!options.resume) return;
-  // One network keeps one checkpoint (a single series' or a global one over many series); a
-  // network per series or an ensemble would need one per network.
-  if (options.config.panel.active() && options.config.panel.mode == PanelMode::kPerSeries) {
-    throw ValueError(
-        "forecast train: --resume with --per-series is not supported yet (only a global "
-        "network's training over many series can be resumed)");
-  }
+  // Each network that trains alone keeps a checkpoint (a single series', a global one over many
+  // series, or each series' own); an ensemble's other members keep none.
   const int64_t members = options.config.training.ensemble;
   if (members > 1) {
     throw ValueError("forecast train: --resume with --ensemble " + std::to_string(members) +
-                     " is not supported yet (only a single model's training can be resumed)");
+                     " is not supported yet (only a single network's training, or one network "
+                     "per series, can be resumed)");
   }
 }
 
-void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run) {
-  const fs::path staged = run.file("checkpoint.safetensors");
-  const fs::path finished = in_dir(out_dir, "checkpoint.safetensors");
-  std::error_code ec;
-  if (!fs::exists(staged, ec) && fs::exists(finished, ec)) fs::copy_file(finished, staged, ec);
+void carry_checkpoints(const std::string& out_dir, const io::StagedRunFolder& run,
+                       const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    const fs::path staged = run.file(name);
+    const fs::path finished = in_dir(out_dir, name);
+    std::error_code ec;
+    if (fs::exists(staged, ec) || !fs::exists(finished, ec)) continue;
+    fs::create_directories(staged.parent_path(), ec);
+    fs::copy_file(finished, staged, ec);
+  }
 }
 
 std::string fmt(double v, int precision) {

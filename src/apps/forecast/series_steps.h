@@ -76,12 +76,13 @@ std::string fingerprint(const data::FeatureFrame& frame);
 std::map<std::string, std::string> run_identity(const std::string& data,
                                                 const ForecastConfig& config);
 
-// --resume continues one network's checkpoint: ValueError for an ensemble's K networks or a
-// network per series.
+// --resume continues the checkpoint of each network that trains alone (one model, a global
+// network, or each series' network): ValueError for an ensemble's K networks.
 void check_resumable(const RunOptions& options);
-// Puts the checkpoint of a finished run where a resumed one looks for it, when the interrupted
-// run's own staging folder is gone.
-void carry_checkpoint(const std::string& out_dir, const io::StagedRunFolder& run);
+// Puts the checkpoints `names` (paths in the run folder) of a finished run where a resumed one
+// looks for them, each one the interrupted run's own staging folder does not hold.
+void carry_checkpoints(const std::string& out_dir, const io::StagedRunFolder& run,
+                       const std::vector<std::string>& names);
 
 // v with `precision` decimals, "-" when it is not finite.
 std::string fmt(double v, int precision = 4);
