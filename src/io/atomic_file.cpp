@@ -43,7 +43,7 @@ void sync_directory_of(const std::string& path) {
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  std::string pattern = path_ + ".tmp-XXXXXX";
+  std::string pattern = path_ + std::string(kTemporarySuffix) + "XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   fd_ = ::mkostemp(buffer.data(), O_CLOEXEC);
@@ -104,6 +104,24 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
   AtomicFile file(path);
   file.write(contents);
   file.commit();
+}
+
+int remove_abandoned_temporaries(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> abandoned;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(kTemporarySuffix);
+    // mkstemp's six characters follow the suffix, and nothing else.
+    if (at != std::string::npos && at + kTemporarySuffix.size() + 6 == name.size() &&
+        it->is_regular_file(ec)) {
+      abandoned.push_back(it->path());
+    }
+  }
+  int removed = 0;
+  for (const fs::path& p : abandoned) removed += fs::remove(p, ec) ? 1 : 0;
+  return removed;
 }
 
 }  // namespace recur::io

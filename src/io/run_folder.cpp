@@ -9,6 +9,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "recur/io/atomic_file.h"
 #include "recur/tensor/error.h"
 
 namespace recur::io {
@@ -77,6 +78,8 @@ StagedRunFolder::StagedRunFolder(fs::path target, StagedRunOptions options)
   if (!options.resume) remove_folder(staging_);
   fs::create_directories(staging_, ec);
   if (ec) throw IoError(staging_.string() + ": cannot create folder: " + ec.message());
+  // A killed run may have been writing a file: its temporary would otherwise end up in the run.
+  remove_abandoned_temporaries(staging_);
 }
 
 StagedRunFolder::~StagedRunFolder() {

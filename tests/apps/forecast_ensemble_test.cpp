@@ -2,10 +2,12 @@
 // keeps every member, and predict / evaluate / backtest load them all.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "expect_error.h"
 #include "recur/apps/forecast/ensemble.h"
 #include "recur/apps/forecast/pipeline.h"
 #include "recur/data/features.h"
@@ -19,6 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using recur::testing::error_message;
 using recur::testing::file_bytes;
 
 const std::string kMsft = std::string(RECUR_SOURCE_DIR) + "/data/msft_2000_2001_ohlcv.csv";
@@ -219,20 +222,42 @@ TEST(ForecastEnsemble, BadSizeIsAClearError) {
   EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "recur_ensemble_bad"));
 }
 
-TEST(ForecastEnsemble, ResumingAnEnsembleIsRefusedBeforeAnythingIsWritten) {
+// Every member keeps a checkpoint of its own, so --resume continues each one: a finished run
+// resumed with a larger budget ends as the run that had that budget from the start, and each
+// member's log keeps the epochs it had.
+TEST(ForecastEnsemble, ResumingContinuesEveryMember) {
   TempDir dir;
-  try {
-    train_run({.data_path = kMsft,
-               .out_dir = dir / "run",
-               .config = small_config(2),
-               .resume = true,
-               .progress = train::ProgressStyle::Quiet});
-    FAIL() << "resumed an ensemble";
-  } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find("not supported yet"), std::string::npos) << e.what();
+  const RunResult whole = train(dir / "whole", small_config(2));
+  ForecastConfig one_epoch = small_config(2);
+  one_epoch.training.epochs = 1;
+  train(dir / "run", one_epoch);
+  EXPECT_TRUE(fs::exists(dir / "run/members/checkpoint_1.safetensors"));
+  const std::string member_log = file_bytes(dir / ("run/" + member_log_file(1)));
+  const RunResult resumed = train_run({.data_path = kMsft,
+                                       .out_dir = dir / "run",
+                                       .config = small_config(2),
+                                       .resume = true,
+                                       .progress = train::ProgressStyle::Quiet});
+  EXPECT_EQ(file_bytes(dir / "run/metrics.json"), file_bytes(dir / "whole/metrics.json"));
+  EXPECT_EQ(resumed.test.model.aggregate.mae, whole.test.model.aggregate.mae);
+  for (int64_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(file_bytes(dir / ("run/" + member_weights_file(k))),
+              file_bytes(dir / ("whole/" + member_weights_file(k))))
+        << "member " << k;
   }
-  EXPECT_FALSE(fs::exists(dir / "run"));
-  EXPECT_FALSE(fs::exists(dir / "run.partial"));
+  const std::string log = file_bytes(dir / ("run/" + member_log_file(1)));
+  EXPECT_EQ(log.substr(0, member_log.size()), member_log);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1 + 3);
+  // A member's checkpoint belongs to its own seed: another seed is refused, naming it.
+  ForecastConfig other_seed = small_config(2, 8);
+  EXPECT_NE(error_message<Error>([&] {
+              train_run({.data_path = kMsft,
+                         .out_dir = dir / "run",
+                         .config = other_seed,
+                         .resume = true,
+                         .progress = train::ProgressStyle::Quiet});
+            }).find("seed"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -335,21 +335,6 @@ TEST(PanelForecast, RefusesWhatItDoesNotSupportBeforeWritingAnything) {
   config.symbol = "S0";
   EXPECT_THROW(train(data, dir / "run", config), ValueError);  // --symbol and --symbols
   config.symbol.clear();
-  // Resuming needs a checkpoint per network that trains alone: an ensemble's members keep none.
-  const auto resume = [&](const ForecastConfig& c) {
-    return error_message<ValueError>([&] {
-      train_panel({.data_path = data,
-                   .out_dir = dir / "run",
-                   .config = c,
-                   .resume = true,
-                   .progress = train::ProgressStyle::Quiet});
-    });
-  };
-  ForecastConfig ensemble = config;
-  ensemble.training.ensemble = 2;
-  EXPECT_TRUE(Contains(resume(ensemble), "--ensemble 2"));
-  ensemble.panel.mode = PanelMode::kPerSeries;
-  EXPECT_TRUE(Contains(resume(ensemble), "--ensemble 2"));
   EXPECT_THROW(train_run({.data_path = data,
                           .out_dir = dir / "run",
                           .config = config,
@@ -455,6 +440,41 @@ TEST(PerSeriesForecast, ResumesEachSeriesFromItsOwnCheckpoint) {
   // Another file for the same symbols: each checkpoint belongs to its own series' data.
   const std::string other = write(dir / "other.csv", cyclic_panel_csv(3, 160, 8));
   EXPECT_TRUE(Contains(error_message<Error>([&] { resume(other, dir / "whole", c); }), "data was"));
+}
+
+// An ensemble's members each keep a checkpoint, global or per series, so a finished run resumed
+// with a larger budget ends as the run that had it from the start.
+TEST(PanelForecast, EnsemblesResumeEveryMember) {
+  TempDir dir;
+  const std::string data = write(dir / "panel.csv", cyclic_panel_csv(2, 160, 5));
+  for (PanelMode mode : {PanelMode::kGlobal, PanelMode::kPerSeries}) {
+    const std::string name = mode == PanelMode::kGlobal ? "global" : "per_series";
+    ForecastConfig c = panel_config(mode);
+    c.training.ensemble = 2;
+    c.training.epochs = 2;
+    const PanelRun whole = train(data, dir / (name + "_whole"), c);
+    ForecastConfig one_epoch = c;
+    one_epoch.training.epochs = 1;
+    train(data, dir / name, one_epoch);
+    const std::string member_log =
+        mode == PanelMode::kGlobal ? "members/training_1.csv" : "series/training_2_member_1.csv";
+    const std::string first_log = file_bytes(dir / (name + "/" + member_log));
+    const PanelRun resumed = train_panel({.data_path = data,
+                                          .out_dir = dir / name,
+                                          .config = c,
+                                          .resume = true,
+                                          .progress = train::ProgressStyle::Quiet});
+    ASSERT_EQ(resumed.series.size(), whole.series.size()) << name;
+    for (size_t k = 0; k < whole.series.size(); ++k) {
+      EXPECT_EQ(resumed.series[k].test.model.aggregate.mae,
+                whole.series[k].test.model.aggregate.mae)
+          << name << " series " << k;
+    }
+    // The member's log: the epoch it had (timings included), then the second.
+    const std::string log = file_bytes(dir / (name + "/" + member_log));
+    EXPECT_EQ(log.substr(0, first_log.size()), first_log) << name;
+    EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1 + 2) << name;
+  }
 }
 
 TEST(PanelForecast, ConfigRoundTripsThePanel) {

@@ -83,6 +83,40 @@ TEST(StagedRunFolder, AFailedRunKeepsItsCheckpointForResume) {
   EXPECT_FALSE(fs::exists(fresh.file("checkpoint.safetensors")));
 }
 
+// A process killed while it wrote a checkpoint leaves the write's temporary beside it; resuming
+// removes such leftovers (in subfolders too), so they never become part of the finished run,
+// and keeps every complete file, including names that merely contain ".tmp-".
+TEST(StagedRunFolder, ResumingRemovesTheTemporariesOfAKilledWrite) {
+  TempDir tmp;
+  const fs::path target = tmp.path() / "run";
+  const fs::path staging = staging_path(target);
+  fs::create_directories(staging / "series");
+  write(staging / "checkpoint.safetensors", "epoch 3");
+  write(staging / "checkpoint.safetensors.tmp-a1B2c3", "epoch 4, cut");
+  write(staging / "series" / "checkpoint_2.safetensors.tmp-XyZ789", "cut");
+  write(staging / "notes.tmp-keep.txt", "a file of its own");
+  StagedRunFolder resumed(target, {.resume = true});
+  EXPECT_EQ(file_bytes((staging / "checkpoint.safetensors").string()), "epoch 3");
+  EXPECT_FALSE(fs::exists(staging / "checkpoint.safetensors.tmp-a1B2c3"));
+  EXPECT_FALSE(fs::exists(staging / "series" / "checkpoint_2.safetensors.tmp-XyZ789"));
+  EXPECT_TRUE(fs::exists(staging / "notes.tmp-keep.txt"));
+}
+
+// A many-series run keeps its checkpoints elsewhere: keep_with names the one that shows a
+// network has trained (the first series').
+TEST(StagedRunFolder, AFailedRunKeepsTheCheckpointItNames) {
+  TempDir tmp;
+  const fs::path target = tmp.path() / "run";
+  try {
+    StagedRunFolder run(target, {.keep_with = "series/checkpoint_1.safetensors"});
+    fs::create_directories(run.staging() / "series");
+    write(run.file("series/checkpoint_1.safetensors"), "epoch 2");
+    throw std::runtime_error("series 2 failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_TRUE(fs::exists(staging_path(target) / "series" / "checkpoint_1.safetensors"));
+}
+
 TEST(StagedRunFolder, RefusesToReplaceAnythingButARun) {
   TempDir tmp;
   fs::create_directories(tmp.path() / "photos");

@@ -13,10 +13,18 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace recur::io {
+
+// The suffix of an AtomicFile's temporary: "<path>" + kTemporarySuffix + six characters.
+inline constexpr std::string_view kTemporarySuffix = ".tmp-";
+
+// Removes every AtomicFile temporary under `dir` (recursively): what writes cut short by a
+// killed process left; never a complete file. Returns how many were removed.
+int remove_abandoned_temporaries(const std::filesystem::path& dir);
 
 class AtomicFile {
  public:

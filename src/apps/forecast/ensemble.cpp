@@ -51,6 +51,11 @@ std::string member_log_file(int64_t k) {
   return k == 0 ? "training.csv" : "members/training_" + std::to_string(k) + ".csv";
 }
 
+std::string member_checkpoint_file(int64_t k) {
+  return k == 0 ? "checkpoint.safetensors"
+                : "members/checkpoint_" + std::to_string(k) + ".safetensors";
+}
+
 EnsembleForecaster::EnsembleForecaster(const data::FeatureFrame& frame,
                                        const ForecastConfig& config,
                                        const std::function<FitOptions(int64_t)>& options) {

@@ -37,8 +37,8 @@ std::string series_weights_file(size_t s, int64_t k) {
   return series_file("", s, k, ".safetensors");
 }
 std::string series_log_file(size_t s, int64_t k) { return series_file("training_", s, k, ".csv"); }
-std::string series_checkpoint_file(size_t s) {
-  return series_file("checkpoint_", s, 0, ".safetensors");
+std::string series_checkpoint_file(size_t s, int64_t k) {
+  return series_file("checkpoint_", s, k, ".safetensors");
 }
 
 std::string symbols_text(const std::vector<data::PriceTable>& tables) {
@@ -288,9 +288,9 @@ struct PanelTraining {
   train::History history;  // the global network's (member 0); empty per series
 };
 
-// Member k of the global model trains on every series, seeded seed + k; member 0 shows the
-// progress, writes training.csv and keeps the checkpoint (`resume`: continue from it; the
-// members train one after another, each on all threads).
+// Member k of the global model trains on every series, seeded seed + k, and keeps a checkpoint
+// (`resume`: continue from it); member 0 shows the progress and writes training.csv. The
+// members train one after another, each on all threads.
 PanelTraining train_global(const std::vector<PanelSeries>& series, const ForecastConfig& config,
                            const io::StagedRunFolder& staged, train::ProgressStyle progress,
                            bool resume) {
@@ -304,20 +304,18 @@ PanelTraining train_global(const std::vector<PanelSeries>& series, const Forecas
   std::vector<std::shared_ptr<ForecastNet>> nets;
   std::vector<data::FrameScalers> scalers;
   for (int64_t k = 0; k < config.training.ensemble; ++k) {
-    const std::string log = k == 0 ? "training.csv" : member_log_file(k);
-    FitOptions options{.metrics_csv = staged.file(log),
-                       .progress = k == 0 ? progress : train::ProgressStyle::Quiet};
-    if (k == 0) {
-      options.checkpoint_path = staged.file("checkpoint.safetensors");
-      options.resume = resume;
-      options.run_identity = run_identity(panel_fingerprint(series), config);
-    }
-    GlobalFit fit = fit_global(frames, splits, member_config(config, k), options);
+    const ForecastConfig member = member_config(config, k);
+    const FitOptions options{.checkpoint_path = staged.file(member_checkpoint_file(k)),
+                             .resume = resume,
+                             .metrics_csv = staged.file(member_log_file(k)),
+                             .progress = k == 0 ? progress : train::ProgressStyle::Quiet,
+                             .run_identity = run_identity(panel_fingerprint(series), member)};
+    GlobalFit fit = fit_global(frames, splits, member, options);
     nn::save(*fit.net, staged.file(member_weights_file(k)));
-    out.files.insert(out.files.end(), {member_weights_file(k), log});
+    out.files.insert(out.files.end(),
+                     {member_weights_file(k), member_log_file(k), member_checkpoint_file(k)});
     nets.push_back(fit.net);
     if (k == 0) {
-      out.files.push_back("checkpoint.safetensors");
       scalers = std::move(fit.scalers);  // the same for every member: the same training rows
       out.history = std::move(fit.history);
     }
@@ -328,31 +326,29 @@ PanelTraining train_global(const std::vector<PanelSeries>& series, const Forecas
   return out;
 }
 
-// Each series' network(s), trained as a single-series run with --symbol would train them. Member
-// 0 of each series keeps a checkpoint of its own, which belongs to that series' data (`resume`:
-// continue from it; a series whose training had finished trains nothing more).
+// Each series' network(s), trained as a single-series run with --symbol would train them. Each
+// network keeps a checkpoint of its own, which belongs to that series' data (`resume`: continue
+// from it; a network whose training had finished trains nothing more).
 PanelTraining train_per_series(const std::vector<PanelSeries>& series, const ForecastConfig& config,
                                const io::StagedRunFolder& staged, train::ProgressStyle progress,
                                bool resume) {
   PanelTraining out;
   for (size_t s = 0; s < series.size(); ++s) {
     EnsembleForecaster model(series[s].data.frame, config, [&](int64_t k) {
-      FitOptions options{.metrics_csv = staged.file(series_log_file(s, k)),
-                         .progress = k == 0 ? progress : train::ProgressStyle::Quiet};
-      if (k == 0) {
-        options.checkpoint_path = staged.file(series_checkpoint_file(s));
-        options.resume = resume;
-        options.run_identity = run_identity(fingerprint(series[s].data.frame), config);
-      }
-      return options;
+      return FitOptions{.checkpoint_path = staged.file(series_checkpoint_file(s, k)),
+                        .resume = resume,
+                        .metrics_csv = staged.file(series_log_file(s, k)),
+                        .progress = k == 0 ? progress : train::ProgressStyle::Quiet,
+                        .run_identity = run_identity(fingerprint(series[s].data.frame),
+                                                     member_config(config, k))};
     });
     model.fit_rows(series[s].splits.train, series[s].splits.val);
     for (int64_t k = 0; k < static_cast<int64_t>(model.size()); ++k) {
       nn::save(*model.members()[static_cast<size_t>(k)].net(),
                staged.file(series_weights_file(s, k)));
-      out.files.insert(out.files.end(), {series_weights_file(s, k), series_log_file(s, k)});
+      out.files.insert(out.files.end(), {series_weights_file(s, k), series_log_file(s, k),
+                                         series_checkpoint_file(s, k)});
     }
-    out.files.push_back(series_checkpoint_file(s));
     out.models.push_back(std::move(model));
   }
   return out;
@@ -372,7 +368,6 @@ PanelRun train_panel(const RunOptions& options) {
   config.validate();
   check_level("forecast train", options.interval_level);
   if (!config.panel.active()) throw ValueError("forecast train: no series named (--symbols)");
-  check_resumable(options);
   // Everything that can fail without training is checked before the run folder is touched.
   std::vector<PanelSeries> series = load_panel(options.data_path, config, config.panel.symbols);
   PanelRun run;
@@ -380,16 +375,25 @@ PanelRun train_panel(const RunOptions& options) {
   run.warnings = panel_warnings(series);
   std::vector<Baselines> baselines = fit_panel_baselines(options.baselines, series, run.series);
 
-  io::StagedRunFolder staged(options.out_dir, {.resume = options.resume});
+  // A failed run keeps its staging folder for --resume once a network has a checkpoint there:
+  // the global one's, or the first series' (each series' network keeps its own).
+  const std::string first_checkpoint =
+      run.mode == PanelMode::kGlobal ? member_checkpoint_file(0) : series_checkpoint_file(0, 0);
+  io::StagedRunFolder staged(options.out_dir,
+                             {.resume = options.resume, .keep_with = first_checkpoint});
+  const int64_t members = config.training.ensemble;
   if (options.resume) {
-    std::vector<std::string> checkpoints = {"checkpoint.safetensors"};
-    if (run.mode == PanelMode::kPerSeries) {
-      checkpoints.clear();
-      for (size_t s = 0; s < series.size(); ++s) checkpoints.push_back(series_checkpoint_file(s));
+    std::vector<std::string> checkpoints;
+    for (int64_t k = 0; k < members; ++k) {
+      if (run.mode == PanelMode::kGlobal) {
+        checkpoints.push_back(member_checkpoint_file(k));
+        continue;
+      }
+      for (size_t s = 0; s < series.size(); ++s)
+        checkpoints.push_back(series_checkpoint_file(s, k));
     }
     carry_checkpoints(options.out_dir, staged, checkpoints);
   }
-  const int64_t members = config.training.ensemble;
   if (members > 1) fs::create_directories(staged.staging() / "members");
   if (run.mode == PanelMode::kPerSeries) fs::create_directories(staged.staging() / "series");
   PanelTraining trained =

@@ -187,23 +187,21 @@ RunResult train_run(const RunOptions& options) {
   result.warnings = data_warnings(data, splits);
 
   const int64_t members = config.training.ensemble;
-  check_resumable(options);
   io::StagedRunFolder run(options.out_dir, {.resume = options.resume});
-  if (options.resume) carry_checkpoints(options.out_dir, run, {"checkpoint.safetensors"});
-  std::vector<std::string> files = {"model.safetensors", "config.json", "training.csv",
-                                    "checkpoint.safetensors"};
+  std::vector<std::string> checkpoints;
+  for (int64_t k = 0; k < members; ++k) checkpoints.push_back(member_checkpoint_file(k));
+  if (options.resume) carry_checkpoints(options.out_dir, run, checkpoints);
+  std::vector<std::string> files = {"model.safetensors", "config.json", "training.csv"};
+  files.insert(files.end(), checkpoints.begin(), checkpoints.end());
   if (members > 1) fs::create_directories(run.staging() / "members");
   // Member 0 is the single model of the same seed (checkpoint, training.csv, progress); the
-  // others train beside it quietly, each with its own training log.
+  // others train beside it quietly, each with its own checkpoint and training log.
   EnsembleForecaster model(frame, config, [&](int64_t k) -> FitOptions {
-    if (k == 0) {
-      return {.checkpoint_path = run.file("checkpoint.safetensors"),
-              .resume = options.resume,
-              .metrics_csv = run.file("training.csv"),
-              .progress = options.progress,
-              .run_identity = run_identity(fingerprint(frame), config)};
-    }
-    return {.metrics_csv = run.file(member_log_file(k)), .progress = train::ProgressStyle::Quiet};
+    return {.checkpoint_path = run.file(member_checkpoint_file(k)),
+            .resume = options.resume,
+            .metrics_csv = run.file(member_log_file(k)),
+            .progress = k == 0 ? options.progress : train::ProgressStyle::Quiet,
+            .run_identity = run_identity(fingerprint(frame), member_config(config, k))};
   });
   model.fit_rows(splits.train, splits.val);
   for (int64_t k = 0; k < members; ++k) {

@@ -255,18 +255,6 @@ std::map<std::string, std::string> run_identity(const std::string& data,
   return train::make_run_identity(data, settings);
 }
 
-void check_resumable(const RunOptions& options) {
-  if (!options.resume) return;
-  // Each network that trains alone keeps a checkpoint (a single series', a global one over many
-  // series, or each series' own); an ensemble's other members keep none.
-  const int64_t members = options.config.training.ensemble;
-  if (members > 1) {
-    throw ValueError("forecast train: --resume with --ensemble " + std::to_string(members) +
-                     " is not supported yet (only a single network's training, or one network "
-                     "per series, can be resumed)");
-  }
-}
-
 void carry_checkpoints(const std::string& out_dir, const io::StagedRunFolder& run,
                        const std::vector<std::string>& names) {
   for (const std::string& name : names) {

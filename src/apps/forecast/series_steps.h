@@ -76,9 +76,6 @@ std::string fingerprint(const data::FeatureFrame& frame);
 std::map<std::string, std::string> run_identity(const std::string& data,
                                                 const ForecastConfig& config);
 
-// --resume continues the checkpoint of each network that trains alone (one model, a global
-// network, or each series' network): ValueError for an ensemble's K networks.
-void check_resumable(const RunOptions& options);
 // Puts the checkpoints `names` (paths in the run folder) of a finished run where a resumed one
 // looks for them, each one the interrupted run's own staging folder does not hold.
 void carry_checkpoints(const std::string& out_dir, const io::StagedRunFolder& run,

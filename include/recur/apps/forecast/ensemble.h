@@ -36,6 +36,9 @@ ForecastConfig member_config(const ForecastConfig& config, int64_t k);
 std::string member_weights_file(int64_t k);
 // Member k's training log: training.csv for member 0, members/training_<k>.csv for the others.
 std::string member_log_file(int64_t k);
+// Member k's checkpoint (what --resume continues): checkpoint.safetensors for member 0,
+// members/checkpoint_<k>.safetensors for the others.
+std::string member_checkpoint_file(int64_t k);
 
 class EnsembleForecaster : public Forecaster {
  public:

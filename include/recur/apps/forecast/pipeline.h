@@ -56,7 +56,7 @@ struct RunOptions {
   ForecastConfig config;
   BaselineOptions baselines;
   double interval_level = 0.9;
-  bool resume = false;  // continue an interrupted training from out_dir/checkpoint.safetensors
+  bool resume = false;  // continue an interrupted training from each network's checkpoint
   train::ProgressStyle progress = train::ProgressStyle::Auto;
 };
 
