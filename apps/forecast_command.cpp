@@ -219,8 +219,9 @@ void add_train(CLI::App& forecast, TrainFlags& f) {
       "series they did best (docs/FORECAST.md, \"Defaults\"). --target-kind price is the "
       "tutorial's price-level setup, which did far worse than the naive forecast there.\n\n"
       "The run folder gets model.safetensors, config.json, metrics.json, predictions.csv, "
-      "training.csv, report.md and forecast.png, loss.png, errors.png; with --ensemble K also "
-      "members/member_<k>.safetensors (model.safetensors is member 0).");
+      "training.csv, checkpoint.safetensors, report.md and forecast.png, loss.png, errors.png; "
+      "with --ensemble K also members/member_<k>.safetensors, members/training_<k>.csv and "
+      "members/checkpoint_<k>.safetensors (model.safetensors is member 0).");
   cmd->add_option("--data", f.data,
                   "CSV of a series: a date or time column and numeric columns (daily prices, "
                   "or monthly, yearly, hourly ... values)")
