@@ -122,11 +122,17 @@ ForecastConfig panel_config(PanelMode mode = PanelMode::kGlobal) {
   return c;
 }
 
-PanelRun train(const std::string& data, const std::string& out, const ForecastConfig& config) {
+PanelRun train(const std::string& data, const std::string& out, const ForecastConfig& config,
+               bool resume = false) {
   return train_panel({.data_path = data,
                       .out_dir = out,
                       .config = config,
+                      .resume = resume,
                       .progress = train::ProgressStyle::Quiet});
+}
+
+PanelRun resume(const std::string& data, const std::string& out, const ForecastConfig& config) {
+  return train(data, out, config, true);
 }
 
 TEST(GlobalForecast, LearnsTheSharedCycleAndBeatsNaiveOnEverySeries) {
@@ -356,21 +362,14 @@ TEST(GlobalForecast, ResumesFromItsCheckpointAndRefusesOtherDataOrSettings) {
   EXPECT_EQ(first.epochs_run, 2);
   EXPECT_TRUE(fs::exists(run + "/checkpoint.safetensors"));
   const std::string first_log = file_bytes(run + "/training.csv");
-  const auto resume = [&](const std::string& d, const ForecastConfig& config) {
-    return train_panel({.data_path = d,
-                        .out_dir = run,
-                        .config = config,
-                        .resume = true,
-                        .progress = train::ProgressStyle::Quiet});
-  };
   ForecastConfig lr = c;
   lr.training.lr = 0.5;
-  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(data, lr); }), "training/lr"));
+  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(data, run, lr); }), "training/lr"));
   const std::string other = write(dir / "other.csv", cyclic_panel_csv(3, 160, 8));
-  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(other, c); }), "data was"));
+  EXPECT_TRUE(Contains(error_message<Error>([&] { resume(other, run, c); }), "data was"));
   ForecastConfig longer = c;
   longer.training.epochs = 3;
-  const PanelRun resumed = resume(data, longer);
+  const PanelRun resumed = resume(data, run, longer);
   EXPECT_EQ(resumed.epochs_run, 3);
   // training.csv: the first run's two epochs as they were, then the third.
   const std::string log = file_bytes(run + "/training.csv");
@@ -388,14 +387,6 @@ TEST(PerSeriesForecast, ResumesEachSeriesFromItsOwnCheckpoint) {
   c.training.epochs = 3;
   const PanelRun whole = train(data, dir / "whole", c);
   EXPECT_TRUE(fs::exists(dir / "whole/series/checkpoint_3.safetensors"));
-  const auto resume = [&](const std::string& d, const std::string& out,
-                          const ForecastConfig& config) {
-    return train_panel({.data_path = d,
-                        .out_dir = out,
-                        .config = config,
-                        .resume = true,
-                        .progress = train::ProgressStyle::Quiet});
-  };
   const auto same_as_whole = [&](const PanelRun& r) {
     ASSERT_EQ(r.series.size(), whole.series.size());
     for (size_t k = 0; k < r.series.size(); ++k) {
@@ -459,11 +450,7 @@ TEST(PanelForecast, EnsemblesResumeEveryMember) {
     const std::string member_log =
         mode == PanelMode::kGlobal ? "members/training_1.csv" : "series/training_2_member_1.csv";
     const std::string first_log = file_bytes(dir / (name + "/" + member_log));
-    const PanelRun resumed = train_panel({.data_path = data,
-                                          .out_dir = dir / name,
-                                          .config = c,
-                                          .resume = true,
-                                          .progress = train::ProgressStyle::Quiet});
+    const PanelRun resumed = resume(data, dir / name, c);
     ASSERT_EQ(resumed.series.size(), whole.series.size()) << name;
     for (size_t k = 0; k < whole.series.size(); ++k) {
       EXPECT_EQ(resumed.series[k].test.model.aggregate.mae,
