@@ -106,7 +106,7 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
   file.commit();
 }
 
-int remove_abandoned_temporaries(const std::filesystem::path& dir) {
+void remove_abandoned_temporaries(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<fs::path> abandoned;
@@ -119,9 +119,7 @@ int remove_abandoned_temporaries(const std::filesystem::path& dir) {
       abandoned.push_back(it->path());
     }
   }
-  int removed = 0;
-  for (const fs::path& p : abandoned) removed += fs::remove(p, ec) ? 1 : 0;
-  return removed;
+  for (const fs::path& p : abandoned) fs::remove(p, ec);
 }
 
 }  // namespace recur::io

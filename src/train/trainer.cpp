@@ -160,17 +160,14 @@ History Trainer::fit(const BatchSource& train, const BatchSource* validation) {
   // Ranks seeded alike already agree; this makes sure, whatever built their models.
   broadcast_tensors(comm_, model_.parameters());
   if (history.epochs.empty()) history.best_loss = std::numeric_limits<double>::infinity();
-  const auto stop_early = [&] {
-    if (options_.patience == 0 || bad_epochs < options_.patience) return false;
-    history.stop_reason =
-        "early stopping: no improvement for " + std::to_string(options_.patience) + " epochs";
-    return true;
+  const auto stopped_early = [&] {
+    return options_.patience > 0 && bad_epochs >= options_.patience;
   };
 
   // A resumed run that had already stopped early trains nothing more: an uninterrupted run
   // with any epoch budget would have stopped there too.
   for (int64_t epoch = static_cast<int64_t>(history.epochs.size()) + 1;
-       !stop_early() && epoch <= options_.epochs; ++epoch) {
+       !stopped_early() && epoch <= options_.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     if (options_.on_epoch_begin) options_.on_epoch_begin(epoch);
     progress_.begin_epoch(epoch, options_.epochs, train.num_batches());
@@ -203,8 +200,10 @@ History Trainer::fit(const BatchSource& train, const BatchSource* validation) {
     if (!options_.checkpoint_path.empty() && is_root()) save_checkpoint(history, best, bad_epochs);
     write_metrics(history);
   }
-  if (history.stop_reason.empty())
-    history.stop_reason = "completed " + std::to_string(options_.epochs) + " epochs";
+  history.stop_reason =
+      stopped_early()
+          ? "early stopping: no improvement for " + std::to_string(options_.patience) + " epochs"
+          : "completed " + std::to_string(options_.epochs) + " epochs";
   if (!best.empty()) model_.load_state_dict(best);
   progress_.message(history.stop_reason + "; best epoch " + std::to_string(history.best_epoch) +
                     " (loss " + format_number(history.best_loss) + ")");

@@ -23,8 +23,8 @@ namespace recur::io {
 inline constexpr std::string_view kTemporarySuffix = ".tmp-";
 
 // Removes every AtomicFile temporary under `dir` (recursively): what writes cut short by a
-// killed process left; never a complete file. Returns how many were removed.
-int remove_abandoned_temporaries(const std::filesystem::path& dir);
+// killed process left; never a complete file.
+void remove_abandoned_temporaries(const std::filesystem::path& dir);
 
 class AtomicFile {
  public:

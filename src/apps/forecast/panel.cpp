@@ -41,6 +41,19 @@ std::string series_checkpoint_file(size_t s, int64_t k) {
   return series_file("checkpoint_", s, k, ".safetensors");
 }
 
+// Every checkpoint a many-series run keeps, the first network's first: member k's of the global
+// network, or each series' members'.
+std::vector<std::string> panel_checkpoints(PanelMode mode, size_t series, int64_t members) {
+  std::vector<std::string> out;
+  for (size_t s = 0; s < (mode == PanelMode::kGlobal ? 1 : series); ++s) {
+    for (int64_t k = 0; k < members; ++k) {
+      out.push_back(mode == PanelMode::kGlobal ? member_checkpoint_file(k)
+                                               : series_checkpoint_file(s, k));
+    }
+  }
+  return out;
+}
+
 std::string symbols_text(const std::vector<data::PriceTable>& tables) {
   std::string out;
   for (const data::PriceTable& t : tables) out += (out.empty() ? "" : ", ") + t.symbol;
@@ -375,25 +388,12 @@ PanelRun train_panel(const RunOptions& options) {
   run.warnings = panel_warnings(series);
   std::vector<Baselines> baselines = fit_panel_baselines(options.baselines, series, run.series);
 
-  // A failed run keeps its staging folder for --resume once a network has a checkpoint there:
-  // the global one's, or the first series' (each series' network keeps its own).
-  const std::string first_checkpoint =
-      run.mode == PanelMode::kGlobal ? member_checkpoint_file(0) : series_checkpoint_file(0, 0);
-  io::StagedRunFolder staged(options.out_dir,
-                             {.resume = options.resume, .keep_with = first_checkpoint});
   const int64_t members = config.training.ensemble;
-  if (options.resume) {
-    std::vector<std::string> checkpoints;
-    for (int64_t k = 0; k < members; ++k) {
-      if (run.mode == PanelMode::kGlobal) {
-        checkpoints.push_back(member_checkpoint_file(k));
-        continue;
-      }
-      for (size_t s = 0; s < series.size(); ++s)
-        checkpoints.push_back(series_checkpoint_file(s, k));
-    }
-    carry_checkpoints(options.out_dir, staged, checkpoints);
-  }
+  // A failed run keeps its staging folder for --resume once its first network has a checkpoint.
+  const std::vector<std::string> checkpoints = panel_checkpoints(run.mode, series.size(), members);
+  io::StagedRunFolder staged(options.out_dir,
+                             {.resume = options.resume, .keep_with = checkpoints.front()});
+  if (options.resume) carry_checkpoints(options.out_dir, staged, checkpoints);
   if (members > 1) fs::create_directories(staged.staging() / "members");
   if (run.mode == PanelMode::kPerSeries) fs::create_directories(staged.staging() / "series");
   PanelTraining trained =
